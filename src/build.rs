@@ -1,0 +1,97 @@
+//! The pipeline, end to end: `load -> parse -> resolve -> render`, then `write`
+//! only when there was no error. Every stage runs even after another reported
+//! errors (where it has something to work on), so one run lists every mistake.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::{self, Config};
+use crate::diagnostics::{self, Diagnostic};
+use crate::model::Output;
+use crate::{load, parse, render, resolve, write};
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub site_dir: PathBuf,
+    pub include_drafts: bool,
+}
+
+/// What a run of the pipeline produced: the output when there were no errors,
+/// and every diagnostic, sorted.
+#[derive(Debug)]
+pub struct Outcome {
+    pub output: Option<Output>,
+    pub config: Config,
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many HTML pages the output holds.
+    pub pages: usize,
+}
+
+/// Runs `load -> parse -> resolve -> render`. Writes nothing.
+pub fn run(options: &Options) -> Outcome {
+    let site_dir = options.site_dir.as_path();
+    let mut diags = Vec::new();
+    let config_text = match load::read_config(site_dir) {
+        Ok(text) => text,
+        Err(d) => {
+            diags.push(d);
+            Some(String::new())
+        }
+    };
+    let (config, config_diags) = config::parse(config_text.as_deref());
+    diags.extend(config_diags);
+
+    let (sources, load_diags) = load::load(site_dir, &config.theme);
+    diags.extend(load_diags);
+
+    let (pages, parse_diags) = parse::parse_all(&sources.pages, config.allow_raw_html);
+    diags.extend(parse_diags);
+
+    let inputs = resolve::Inputs {
+        pages,
+        sources: &sources,
+        include_drafts: options.include_drafts,
+    };
+    let (site, resolve_diags) = resolve::resolve(inputs);
+    diags.extend(resolve_diags);
+
+    let mut output = None;
+    if let Some(site) = site {
+        if !sources.theme.templates.is_empty() {
+            let (out, render_diags) = render::render(&site, &config, &sources.theme.templates);
+            diags.extend(render_diags);
+            output = out;
+        }
+    }
+    diagnostics::sort(&mut diags);
+    if diagnostics::has_errors(&diags) {
+        output = None;
+    }
+    let pages = output.as_ref().map_or(0, |o| {
+        o.files.iter().filter(|f| f.path.ends_with(".html")).count()
+    });
+    Outcome {
+        output,
+        config,
+        diagnostics: diags,
+        pages,
+    }
+}
+
+/// Runs the pipeline and, when it produced no error, writes the output to `out_dir`.
+/// A write failure becomes a diagnostic too.
+pub fn build(options: &Options, out_dir: &Path) -> Outcome {
+    let mut outcome = run(options);
+    if let Some(output) = &outcome.output {
+        if let Err(e) = write::write(output, &options.site_dir, out_dir) {
+            let path = e.path.display().to_string();
+            outcome.diagnostics.push(Diagnostic::error(
+                path,
+                diagnostics::Pos::START,
+                "write-error",
+                e.message,
+            ));
+            outcome.output = None;
+        }
+    }
+    outcome
+}

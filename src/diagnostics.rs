@@ -1,0 +1,199 @@
+//! Diagnostics: the messages remedy gives people about their content.
+//!
+//! Every user mistake becomes a [`Diagnostic`] with the file, line and column it
+//! concerns, a severity, a stable code and a sentence. Stages collect them and keep
+//! going; the command decides the exit status at the end. [`LineIndex`] turns byte
+//! offsets (what the parsers report) into `line:col` (what people read).
+
+use std::fmt;
+
+/// How bad a diagnostic is: errors fail the build, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a source file: 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub const START: Pos = Pos { line: 1, col: 1 };
+
+    pub fn new(line: u32, col: u32) -> Pos {
+        Pos { line, col }
+    }
+}
+
+/// One message about one place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path relative to the site folder, with `/` separators (`content/guide/step.md`).
+    pub path: String,
+    pub pos: Pos,
+    pub severity: Severity,
+    /// A stable, documented identifier such as `broken-link` (see README).
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Diagnostic {
+    pub fn error(
+        path: impl Into<String>,
+        pos: Pos,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            pos,
+            severity: Severity::Error,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn warning(
+        path: impl Into<String>,
+        pos: Pos,
+        code: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            path: path.into(),
+            pos,
+            severity: Severity::Warning,
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `content/guide/step.md:12:5: error: message [code]`
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {} [{}]",
+            self.path, self.pos.line, self.pos.col, severity, self.message, self.code
+        )
+    }
+}
+
+/// Sorts diagnostics by file, then place, then message, so output is deterministic.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
+    });
+}
+
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(Diagnostic::is_error)
+}
+
+/// Maps byte offsets in a text to 1-based line and character column.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut line_starts = vec![0];
+        line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, line_starts }
+    }
+
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
+        let start = self.line_starts[line];
+        let mut end = offset;
+        while !self.text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let col = self.text[start..end].chars().count() + 1;
+        Pos::new(line as u32 + 1, col as u32)
+    }
+
+    /// The byte offset where 1-based `line` starts (clamped to the text).
+    pub fn line_start(&self, line: u32) -> usize {
+        let i = (line.max(1) as usize - 1).min(self.line_starts.len() - 1);
+        self.line_starts[i]
+    }
+}
+
+/// The closest candidate to `word` by edit distance, if it is close enough to be a
+/// likely typo (used for "did you mean" hints).
+pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
+    let limit = (word.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of two neighbouring letters as one edit
+/// (optimal string alignment), since swaps are the commonest typo.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_lines_and_characters() {
+        let text = "ab\ncé d\n\nx";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.pos(0), Pos::new(1, 1));
+        assert_eq!(idx.pos(3), Pos::new(2, 1));
+        assert_eq!(idx.pos(text.find('d').unwrap()), Pos::new(2, 4));
+        assert_eq!(idx.pos(text.len()), Pos::new(4, 2));
+        assert_eq!(idx.line_start(3), 9);
+    }
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        let keys = ["title", "summary", "side_effects"];
+        assert_eq!(closest("titel", keys), Some("title"));
+        assert_eq!(closest("side_effect", keys), Some("side_effects"));
+        assert_eq!(closest("colour", keys), None);
+    }
+}

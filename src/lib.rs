@@ -1,0 +1,15 @@
+//! remedy: a static site generator for troubleshooting guides.
+//!
+//! The pipeline is `load -> parse -> resolve -> render -> write` (see
+//! ARCHITECTURE.md); [`build`] runs it. Only `load` and `write` touch the disk.
+
+pub mod build;
+pub mod config;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod render;
+pub mod resolve;
+pub mod theme;
+pub mod write;

@@ -1,0 +1,253 @@
+//! The values that flow between the pipeline's stages.
+//!
+//! `load` produces [`Sources`]; `parse` turns each Markdown source into a [`Page`];
+//! `resolve` checks links and orders steps into a [`Site`]; `render` turns the site
+//! into an [`Output`]; `write` puts the output on disk. Nothing here touches the disk.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::diagnostics::Pos;
+
+/// A text file read from the site folder. `path` is relative to the site folder,
+/// with `/` separators (`content/icloud-backup/restart.md`).
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// A file that is copied, not read: `path` is where it lands in the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CopyFile {
+    /// Output path, relative to the output folder, `/` separators.
+    pub path: String,
+    /// Where it is on disk.
+    pub disk: PathBuf,
+    /// Where it came from, relative to the site folder (for messages).
+    pub source: String,
+}
+
+/// A theme: its templates (read) and its static files (copied).
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: Vec<SourceFile>,
+    pub static_files: Vec<CopyFile>,
+    /// Static files built into the binary (the default theme when the site has none).
+    pub embedded_static: Vec<(String, &'static [u8])>,
+}
+
+/// Everything `load` read from the site folder.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The Markdown files under `content/`, sorted by path.
+    pub pages: Vec<SourceFile>,
+    /// Other files under `content/` (images, PDFs), sorted by path.
+    pub assets: Vec<CopyFile>,
+    /// Files under `static/`, copied as they are.
+    pub static_files: Vec<CopyFile>,
+    pub theme: Theme,
+}
+
+/// How much a step can cost the reader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Risk {
+    #[default]
+    Safe,
+    Caution,
+    Destructive,
+}
+
+impl Risk {
+    pub const ALL: [Risk; 3] = [Risk::Safe, Risk::Caution, Risk::Destructive];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Risk::Safe => "safe",
+            Risk::Caution => "caution",
+            Risk::Destructive => "destructive",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Risk::Safe => "Safe",
+            Risk::Caution => "Caution",
+            Risk::Destructive => "Destructive",
+        }
+    }
+}
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub pos: Pos,
+}
+
+/// Front matter of `content/_index.md`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct HomeMeta {
+    pub title: String,
+    pub description: Option<String>,
+}
+
+/// Front matter of `content/<guide>/_index.md`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GuideMeta {
+    pub title: String,
+    pub summary: Option<String>,
+    pub symptoms: Vec<String>,
+    pub error_messages: Vec<String>,
+    pub applies_to: Vec<String>,
+    pub tags: Vec<String>,
+    pub draft: bool,
+}
+
+/// Front matter of `content/<guide>/<step>.md`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepMeta {
+    pub title: String,
+    pub order: Option<Located<i64>>,
+    pub after: Vec<Located<String>>,
+    pub summary: Option<String>,
+    pub risk: Risk,
+    pub time: Option<String>,
+    pub side_effects: Vec<String>,
+    pub prerequisites: Vec<String>,
+    /// `None` means "the guide's".
+    pub applies_to: Option<Vec<String>>,
+    pub tags: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub updated: Option<String>,
+    pub draft: bool,
+    /// Where the front matter starts (for messages about the step as a whole).
+    pub pos: Pos,
+    /// Where `risk` is written, or `pos`.
+    pub risk_pos: Pos,
+}
+
+/// What a Markdown file is, from where it stands under `content/`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PageKind {
+    Home(HomeMeta),
+    Guide {
+        slug: String,
+        meta: GuideMeta,
+    },
+    Step {
+        guide: String,
+        slug: String,
+        meta: StepMeta,
+    },
+}
+
+/// A parsed Markdown file: its front matter checked, its body rendered to HTML.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source path relative to the site folder.
+    pub source: String,
+    pub kind: PageKind,
+    pub body: Rendered,
+}
+
+/// The rendered body of a page and what it mentions.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link may point at (`#anchor`).
+    pub anchors: Vec<String>,
+    /// Internal links and images, for `resolve` to check.
+    pub links: Vec<LinkRef>,
+    /// The plain text, cut at headings (for search and summaries).
+    pub sections: Vec<Section>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// Plain text under one heading (the first section has no heading).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    pub heading: Option<TocEntry>,
+    pub text: String,
+}
+
+/// An internal link found in a body, already rewritten in the HTML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub target: LinkTarget,
+    /// The destination as written.
+    pub written: String,
+    pub pos: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// Another page (or this one), by source path (`content/g/s.md`).
+    Page {
+        source: String,
+        anchor: Option<String>,
+    },
+    /// A file beside the pages, by source path (`content/g/photo.png`).
+    Asset { source: String },
+    /// An anchor on the same page.
+    Anchor(String),
+}
+
+/// The checked site: guides with their steps in order.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub home: Home,
+    pub guides: Vec<Guide>,
+    /// Files to copy: content assets, theme static files, site static files.
+    pub copies: Vec<CopyFile>,
+    pub embedded_static: Vec<(String, &'static [u8])>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Home {
+    pub source: String,
+    pub meta: HomeMeta,
+    pub body: Rendered,
+}
+
+#[derive(Debug, Clone)]
+pub struct Guide {
+    pub slug: String,
+    pub source: String,
+    pub meta: GuideMeta,
+    pub body: Rendered,
+    /// In step order; `Step::number` is the index plus one.
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub slug: String,
+    pub number: usize,
+    pub source: String,
+    pub meta: StepMeta,
+    pub body: Rendered,
+}
+
+/// A file to write, with its output path (relative, `/` separators).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Everything a build writes.
+#[derive(Debug, Clone, Default)]
+pub struct Output {
+    pub files: Vec<OutputFile>,
+    pub copies: Vec<CopyFile>,
+}

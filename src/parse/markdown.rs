@@ -1,0 +1,611 @@
+//! Markdown bodies to HTML, with pulldown-cmark.
+//!
+//! One pass over the event stream does all of it:
+//! 1. headings get stable ids (written `{#id}` or made from their text) and a link
+//!    to themselves, and feed the table of contents;
+//! 2. links and images to other files are rewritten from the Markdown source path
+//!    (`step.md#x`) to the output path (`step.html#x`) and recorded, with their place,
+//!    for `resolve` to check; links that try to leave the site are errors, and
+//!    `javascript:`-like links are made inert;
+//! 3. fenced code is highlighted; GitHub alerts (`> [!NOTE]`) become callouts;
+//! 4. raw HTML is sanitized with ammonia unless the site allows it.
+//!
+//! The plain text, cut at headings, is kept for search.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
+    TagEnd,
+};
+use pulldown_cmark_escape::escape_html;
+
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::model::{LinkRef, LinkTarget, Rendered, Section, TocEntry};
+use crate::parse::{highlight, sanitize};
+
+/// Renders the body of the file at `source` (`content/g/s.md`). `text` is the whole
+/// file and the body starts at `body_offset`, so that places are file places.
+pub fn render(
+    source: &str,
+    text: &str,
+    body_offset: usize,
+    lines: &LineIndex<'_>,
+    allow_raw_html: bool,
+) -> (Rendered, Vec<Diagnostic>) {
+    let body = &text[body_offset..];
+    let mut r = Renderer {
+        source,
+        lines,
+        body_offset,
+        out: Vec::new(),
+        heading: None,
+        code: None,
+        ids: HashSet::new(),
+        rendered: Rendered {
+            sections: vec![Section::default()],
+            ..Rendered::default()
+        },
+        diagnostics: Vec::new(),
+        has_raw_html: false,
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        r.event(event, range.start);
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
+    if r.has_raw_html && !allow_raw_html {
+        let (clean, removed) = sanitize::clean(&html);
+        if !removed.is_empty() {
+            let message = format!("raw HTML was sanitized: removed {}", removed.join(", "));
+            r.diagnostics.push(Diagnostic::warning(
+                source,
+                Pos::new(lines.pos(body_offset).line, 1),
+                "raw-html-removed",
+                message,
+            ));
+        }
+        html = clean;
+    }
+    r.rendered.html = html;
+    r.rendered
+        .sections
+        .retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
+    for s in &mut r.rendered.sections {
+        s.text = collapse_whitespace(&s.text);
+    }
+    (r.rendered, r.diagnostics)
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+struct Heading<'a> {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+}
+
+struct Renderer<'r, 'a> {
+    source: &'r str,
+    lines: &'r LineIndex<'r>,
+    body_offset: usize,
+    out: Vec<Event<'a>>,
+    heading: Option<Heading<'a>>,
+    code: Option<(String, String)>,
+    ids: HashSet<String>,
+    rendered: Rendered,
+    diagnostics: Vec<Diagnostic>,
+    has_raw_html: bool,
+}
+
+impl<'a> Renderer<'_, 'a> {
+    fn emit(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn text(&mut self, s: &str) {
+        match &mut self.heading {
+            Some(h) => h.text.push_str(s),
+            None => self
+                .rendered
+                .sections
+                .last_mut()
+                .expect("there is always a section")
+                .text
+                .push_str(s),
+        }
+    }
+
+    fn event(&mut self, event: Event<'a>, offset: usize) {
+        if let Some((_, code)) = &mut self.code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (info, code) = self.code.take().expect("inside a code block");
+                    self.text(&code);
+                    self.text("\n");
+                    self.out
+                        .push(Event::Html(highlight::code_block(&info, &code).into()));
+                }
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                self.heading = Some(Heading {
+                    level,
+                    id: id.map(|i| i.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((info, String::new()));
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, title) = alert(kind);
+                let html = format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n");
+                self.emit(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => self.emit(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, offset, false);
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = self.link(link_type, dest_url, offset, true);
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                let t = t.clone();
+                self.text(&t);
+                self.emit(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.text(" ");
+                self.emit(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::TableRow) => {
+                self.text("\n");
+                self.emit(event);
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                self.has_raw_html = true;
+                self.emit(event);
+            }
+            other => self.emit(other),
+        }
+    }
+
+    fn end_heading(&mut self) {
+        let h = self.heading.take().expect("inside a heading");
+        let title = collapse_whitespace(&h.text);
+        let base = h.id.clone().unwrap_or_else(|| slugify(&title));
+        let id = unique_id(&mut self.ids, base);
+        let level = h.level as u8;
+        let mut html = format!("<h{level} id=\"");
+        escape_html(&mut html, &id).expect("writing to a String cannot fail");
+        html.push('"');
+        if !h.classes.is_empty() {
+            html.push_str(" class=\"");
+            escape_html(&mut html, &h.classes.join(" ")).expect("writing to a String cannot fail");
+            html.push('"');
+        }
+        html.push('>');
+        pulldown_cmark::html::push_html(&mut html, h.events.into_iter());
+        html.push_str(" <a class=\"heading-anchor\" href=\"#");
+        escape_html(&mut html, &id).expect("writing to a String cannot fail");
+        html.push_str(&format!(
+            "\" aria-label=\"Link to this section\">#</a></h{level}>\n"
+        ));
+        self.out.push(Event::Html(html.into()));
+        let entry = TocEntry {
+            level,
+            id: id.clone(),
+            title,
+        };
+        self.rendered.anchors.push(id);
+        if level >= 2 {
+            self.rendered.toc.push(entry.clone());
+        }
+        self.rendered.sections.push(Section {
+            heading: Some(entry),
+            text: String::new(),
+        });
+    }
+
+    /// Classifies a link destination, records it, and returns the href to write.
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest: CowStr<'a>,
+        offset: usize,
+        image: bool,
+    ) -> CowStr<'a> {
+        let pos = self.lines.pos(self.body_offset + offset);
+        if matches!(link_type, LinkType::Email) {
+            return dest;
+        }
+        match classify(self.source, &dest, image) {
+            Ok(Classified::External) => dest,
+            Ok(Classified::Internal { target, href }) => {
+                self.rendered.links.push(LinkRef {
+                    target,
+                    written: dest.to_string(),
+                    pos,
+                });
+                href.map_or(dest, CowStr::from)
+            }
+            Err(LinkError::Unsafe(scheme)) => {
+                let message = format!(
+                    "link `{}` uses `{scheme}:`, which can run code; it was made inert",
+                    dest
+                );
+                self.diagnostics.push(Diagnostic::warning(
+                    self.source,
+                    pos,
+                    "unsafe-link",
+                    message,
+                ));
+                CowStr::from("#")
+            }
+            Err(LinkError::Escapes(why)) => {
+                let message = format!("link `{}` {why}", dest);
+                self.diagnostics
+                    .push(Diagnostic::error(self.source, pos, "link-escapes", message));
+                CowStr::from("#")
+            }
+        }
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+enum Classified {
+    External,
+    /// `href` is the rewritten destination, when it differs from the written one.
+    Internal {
+        target: LinkTarget,
+        href: Option<String>,
+    },
+}
+
+enum LinkError {
+    Unsafe(String),
+    Escapes(&'static str),
+}
+
+/// Decides what a link destination is. Pure: knows nothing of which files exist.
+fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, LinkError> {
+    // Browsers ignore ASCII whitespace and control characters in a scheme.
+    let squashed: String = dest
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .collect();
+    if let Some(colon) = squashed.find(':') {
+        let scheme = &squashed[..colon];
+        if !scheme.is_empty() && !scheme.contains(['/', '?', '#']) {
+            let scheme = scheme.to_ascii_lowercase();
+            if matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "file") {
+                return Err(LinkError::Unsafe(scheme));
+            }
+            return Ok(Classified::External);
+        }
+    }
+    if dest.starts_with("//") {
+        return Ok(Classified::External);
+    }
+    if let Some(anchor) = dest.strip_prefix('#') {
+        return Ok(Classified::Internal {
+            target: LinkTarget::Anchor(percent_decode(anchor)),
+            href: None,
+        });
+    }
+    let (path_part, anchor) = match dest.split_once('#') {
+        Some((p, a)) => (p, Some(percent_decode(a))),
+        None => (dest, None),
+    };
+    let path_part = path_part.split('?').next().unwrap_or("");
+    let decoded = percent_decode(path_part);
+    if decoded.starts_with('/')
+        || decoded.contains('\\')
+        || decoded.contains('\0')
+        || decoded.contains(':')
+    {
+        return Err(LinkError::Escapes(
+            "is not a relative path; write the path from this file to the other one",
+        ));
+    }
+    let Some(target_path) = join(source, &decoded) else {
+        return Err(LinkError::Escapes(
+            "escapes the site: it points outside content/",
+        ));
+    };
+    let is_page =
+        !image && (decoded.is_empty() || decoded.ends_with('/') || decoded.ends_with(".md"));
+    if !is_page {
+        return Ok(Classified::Internal {
+            target: LinkTarget::Asset {
+                source: target_path,
+            },
+            href: None,
+        });
+    }
+    let href_path = if decoded.is_empty() {
+        String::new()
+    } else if path_part.ends_with('/') || path_part.is_empty() {
+        format!("{path_part}index.html")
+    } else if let Some(dir) = path_part.strip_suffix("_index.md") {
+        if dir.is_empty() || dir.ends_with('/') {
+            format!("{dir}index.html")
+        } else {
+            format!("{}.html", &path_part[..path_part.len() - 3])
+        }
+    } else {
+        format!("{}.html", &path_part[..path_part.len() - 3])
+    };
+    let href = match dest.split_once('#') {
+        Some((_, a)) => format!("{href_path}#{a}"),
+        None => href_path,
+    };
+    let target = LinkTarget::Page {
+        source: target_path,
+        anchor,
+    };
+    Ok(Classified::Internal {
+        target,
+        href: Some(href),
+    })
+}
+
+/// Joins a relative path to the folder of `source`, resolving `.` and `..`.
+/// `None` when the result would leave `content/`. A trailing `/` means the folder's `_index.md`.
+fn join(source: &str, relative: &str) -> Option<String> {
+    let mut parts: Vec<&str> = source.split('/').collect();
+    parts.pop(); // the file name
+    if relative.is_empty() {
+        return Some(source.to_string());
+    }
+    let folder = relative.ends_with('/');
+    for part in relative.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+                if parts.is_empty() {
+                    return None;
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    if parts.first() != Some(&"content") {
+        return None;
+    }
+    let mut path = parts.join("/");
+    if folder {
+        path.push_str("/_index.md");
+    }
+    Some(path)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A heading's id: lowercase letters and digits, other runs become one `-`.
+pub fn slugify(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if slug.is_empty() {
+        slug.push_str("section");
+    }
+    slug
+}
+
+fn unique_id(taken: &mut HashSet<String>, base: String) -> String {
+    let mut id = base.clone();
+    let mut n = 1;
+    while taken.contains(&id) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    taken.insert(id.clone());
+    id
+}
+
+fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn md(body: &str) -> (Rendered, Vec<String>) {
+        let text = format!("+++\ntitle = \"x\"\n+++\n{body}");
+        let lines = LineIndex::new(&text);
+        let (r, d) = render("content/g/s.md", &text, 20, &lines, false);
+        (r, d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let (r, _) = md("# Top\n## On a Mac\n## On a Mac\n### Custom {#mine}\n");
+        assert!(
+            r.html.contains(
+                "<h2 id=\"on-a-mac\">On a Mac <a class=\"heading-anchor\" href=\"#on-a-mac\""
+            ),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("id=\"on-a-mac-1\""));
+        assert!(r.html.contains("id=\"mine\""));
+        assert_eq!(r.anchors, vec!["top", "on-a-mac", "on-a-mac-1", "mine"]);
+        let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
+        assert_eq!(toc, vec![(2, "on-a-mac"), (2, "on-a-mac-1"), (3, "mine")]);
+    }
+
+    #[test]
+    fn links_to_markdown_are_rewritten_and_recorded() {
+        let (r, d) = md("[a](other.md) [b](../h/step.md#x-y) [c](./) [d](_index.md) [e](pic.png) [f](#here) [g](https://e.org/x.md)\n");
+        assert!(d.is_empty(), "{d:?}");
+        for href in [
+            "href=\"other.html\"",
+            "href=\"../h/step.html#x-y\"",
+            "href=\"./index.html\"",
+            "href=\"index.html\"",
+            "href=\"pic.png\"",
+            "href=\"#here\"",
+            "href=\"https://e.org/x.md\"",
+        ] {
+            assert!(r.html.contains(href), "{href} in {}", r.html);
+        }
+        let targets: Vec<_> = r.links.iter().map(|l| l.target.clone()).collect();
+        assert_eq!(
+            targets,
+            vec![
+                LinkTarget::Page {
+                    source: "content/g/other.md".into(),
+                    anchor: None
+                },
+                LinkTarget::Page {
+                    source: "content/h/step.md".into(),
+                    anchor: Some("x-y".into())
+                },
+                LinkTarget::Page {
+                    source: "content/g/_index.md".into(),
+                    anchor: None
+                },
+                LinkTarget::Page {
+                    source: "content/g/_index.md".into(),
+                    anchor: None
+                },
+                LinkTarget::Asset {
+                    source: "content/g/pic.png".into()
+                },
+                LinkTarget::Anchor("here".into()),
+            ]
+        );
+        assert_eq!(r.links[1].pos, Pos::new(4, 15));
+    }
+
+    #[test]
+    fn escaping_links_are_errors_and_scripts_are_inert() {
+        let (r, d) = md("[a](../../x.md) [b](/etc/passwd) [c](%2e%2e/%2e%2e/x.md) [d](..\\x.md) [e](JavaScript:alert(1)) [f](DATA:text/html,x)\n");
+        assert_eq!(d.len(), 6, "{d:?}");
+        assert!(
+            d[0].starts_with("content/g/s.md:4:1: error: link `../../x.md` escapes the site"),
+            "{}",
+            d[0]
+        );
+        assert!(
+            d[4].contains("warning") && d[4].contains("javascript"),
+            "{}",
+            d[4]
+        );
+        assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
+    }
+
+    #[test]
+    fn alerts_code_and_raw_html() {
+        let (r, d) = md("> [!WARNING]\n> Careful\n\n```rust\nfn x() {}\n```\n\n<img src=x onerror=alert(1)><script>alert(1)</script>\n");
+        assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
+        assert!(r.html.contains("<pre class=\"code\" data-lang=\"rust\">"));
+        assert!(
+            !r.html.contains("onerror") && !r.html.contains("<script"),
+            "{}",
+            r.html
+        );
+        assert!(d.iter().any(|m| m.contains("raw-html-removed")), "{d:?}");
+    }
+
+    #[test]
+    fn sections_hold_plain_text() {
+        let (r, _) = md("Intro *text*.\n\n## Next\nMore `code` here.\n");
+        assert_eq!(r.sections[0].text, "Intro text.");
+        assert_eq!(r.sections[1].heading.as_ref().unwrap().id, "next");
+        assert_eq!(r.sections[1].text, "More code here.");
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("On Windows"), "on-windows");
+        assert_eq!(slugify("If it won't delete!"), "if-it-won-t-delete");
+        assert_eq!(slugify("???"), "section");
+    }
+}

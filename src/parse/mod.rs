@@ -1,0 +1,234 @@
+//! Stage 2, pure: each Markdown source becomes a [`Page`].
+//!
+//! Where a file stands under `content/` says what it is (home page, guide, step);
+//! its front matter is read (`front_matter`) and checked (`meta`); its body is
+//! rendered (`markdown`). Files are independent, so they are parsed in parallel,
+//! and the result keeps the input's order.
+
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod meta;
+pub mod sanitize;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::model::{Page, PageKind, SourceFile};
+
+/// Parses every source. Pages with mistakes are still returned (with what could be
+/// read) so that later stages can report their own problems in the same run.
+pub fn parse_all(sources: &[SourceFile], allow_raw_html: bool) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+        .par_iter()
+        .map(|s| parse_page(s, allow_raw_html))
+        .collect();
+    let mut pages = Vec::with_capacity(results.len());
+    let mut diagnostics = Vec::new();
+    for (page, diags) in results {
+        pages.extend(page);
+        diagnostics.extend(diags);
+    }
+    (pages, diagnostics)
+}
+
+/// What a path under `content/` is.
+enum Place<'a> {
+    Home,
+    Guide(&'a str),
+    Step(&'a str, &'a str),
+}
+
+/// Parses one Markdown file. `None` when the file is not a page at all.
+pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+    let path = source.path.as_str();
+    let mut diagnostics = Vec::new();
+    let place = match place(path) {
+        Ok(place) => place,
+        Err(message) => {
+            diagnostics.push(Diagnostic::error(
+                path,
+                Pos::START,
+                "misplaced-page",
+                message,
+            ));
+            return (None, diagnostics);
+        }
+    };
+    let slugs: &[&str] = match place {
+        Place::Home => &[],
+        Place::Guide(g) => &[g],
+        Place::Step(g, s) => &[g, s],
+    };
+    for slug in slugs {
+        if let Some(message) = bad_slug(slug) {
+            diagnostics.push(Diagnostic::error(path, Pos::START, "bad-slug", message));
+        }
+    }
+
+    let text = source.text.as_str();
+    let lines = LineIndex::new(text);
+    let (entries, body_offset) = match front_matter::split(text) {
+        Ok(split) => match &split.block {
+            Some(block) => match front_matter::read(block, &lines) {
+                Ok(entries) => (Some(entries), split.body_offset),
+                Err(e) => {
+                    diagnostics.push(Diagnostic::error(
+                        path,
+                        lines.pos(e.offset),
+                        "front-matter-syntax",
+                        e.message,
+                    ));
+                    (None, split.body_offset)
+                }
+            },
+            None => {
+                let message = "this page has no front matter: start it with a `+++` line, `title = \"...\"`, and another `+++` line";
+                diagnostics.push(Diagnostic::error(
+                    path,
+                    Pos::START,
+                    "missing-front-matter",
+                    message,
+                ));
+                (None, 0)
+            }
+        },
+        Err(e) => {
+            diagnostics.push(Diagnostic::error(
+                path,
+                lines.pos(e.offset),
+                "front-matter-syntax",
+                e.message,
+            ));
+            (None, 0)
+        }
+    };
+    // When the block could not be read, its mistakes are already reported: check
+    // nothing more about the front matter, but still render the body.
+    let read_ok = entries.is_some();
+    let entries = entries.unwrap_or_default();
+    let (kind, meta_diags) = match place {
+        Place::Home => {
+            let (meta, d) = meta::home(path, Pos::START, entries);
+            (PageKind::Home(meta), d)
+        }
+        Place::Guide(g) => {
+            let (meta, d) = meta::guide(path, Pos::START, entries);
+            (
+                PageKind::Guide {
+                    slug: g.to_string(),
+                    meta,
+                },
+                d,
+            )
+        }
+        Place::Step(g, s) => {
+            let (meta, d) = meta::step(path, Pos::START, entries);
+            (
+                PageKind::Step {
+                    guide: g.to_string(),
+                    slug: s.to_string(),
+                    meta,
+                },
+                d,
+            )
+        }
+    };
+    if read_ok {
+        diagnostics.extend(meta_diags);
+    }
+    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, allow_raw_html);
+    diagnostics.extend(body_diags);
+    (
+        Some(Page {
+            source: source.path.clone(),
+            kind,
+            body,
+        }),
+        diagnostics,
+    )
+}
+
+fn place(path: &str) -> Result<Place<'_>, String> {
+    let rest = path.strip_prefix("content/").unwrap_or(path);
+    let parts: Vec<&str> = rest.split('/').collect();
+    match parts.as_slice() {
+        ["_index.md"] => Ok(Place::Home),
+        [guide, "_index.md"] => Ok(Place::Guide(guide)),
+        [guide, file] => Ok(Place::Step(guide, file.strip_suffix(".md").unwrap_or(file))),
+        [_] => Err("only `_index.md` (the home page) may stand directly in content/; put steps in a guide folder, content/<guide>/<step>.md".into()),
+        _ => Err("pages may be at most one folder deep: content/<guide>/<step>.md".into()),
+    }
+}
+
+/// `None` when `slug` is a valid slug; otherwise a message saying how to fix it.
+pub fn bad_slug(slug: &str) -> Option<String> {
+    let valid = !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        return None;
+    }
+    let suggestion = markdown::slugify(slug);
+    Some(format!(
+        "`{slug}` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `{suggestion}`)"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Risk;
+
+    fn page(path: &str, text: &str) -> (Option<Page>, Vec<String>) {
+        let (p, d) = parse_page(
+            &SourceFile {
+                path: path.into(),
+                text: text.into(),
+            },
+            false,
+        );
+        (p, d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn a_step_in_yaml() {
+        let (p, d) = page(
+            "content/g/reset.md",
+            "---\ntitle: Reset\nrisk: destructive\n---\nBody\n",
+        );
+        assert!(d.is_empty(), "{d:?}");
+        let Some(Page {
+            kind: PageKind::Step { guide, slug, meta },
+            body,
+            ..
+        }) = p
+        else {
+            panic!()
+        };
+        assert_eq!(
+            (guide.as_str(), slug.as_str(), meta.risk),
+            ("g", "reset", Risk::Destructive)
+        );
+        assert_eq!(body.html, "<p>Body</p>\n");
+    }
+
+    #[test]
+    fn places_and_slugs() {
+        let (_, d) = page("content/Guide One/_index.md", "+++\ntitle = \"G\"\n+++\n");
+        assert_eq!(d, vec!["content/Guide One/_index.md:1:1: error: `Guide One` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `guide-one`) [bad-slug]"]);
+        let (p, d) = page("content/a/b/c.md", "");
+        assert!(p.is_none());
+        assert!(d[0].contains("misplaced-page"), "{d:?}");
+    }
+
+    #[test]
+    fn syntax_errors_are_reported_in_file_lines() {
+        let (_, d) = page("content/g/s.md", "+++\ntitle = \"A\"\nrisk = \n+++\n");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("content/g/s.md:3:"), "{d:?}");
+        let (_, d) = page("content/g/s.md", "No front matter\n");
+        assert!(d[0].contains("missing-front-matter"));
+    }
+}

@@ -1,0 +1,271 @@
+//! Typed template contexts: what each theme template can use, and how it is built
+//! from the site model. URLs here are already relative to the page being rendered.
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::model::{Guide, Home, Step, TocEntry};
+
+#[derive(Serialize)]
+pub struct SiteCtx<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub language: &'a str,
+}
+
+/// Fields every template gets.
+#[derive(Serialize)]
+pub struct Common<'a> {
+    pub site: SiteCtx<'a>,
+    /// `""` at the top of the output, `"../"` inside a guide folder.
+    pub root: &'static str,
+    pub page_title: String,
+    pub page_description: &'a str,
+    /// Markup later features add to every page (`<script>` tags); empty when unused.
+    pub extra_head: &'a str,
+    pub extra_body: &'a str,
+}
+
+impl<'a> Common<'a> {
+    pub fn new(
+        config: &'a Config,
+        root: &'static str,
+        page_title: String,
+        page_description: &'a str,
+    ) -> Self {
+        Common {
+            site: SiteCtx {
+                title: &config.title,
+                description: &config.description,
+                language: &config.language,
+            },
+            root,
+            page_title,
+            page_description,
+            extra_head: "",
+            extra_body: "",
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct HomePage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    pub page: HomeCtx<'a>,
+    pub guides: Vec<GuideCard<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct HomeCtx<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub body_html: &'a str,
+    pub toc: &'a [TocEntry],
+}
+
+#[derive(Serialize)]
+pub struct GuideCard<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub symptoms: &'a [String],
+    pub step_count: usize,
+    pub url: String,
+}
+
+impl<'a> GuideCard<'a> {
+    pub fn new(guide: &'a Guide, prefix: &str) -> Self {
+        GuideCard {
+            slug: &guide.slug,
+            title: &guide.meta.title,
+            summary: guide.meta.summary.as_deref(),
+            symptoms: &guide.meta.symptoms,
+            step_count: guide.steps.len(),
+            url: format!("{prefix}{}/index.html", guide.slug),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct GuidePage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    pub guide: GuideCtx<'a>,
+    pub steps: Vec<StepItem<'a>>,
+    pub costly_steps: Vec<StepItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct GuideCtx<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub symptoms: &'a [String],
+    pub error_messages: &'a [String],
+    pub applies_to: &'a [String],
+    pub tags: &'a [String],
+    pub body_html: &'a str,
+    pub toc: &'a [TocEntry],
+}
+
+impl<'a> GuideCtx<'a> {
+    pub fn new(guide: &'a Guide) -> Self {
+        let m = &guide.meta;
+        GuideCtx {
+            slug: &guide.slug,
+            title: &m.title,
+            summary: m.summary.as_deref(),
+            symptoms: &m.symptoms,
+            error_messages: &m.error_messages,
+            applies_to: &m.applies_to,
+            tags: &m.tags,
+            body_html: &guide.body.html,
+            toc: &guide.body.toc,
+        }
+    }
+}
+
+/// A step in a list of steps.
+#[derive(Serialize, Clone)]
+pub struct StepItem<'a> {
+    pub number: usize,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub risk: &'static str,
+    pub risk_label: &'static str,
+    pub time: Option<&'a str>,
+    pub side_effects: &'a [String],
+    pub url: String,
+}
+
+impl<'a> StepItem<'a> {
+    /// `prefix` leads from the current page to the guide's folder (`""` or `"g/"`).
+    pub fn new(step: &'a Step, prefix: &str) -> Self {
+        let m = &step.meta;
+        StepItem {
+            number: step.number,
+            slug: &step.slug,
+            title: &m.title,
+            summary: m.summary.as_deref(),
+            risk: m.risk.as_str(),
+            risk_label: m.risk.label(),
+            time: m.time.as_deref(),
+            side_effects: &m.side_effects,
+            url: format!("{prefix}{}.html", step.slug),
+        }
+    }
+}
+
+/// A link to a step from another step of the same guide.
+#[derive(Serialize)]
+pub struct StepRef<'a> {
+    pub number: usize,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: String,
+}
+
+impl<'a> StepRef<'a> {
+    pub fn new(step: &'a Step) -> Self {
+        StepRef {
+            number: step.number,
+            slug: &step.slug,
+            title: &step.meta.title,
+            url: format!("{}.html", step.slug),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StepPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    pub guide: GuideLink<'a>,
+    pub step: StepCtx<'a>,
+    pub after: Vec<StepRef<'a>>,
+    pub prev: Option<StepRef<'a>>,
+    pub next: Option<StepRef<'a>>,
+    pub last_resort_url: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct GuideLink<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub url: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct StepCtx<'a> {
+    pub number: usize,
+    pub total: usize,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub risk: &'static str,
+    pub risk_label: &'static str,
+    pub time: Option<&'a str>,
+    pub side_effects: &'a [String],
+    pub prerequisites: &'a [String],
+    pub applies_to: &'a [String],
+    pub tags: &'a [String],
+    pub updated: Option<&'a str>,
+    pub body_html: &'a str,
+    pub toc: &'a [TocEntry],
+}
+
+impl<'a> StepCtx<'a> {
+    pub fn new(guide: &'a Guide, step: &'a Step) -> Self {
+        let m = &step.meta;
+        StepCtx {
+            number: step.number,
+            total: guide.steps.len(),
+            slug: &step.slug,
+            title: &m.title,
+            summary: m.summary.as_deref(),
+            risk: m.risk.as_str(),
+            risk_label: m.risk.label(),
+            time: m.time.as_deref(),
+            side_effects: &m.side_effects,
+            prerequisites: &m.prerequisites,
+            applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
+            tags: &m.tags,
+            updated: m.updated.as_deref(),
+            body_html: &step.body.html,
+            toc: &step.body.toc,
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StepsPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    pub guides: Vec<GuideSteps<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct GuideSteps<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub url: String,
+    pub steps: Vec<StepItem<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct PlainPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+}
+
+pub fn home_ctx(home: &Home) -> HomeCtx<'_> {
+    HomeCtx {
+        title: &home.meta.title,
+        description: home.meta.description.as_deref(),
+        body_html: &home.body.html,
+        toc: &home.body.toc,
+    }
+}

@@ -1,0 +1,112 @@
+//! Machine-readable outputs: `steps.json` (every guide with its ordered steps and
+//! all their front matter) and `sitemap.xml` (when `base_url` is set).
+
+use serde::Serialize;
+
+use crate::model::{Guide, Risk, Site, Step};
+
+#[derive(Serialize)]
+struct StepsJson<'a> {
+    guides: Vec<GuideJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct GuideJson<'a> {
+    slug: &'a str,
+    title: &'a str,
+    summary: Option<&'a str>,
+    symptoms: &'a [String],
+    error_messages: &'a [String],
+    applies_to: &'a [String],
+    tags: &'a [String],
+    draft: bool,
+    /// Relative to the site root.
+    url: String,
+    steps: Vec<StepJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct StepJson<'a> {
+    number: usize,
+    slug: &'a str,
+    title: &'a str,
+    order: Option<i64>,
+    after: Vec<&'a str>,
+    summary: Option<&'a str>,
+    risk: Risk,
+    time: Option<&'a str>,
+    side_effects: &'a [String],
+    prerequisites: &'a [String],
+    applies_to: &'a [String],
+    tags: &'a [String],
+    updated: Option<&'a str>,
+    draft: bool,
+    url: String,
+}
+
+fn step_json<'a>(guide: &'a Guide, step: &'a Step) -> StepJson<'a> {
+    let m = &step.meta;
+    StepJson {
+        number: step.number,
+        slug: &step.slug,
+        title: &m.title,
+        order: m.order.as_ref().map(|o| o.value),
+        after: m.after.iter().map(|a| a.value.as_str()).collect(),
+        summary: m.summary.as_deref(),
+        risk: m.risk,
+        time: m.time.as_deref(),
+        side_effects: &m.side_effects,
+        prerequisites: &m.prerequisites,
+        applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
+        tags: &m.tags,
+        updated: m.updated.as_deref(),
+        draft: m.draft,
+        url: format!("{}/{}.html", guide.slug, step.slug),
+    }
+}
+
+pub fn steps_json(site: &Site) -> Vec<u8> {
+    let data = StepsJson {
+        guides: site
+            .guides
+            .iter()
+            .map(|g| GuideJson {
+                slug: &g.slug,
+                title: &g.meta.title,
+                summary: g.meta.summary.as_deref(),
+                symptoms: &g.meta.symptoms,
+                error_messages: &g.meta.error_messages,
+                applies_to: &g.meta.applies_to,
+                tags: &g.meta.tags,
+                draft: g.meta.draft,
+                url: format!("{}/index.html", g.slug),
+                steps: g.steps.iter().map(|s| step_json(g, s)).collect(),
+            })
+            .collect(),
+    };
+    let mut json = serde_json::to_vec_pretty(&data).expect("the step index serializes");
+    json.push(b'\n');
+    json
+}
+
+/// The sitemap lists every page by its absolute URL.
+pub fn sitemap(site: &Site, base_url: &str) -> Vec<u8> {
+    let mut paths = vec!["index.html".to_string(), "steps.html".to_string()];
+    for g in &site.guides {
+        paths.push(format!("{}/index.html", g.slug));
+        paths.extend(
+            g.steps
+                .iter()
+                .map(|s| format!("{}/{}.html", g.slug, s.slug)),
+        );
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for path in paths {
+        xml.push_str("  <url><loc>");
+        pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}/{path}"))
+            .expect("writing to a String cannot fail");
+        xml.push_str("</loc></url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml.into_bytes()
+}

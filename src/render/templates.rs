@@ -1,0 +1,178 @@
+//! The theme's Tera templates, parsed once per build.
+//!
+//! Template mistakes are the theme author's, so they are diagnostics too: they name
+//! the template file and, where Tera says it, the line and column.
+
+use std::error::Error as _;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::model::SourceFile;
+
+/// The templates a theme must have.
+pub const REQUIRED: &[&str] = &[
+    "home.html",
+    "guide.html",
+    "step.html",
+    "steps.html",
+    "404.html",
+];
+
+pub struct Templates {
+    tera: Tera,
+    /// Template name -> path of its file, for messages.
+    paths: Vec<(String, String)>,
+}
+
+impl Templates {
+    /// Parses the theme's templates (`themes/<name>/templates/<file>`).
+    pub fn new(files: &[SourceFile]) -> Result<Templates, Vec<Diagnostic>> {
+        let paths: Vec<(String, String)> = files
+            .iter()
+            .map(|f| {
+                let name = f
+                    .path
+                    .split_once("/templates/")
+                    .map_or(f.path.as_str(), |(_, n)| n);
+                (name.to_string(), f.path.clone())
+            })
+            .collect();
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let raw: Vec<(String, &str)> = paths
+            .iter()
+            .zip(files)
+            .map(|((name, _), f)| (name.clone(), f.text.as_str()))
+            .collect();
+        let templates = Templates {
+            tera: Tera::default(),
+            paths,
+        };
+        if let Err(e) = tera.add_raw_templates(raw) {
+            return Err(vec![templates.diagnostic(&e, None)]);
+        }
+        let missing: Vec<Diagnostic> = REQUIRED
+            .iter()
+            .filter(|name| !tera.get_template_names().any(|n| n == **name))
+            .map(|name| {
+                let dir = templates.paths.first().map_or(
+                    "themes/<theme>/templates/".to_string(),
+                    |(_, p)| {
+                        p.rsplit_once('/')
+                            .map_or(String::new(), |(d, _)| format!("{d}/"))
+                    },
+                );
+                Diagnostic::error(
+                    format!("{dir}{name}"),
+                    Pos::START,
+                    "template-missing",
+                    format!("the theme has no `{name}` template"),
+                )
+            })
+            .collect();
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        Ok(Templates { tera, ..templates })
+    }
+
+    pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
+        let context =
+            Context::from_serialize(context).map_err(|e| self.diagnostic(&e, Some(name)))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| self.diagnostic(&e, Some(name)))
+    }
+
+    /// A Tera error as a diagnostic: the whole chain of causes, at the template's file.
+    fn diagnostic(&self, error: &tera::Error, rendering: Option<&str>) -> Diagnostic {
+        let mut messages = vec![error.to_string()];
+        let mut source = error.source();
+        while let Some(e) = source {
+            messages.push(e.to_string());
+            source = e.source();
+        }
+        let text = messages.join(": ");
+        // Tera names the template in quotes ("... template 'step.html'") and, for
+        // syntax errors, gives ` --> line:col`.
+        let named = self
+            .paths
+            .iter()
+            .find(|(name, _)| text.contains(&format!("'{name}'")))
+            .map(|(n, _)| n.as_str());
+        let name = named.or(rendering).unwrap_or("");
+        let path = self
+            .paths
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(name.to_string(), |(_, p)| p.clone());
+        let pos = text
+            .split("--> ")
+            .nth(1)
+            .and_then(|rest| {
+                let mut it = rest
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|s| !s.is_empty());
+                Some(Pos::new(it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+            })
+            .unwrap_or(Pos::START);
+        let message = text
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Diagnostic::error(path, pos, "template-error", message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(extra: &[(&str, &str)]) -> Vec<SourceFile> {
+        let mut out: Vec<SourceFile> = REQUIRED
+            .iter()
+            .map(|n| SourceFile {
+                path: format!("themes/t/templates/{n}"),
+                text: "{{ x }}".into(),
+            })
+            .collect();
+        for (n, t) in extra {
+            out.retain(|f| !f.path.ends_with(&format!("/{n}")));
+            out.push(SourceFile {
+                path: format!("themes/t/templates/{n}"),
+                text: t.to_string(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn renders_with_autoescape() {
+        let t = Templates::new(&files(&[])).unwrap();
+        let html = t
+            .render("home.html", &serde_json::json!({ "x": "<b>" }))
+            .unwrap();
+        assert_eq!(html, "&lt;b&gt;");
+    }
+
+    #[test]
+    fn syntax_error_names_file_and_line() {
+        let Err(d) = Templates::new(&files(&[("step.html", "ok\n{% if %}\n")])) else {
+            panic!()
+        };
+        assert_eq!(d[0].path, "themes/t/templates/step.html");
+        assert_eq!(d[0].pos.line, 2, "{}", d[0]);
+    }
+
+    #[test]
+    fn missing_template_is_named() {
+        let mut f = files(&[]);
+        f.retain(|f| !f.path.ends_with("404.html"));
+        let Err(d) = Templates::new(&f) else { panic!() };
+        assert_eq!(d[0].to_string(), "themes/t/templates/404.html:1:1: error: the theme has no `404.html` template [template-missing]");
+    }
+}

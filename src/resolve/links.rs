@@ -1,0 +1,74 @@
+//! Checks every internal link and image of every page: the file must exist (and be
+//! part of this build), and an `#anchor` must be an id on the target page.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diagnostics::{closest, Diagnostic};
+use crate::model::{CopyFile, LinkTarget, Rendered, Site};
+
+pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnostic> {
+    let mut pages: HashMap<&str, &Rendered> = HashMap::new();
+    pages.insert(&site.home.source, &site.home.body);
+    for guide in &site.guides {
+        pages.insert(&guide.source, &guide.body);
+        for step in &guide.steps {
+            pages.insert(&step.source, &step.body);
+        }
+    }
+    let assets: BTreeSet<&str> = assets.iter().map(|a| a.source.as_str()).collect();
+
+    let mut diagnostics = Vec::new();
+    let mut sources: Vec<&&str> = pages.keys().collect();
+    sources.sort();
+    for &&source in &sources {
+        let body = pages[source];
+        for link in &body.links {
+            let problem = match &link.target {
+                LinkTarget::Anchor(anchor) => missing_anchor(body, anchor, "this page"),
+                LinkTarget::Page { source: target, anchor } => match pages.get(target.as_str()) {
+                    Some(target_body) => anchor.as_deref().and_then(|a| missing_anchor(target_body, a, target)),
+                    None if drafts.contains(target) => Some((
+                        "draft-link",
+                        format!("links to `{}`, a draft that this build leaves out (build with --drafts, or remove the link)", link.written),
+                    )),
+                    None => {
+                        let mut message = format!("links to `{}`, but {target} does not exist", link.written);
+                        if let Some(close) = closest(target, pages.keys().copied()) {
+                            message.push_str(&format!("; did you mean {close}?"));
+                        }
+                        Some(("broken-link", message))
+                    }
+                },
+                LinkTarget::Asset { source: target } => {
+                    if assets.contains(target.as_str()) {
+                        None
+                    } else if pages.contains_key(target.as_str()) {
+                        // An image pointing at a page, or similar: the file exists.
+                        None
+                    } else {
+                        Some(("missing-file", format!("refers to `{}`, but {target} does not exist", link.written)))
+                    }
+                }
+            };
+            if let Some((code, message)) = problem {
+                diagnostics.push(Diagnostic::error(source, link.pos, code, message));
+            }
+        }
+    }
+    diagnostics
+}
+
+fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static str, String)> {
+    if body.anchors.iter().any(|a| a == anchor) {
+        return None;
+    }
+    let mut message = format!("links to `#{anchor}`, but {page} has no heading with that id");
+    match closest(anchor, body.anchors.iter().map(String::as_str)) {
+        Some(close) => message.push_str(&format!("; did you mean `#{close}`?")),
+        None if !body.anchors.is_empty() => {
+            message.push_str(&format!(" (its ids: {})", body.anchors.join(", ")))
+        }
+        None => {}
+    }
+    Some(("broken-anchor", message))
+}

@@ -1,0 +1,141 @@
+//! Stage 3, pure: parsed pages become the checked [`Site`].
+//!
+//! 1. sort pages into the home page, guides and their steps (drafts left out
+//!    unless asked for);
+//! 2. order each guide's steps (`order`);
+//! 3. check every internal link and anchor (`links`).
+
+pub mod links;
+pub mod order;
+
+use std::collections::BTreeMap;
+
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::model::{CopyFile, Guide, Home, Page, PageKind, Site, Sources, Step};
+
+/// What `resolve` needs besides the pages.
+pub struct Inputs<'a> {
+    pub pages: Vec<Page>,
+    pub sources: &'a Sources,
+    pub include_drafts: bool,
+}
+
+/// Builds the site model. Returns it even when there are errors (callers decide
+/// from the diagnostics), except when there is no home page to build on.
+pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut home = None;
+    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> =
+        BTreeMap::new();
+    let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
+    let mut drafts: Vec<String> = Vec::new();
+
+    for page in inputs.pages {
+        match page.kind {
+            PageKind::Home(meta) => {
+                home = Some(Home {
+                    source: page.source,
+                    meta,
+                    body: page.body,
+                })
+            }
+            PageKind::Guide { slug, meta } => {
+                if meta.draft && !inputs.include_drafts {
+                    drafts.push(page.source);
+                } else {
+                    guides.insert(slug, (page.source, meta, page.body));
+                }
+            }
+            PageKind::Step { guide, slug, meta } => {
+                if meta.draft && !inputs.include_drafts {
+                    drafts.push(page.source);
+                } else {
+                    steps.entry(guide).or_default().push(Step {
+                        slug,
+                        number: 0,
+                        source: page.source,
+                        meta,
+                        body: page.body,
+                    });
+                }
+            }
+        }
+    }
+
+    let mut site_guides = Vec::new();
+    for (guide_slug, guide_steps) in &mut steps {
+        if !guides.contains_key(guide_slug) {
+            let draft_guide = format!("content/{guide_slug}/_index.md");
+            if drafts.contains(&draft_guide) {
+                // The whole guide is a draft: its steps go with it.
+                drafts.extend(guide_steps.drain(..).map(|s| s.source));
+                continue;
+            }
+            for step in guide_steps.drain(..) {
+                let message = format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
+                diagnostics.push(Diagnostic::error(
+                    &step.source,
+                    Pos::START,
+                    "missing-guide",
+                    message,
+                ));
+            }
+        }
+    }
+
+    for (slug, (source, meta, body)) in guides {
+        let mut guide_steps = steps.remove(&slug).unwrap_or_default();
+        let infos: Vec<order::StepInfo> = guide_steps
+            .iter()
+            .map(|s| order::StepInfo {
+                slug: &s.slug,
+                source: &s.source,
+                meta: &s.meta,
+            })
+            .collect();
+        let (ordered, order_diags) = order::order(&infos);
+        diagnostics.extend(order_diags);
+        let mut slots: Vec<Option<Step>> = guide_steps.drain(..).map(Some).collect();
+        let ordered_steps: Vec<Step> = ordered
+            .iter()
+            .enumerate()
+            .map(|(n, &i)| {
+                let mut step = slots[i].take().expect("each step is placed once");
+                step.number = n + 1;
+                step
+            })
+            .collect();
+        site_guides.push(Guide {
+            slug,
+            source,
+            meta,
+            body,
+            steps: ordered_steps,
+        });
+    }
+    site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
+
+    let Some(home) = home else {
+        let message = "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
+        diagnostics.push(Diagnostic::error(
+            "content/_index.md",
+            Pos::START,
+            "missing-home",
+            message,
+        ));
+        return (None, diagnostics);
+    };
+
+    let mut copies: Vec<CopyFile> = Vec::new();
+    copies.extend(inputs.sources.theme.static_files.iter().cloned());
+    copies.extend(inputs.sources.static_files.iter().cloned());
+    copies.extend(inputs.sources.assets.iter().cloned());
+    let site = Site {
+        home,
+        guides: site_guides,
+        copies,
+        embedded_static: inputs.sources.theme.embedded_static.clone(),
+    };
+    diagnostics.extend(links::check(&site, &inputs.sources.assets, &drafts));
+    (Some(site), diagnostics)
+}
