@@ -13,7 +13,27 @@ pub const CONFIG_KEYS: &[&str] = &[
     "theme",
     "base_url",
     "allow_raw_html",
+    "search",
 ];
+pub const SEARCH_KEYS: &[&str] = &["enabled", "budget_kb"];
+
+/// `[search]` in site.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchConfig {
+    /// Builds the index, the search page and the search box (default true).
+    pub enabled: bool,
+    /// Warns when the search files add up to more than this many KiB (raw bytes).
+    pub budget_kb: u64,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig {
+            enabled: true,
+            budget_kb: 20 * 1024,
+        }
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -25,6 +45,7 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    pub search: SearchConfig,
 }
 
 impl Default for Config {
@@ -36,6 +57,7 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            search: SearchConfig::default(),
         }
     }
 }
@@ -128,6 +150,24 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         None => None,
     };
     let allow_raw_html = f.bool("allow_raw_html");
+    let mut search = SearchConfig::default();
+    if let Some((pos, entries)) = f.table("search") {
+        let mut s = Fields::new(CONFIG_FILE, "[search] of site.toml", pos, entries);
+        search.enabled = s.opt_bool("enabled").unwrap_or(true);
+        match s.integer("budget_kb") {
+            Some(n) if n.value > 0 => search.budget_kb = n.value as u64,
+            Some(n) => s.error(
+                n.pos,
+                "wrong-type",
+                format!(
+                    "`budget_kb` must be a positive number of KiB, not {}",
+                    n.value
+                ),
+            ),
+            None => {}
+        }
+        f.diagnostics.extend(s.finish(SEARCH_KEYS));
+    }
     let config = Config {
         title,
         description,
@@ -135,6 +175,7 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         theme,
         base_url,
         allow_raw_html,
+        search,
     };
     (config, f.finish(CONFIG_KEYS))
 }
@@ -169,6 +210,15 @@ mod tests {
             ),
             "{d:?}"
         );
+        let (c, d) = parse(Some(
+            "title = \"T\"\n[search]\nenabled = false\nbudget_kb = 0\nbudjet = 3\n",
+        ));
+        let d: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert!(!c.search.enabled);
+        assert_eq!(c.search.budget_kb, SearchConfig::default().budget_kb);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].contains("`budget_kb` must be a positive"), "{d:?}");
+        assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
         assert_eq!(d[0].code, "missing-config");
     }

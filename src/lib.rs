@@ -11,5 +11,6 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod theme;
 pub mod write;

@@ -124,6 +124,30 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A boolean that may be left out (`None`), for keys whose default is `true`.
+    pub fn opt_bool(&mut self, key: &str) -> Option<bool> {
+        let entry = self.take(key)?;
+        match entry.value.value {
+            Value::Bool(b) => Some(b),
+            _ => {
+                self.wrong_type(key, &entry.value, "true or false");
+                None
+            }
+        }
+    }
+
+    /// A nested table (`[search]` in site.toml): its entries and where it starts.
+    pub fn table(&mut self, key: &str) -> Option<(Pos, Vec<Entry>)> {
+        let entry = self.take(key)?;
+        match entry.value.value {
+            Value::Map(entries) => Some((entry.key_pos, entries)),
+            _ => {
+                self.wrong_type(key, &entry.value, "a table, like [search]");
+                None
+            }
+        }
+    }
+
     pub fn integer(&mut self, key: &str) -> Option<Located<i64>> {
         let entry = self.take(key)?;
         match entry.value.value {

@@ -24,6 +24,8 @@ pub struct Common<'a> {
     /// Markup later features add to every page (`<script>` tags); empty when unused.
     pub extra_head: &'a str,
     pub extra_body: &'a str,
+    /// Whether the site has search (`[search] enabled`): shows the search box.
+    pub search: bool,
 }
 
 impl<'a> Common<'a> {
@@ -44,6 +46,7 @@ impl<'a> Common<'a> {
             page_description,
             extra_head: "",
             extra_body: "",
+            search: config.search.enabled,
         }
     }
 }

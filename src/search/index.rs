@@ -1,0 +1,402 @@
+//! The index writer: pages' text to the files under `search/` that search.js reads.
+//!
+//! Every file is a classic script calling `window.__remedySearch` (so the index
+//! loads from `file://`, where fetch and workers are blocked):
+//!
+//! - `search/index.js`, the manifest: page count, the first key of each shard,
+//!   the first letters that have a vocabulary file, the stop words.
+//! - `search/s-N.js`, shard N: `k` maps each key in the shard's range to its
+//!   postings, `f` maps each word form whose stem differs to that stem (search.js
+//!   has no stemmer: it looks the reader's words up here).
+//! - `search/v-HEX.js` (sharded sites only): every key and word form starting with
+//!   one letter, for typo tolerance without loading every shard.
+//! - `search/d-N.js`: what results show (title, guide, step, risk, URL, and each
+//!   section's heading, anchor and text for snippets), a few pages per file.
+//!
+//! Postings are flat arrays `[pageDelta, section * 256 + impact, ...]`, pages in
+//! increasing order. Section 0 is the page's metadata (title, error messages,
+//! symptoms, summary, tags); section `s > 0` is the Markdown text under the
+//! `s`-th heading (the first one may have no heading). The impact is the BM25F
+//! score of the key in that section, boosts included, quantized to 1..=255; a
+//! query adds impacts up, so ranking needs nothing else from the index.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::tokenize::{Tokenizer, STOP_WORDS};
+use crate::model::OutputFile;
+
+/// A page as search sees it.
+#[derive(Debug, Clone, Default)]
+pub struct PageDoc {
+    /// From the output root (`icloud-backup/restart.html`).
+    pub url: String,
+    pub title: String,
+    /// The guide's title (for a step or a guide page), else empty.
+    pub guide: String,
+    /// Step number, 0 when the page is not a step.
+    pub step: usize,
+    /// `safe`, `caution`, `destructive`, or empty.
+    pub risk: &'static str,
+    /// Section 0: weighted metadata fields, and the text a snippet shows for them.
+    pub meta: Vec<(f32, String)>,
+    pub meta_text: String,
+    pub sections: Vec<SectionDoc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SectionDoc {
+    pub heading: Option<String>,
+    pub anchor: Option<String>,
+    pub text: String,
+}
+
+/// Field boosts (BM25F weights).
+pub const BOOST_TITLE: f32 = 8.0;
+pub const BOOST_ERROR: f32 = 6.0;
+pub const BOOST_SYMPTOM: f32 = 5.0;
+pub const BOOST_SUMMARY: f32 = 2.0;
+pub const BOOST_HEADING: f32 = 3.0;
+pub const BOOST_BODY: f32 = 1.0;
+
+const K1: f32 = 1.2;
+const B: f32 = 0.75;
+/// Impact = score * SCALE, clamped to 1..=255.
+const SCALE: f32 = 10.0;
+
+/// How the index is cut into files.
+#[derive(Debug, Clone, Copy)]
+pub struct Layout {
+    /// Up to this many pages, the whole index is one shard and there is no vocabulary.
+    pub single_shard_pages: usize,
+    /// Rough raw size of a shard before a new one starts.
+    pub shard_bytes: usize,
+    /// Pages per `d-N.js` file.
+    pub pages_per_doc_file: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Layout {
+            single_shard_pages: 300,
+            shard_bytes: 48 * 1024,
+            pages_per_doc_file: 20,
+        }
+    }
+}
+
+/// One section's counts while indexing.
+struct Doc {
+    page: usize,
+    section: usize,
+    /// Weighted term frequencies.
+    tf: BTreeMap<String, f32>,
+    len: usize,
+}
+
+/// Writes every search file for `pages`.
+pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
+    let tokenizer = Tokenizer::default();
+    let mut forms: BTreeMap<String, String> = BTreeMap::new();
+    let mut docs = Vec::new();
+    for (p, page) in pages.iter().enumerate() {
+        let mut fields: Vec<Vec<(f32, &str)>> =
+            vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
+        for s in &page.sections {
+            let mut f = vec![(BOOST_BODY, s.text.as_str())];
+            if let Some(h) = &s.heading {
+                f.push((BOOST_HEADING, h.as_str()));
+            }
+            fields.push(f);
+        }
+        for (section, fields) in fields.into_iter().enumerate() {
+            let mut doc = Doc {
+                page: p,
+                section,
+                tf: BTreeMap::new(),
+                len: 0,
+            };
+            for (boost, text) in fields {
+                for term in tokenizer.terms(text) {
+                    doc.len += 1;
+                    *doc.tf.entry(term.key.clone()).or_default() += boost;
+                    if term.surface != term.key {
+                        forms.entry(term.surface).or_insert(term.key);
+                    }
+                }
+            }
+            if !doc.tf.is_empty() {
+                docs.push(doc);
+            }
+        }
+    }
+    let postings = postings(&docs);
+    let mut files = Vec::new();
+
+    // Keys and forms, sorted together, cut into shards by size.
+    let mut items: Vec<(&str, Value)> = postings
+        .iter()
+        .map(|(k, v)| (k.as_str(), Value::from(v.clone())))
+        .chain(
+            forms
+                .iter()
+                .map(|(f, s)| (f.as_str(), Value::from(s.as_str()))),
+        )
+        .collect();
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    let sharded = pages.len() > layout.single_shard_pages;
+    let mut shards: Vec<Vec<&(&str, Value)>> = vec![Vec::new()];
+    let mut size = 0;
+    for item in &items {
+        let bytes = item.0.len() + 8 + item.1.as_array().map_or(8, |a| a.len() * 5);
+        if sharded && size + bytes > layout.shard_bytes && !shards.last().unwrap().is_empty() {
+            shards.push(Vec::new());
+            size = 0;
+        }
+        size += bytes;
+        shards.last_mut().unwrap().push(item);
+    }
+    let mut firsts = Vec::new();
+    for (n, shard) in shards.iter().enumerate() {
+        firsts.push(if n == 0 { "" } else { shard[0].0 });
+        let mut k = serde_json::Map::new();
+        let mut f = serde_json::Map::new();
+        for (key, value) in shard {
+            let map = if value.is_array() { &mut k } else { &mut f };
+            map.insert(key.to_string(), value.clone());
+        }
+        let data = serde_json::json!({ "k": k, "f": f });
+        files.push(script(
+            format!("search/s-{n}.js"),
+            &format!("shard({n},"),
+            &data,
+        ));
+    }
+
+    // Vocabulary by first letter, for typos (sharded sites only).
+    let mut vocab_letters = Vec::new();
+    if sharded {
+        let mut by_letter: BTreeMap<char, Vec<&str>> = BTreeMap::new();
+        for (word, _) in &items {
+            if let Some(c) = word.chars().next() {
+                by_letter.entry(c).or_default().push(word);
+            }
+        }
+        for (c, words) in by_letter {
+            let hex = format!("{:x}", c as u32);
+            files.push(script(
+                format!("search/v-{hex}.js"),
+                &format!("vocab(\"{hex}\","),
+                &serde_json::json!(words),
+            ));
+            vocab_letters.push(c.to_string());
+        }
+    }
+
+    // What results show, a few pages per file.
+    let per = layout.pages_per_doc_file.max(1);
+    for (n, chunk) in pages.chunks(per).enumerate() {
+        let records: Vec<Value> = chunk.iter().map(page_record).collect();
+        files.push(script(
+            format!("search/d-{n}.js"),
+            &format!("docs({n},"),
+            &Value::from(records),
+        ));
+    }
+
+    let manifest = Manifest {
+        v: 1,
+        pages: pages.len(),
+        per_doc_file: per,
+        shards: firsts,
+        vocab: sharded.then_some(vocab_letters),
+        stop: STOP_WORDS,
+    };
+    let manifest = serde_json::to_value(&manifest).expect("a manifest serializes");
+    files.push(script("search/index.js".into(), "manifest(", &manifest));
+    files
+}
+
+#[derive(Serialize)]
+struct Manifest<'a> {
+    v: u32,
+    pages: usize,
+    per_doc_file: usize,
+    shards: Vec<&'a str>,
+    vocab: Option<Vec<String>>,
+    stop: &'a [&'a str],
+}
+
+/// Postings with impacts, by key.
+fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u32>> {
+    let n = docs.len().max(1) as f32;
+    let avg_len = (docs.iter().map(|d| d.len).sum::<usize>() as f32 / n).max(1.0);
+    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in docs {
+        for k in d.tf.keys() {
+            *df.entry(k).or_default() += 1;
+        }
+    }
+    let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut last_page: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in docs {
+        let norm = K1 * (1.0 - B + B * d.len as f32 / avg_len);
+        for (k, tf) in &d.tf {
+            let df = df[k.as_str()] as f32;
+            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+            let impact = ((score * SCALE).round() as u32).clamp(1, 255);
+            let prev = last_page.insert(k.as_str(), d.page).unwrap_or(0);
+            let list = out.entry(k.clone()).or_default();
+            list.push((d.page - prev) as u32);
+            list.push(d.section as u32 * 256 + impact);
+        }
+    }
+    out
+}
+
+/// `[url, title, guide, step, risk, [[heading, anchor, text], ...]]`; section 0
+/// has no heading and shows the metadata text.
+fn page_record(p: &PageDoc) -> Value {
+    let mut sections = vec![serde_json::json!([null, null, p.meta_text])];
+    sections.extend(
+        p.sections
+            .iter()
+            .map(|s| serde_json::json!([s.heading, s.anchor, s.text])),
+    );
+    serde_json::json!([p.url, p.title, p.guide, p.step, p.risk, sections])
+}
+
+/// `window.__remedySearch.<call><json>);` with `</`, U+2028 and U+2029 escaped,
+/// so no indexed text can end a script element or a JS string.
+fn script(path: String, call: &str, data: &Value) -> OutputFile {
+    let json = serde_json::to_string(data).expect("JSON serializes");
+    let json = json
+        .replace("</", "<\\/")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029");
+    OutputFile {
+        path,
+        contents: format!("window.__remedySearch.{call}{json});\n").into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(url: &str, title: &str, body: &str) -> PageDoc {
+        PageDoc {
+            url: url.into(),
+            title: title.into(),
+            meta: vec![(BOOST_TITLE, title.into())],
+            sections: vec![SectionDoc {
+                heading: Some("Steps".into()),
+                anchor: Some("steps".into()),
+                text: body.into(),
+            }],
+            ..PageDoc::default()
+        }
+    }
+
+    fn file<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+        let f = files.iter().find(|f| f.path == path).expect(path);
+        std::str::from_utf8(&f.contents).unwrap()
+    }
+
+    #[test]
+    fn writes_a_manifest_a_shard_and_docs() {
+        let pages = [
+            page("a.html", "Restart", "Restarting clears a stuck backup."),
+            page("b.html", "Wi-Fi", "Reset the Wi-Fi router </script>"),
+        ];
+        let files = write(&pages, Layout::default());
+        let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(names, ["search/s-0.js", "search/d-0.js", "search/index.js"]);
+        let shard = file(&files, "search/s-0.js");
+        assert!(
+            shard.starts_with("window.__remedySearch.shard(0,{\"f\":{"),
+            "{shard}"
+        );
+        // "restart": page 0, title (section 0) and body (section 1).
+        assert!(shard.contains("\"restart\":[0,"), "{shard}");
+        assert!(shard.contains("\"restarting\":\"restart\""), "{shard}");
+        assert!(shard.contains("\"wi-fi\":[1,"), "{shard}");
+        let docs = file(&files, "search/d-0.js");
+        assert!(
+            docs.contains("<\\/script>") && !docs.contains("</"),
+            "{docs}"
+        );
+        let manifest = file(&files, "search/index.js");
+        assert!(manifest.contains("\"shards\":[\"\"]"), "{manifest}");
+        assert!(manifest.contains("\"vocab\":null"), "{manifest}");
+    }
+
+    #[test]
+    fn postings_are_deltas_with_section_and_impact() {
+        let pages = [
+            page("a.html", "One", "alpha"),
+            page("b.html", "Two", "beta"),
+            page("c.html", "Three", "alpha alpha"),
+        ];
+        let p = postings_of(&pages);
+        let alpha = &p["alpha"];
+        assert_eq!(alpha.len(), 4);
+        assert_eq!((alpha[0], alpha[2]), (0, 2), "page 0, then page 0 + 2");
+        assert_eq!((alpha[1] / 256, alpha[3] / 256), (1, 1), "body sections");
+        assert!(alpha[3] % 256 > alpha[1] % 256, "two mentions score higher");
+        // A title scores higher than a body.
+        let p = postings_of(&[page("a.html", "Gamma", "x"), page("b.html", "x", "gamma")]);
+        let g = &p["gamma"];
+        assert!(g[1] % 256 > g[3] % 256, "{g:?}");
+    }
+
+    fn postings_of(pages: &[PageDoc]) -> BTreeMap<String, Vec<u32>> {
+        let files = write(pages, Layout::default());
+        let shard = file(&files, "search/s-0.js");
+        let json = &shard["window.__remedySearch.shard(0,".len()..shard.len() - 3];
+        let v: Value = serde_json::from_str(json).unwrap();
+        serde_json::from_value(v["k"].clone()).unwrap()
+    }
+
+    #[test]
+    fn large_sites_are_sharded_with_a_vocabulary() {
+        let pages: Vec<PageDoc> = (0..50)
+            .map(|i| {
+                page(
+                    &format!("p{i}.html"),
+                    &format!("word{i}"),
+                    &format!("term{i} other{i}"),
+                )
+            })
+            .collect();
+        let layout = Layout {
+            single_shard_pages: 10,
+            shard_bytes: 200,
+            pages_per_doc_file: 20,
+        };
+        let files = write(&pages, layout);
+        let shards = files
+            .iter()
+            .filter(|f| f.path.starts_with("search/s-"))
+            .count();
+        assert!(shards > 3, "{shards}");
+        assert_eq!(
+            files
+                .iter()
+                .filter(|f| f.path.starts_with("search/d-"))
+                .count(),
+            3
+        );
+        assert!(file(&files, "search/v-74.js").contains("\"term0\""));
+        let manifest = file(&files, "search/index.js");
+        assert!(
+            manifest.contains("\"vocab\":[\"o\",\"s\",\"t\",\"w\"]"),
+            "{manifest}"
+        );
+        // Same input, same bytes.
+        assert_eq!(files, write(&pages, layout));
+    }
+}

@@ -1,0 +1,109 @@
+//! Full-text search with no server: `render` calls [`index_files`] to write the
+//! index under `search/`; the theme's `search.js` reads it in the browser.
+//!
+//! [`tokenize`] cuts text into terms; [`index`] writes the files (see there for
+//! their format). Pure, like the rest of `render`.
+
+pub mod index;
+pub mod tokenize;
+
+use crate::config::{SearchConfig, CONFIG_FILE};
+use crate::diagnostics::{Diagnostic, Pos};
+use crate::model::{Guide, OutputFile, Rendered, Site};
+use index::{Layout, PageDoc, SectionDoc, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
+
+/// Every file of the search index, and a warning when they exceed the budget.
+pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+    if !config.enabled {
+        return (Vec::new(), Vec::new());
+    }
+    let files = index::write(&pages(site), Layout::default());
+    let total: usize = files.iter().map(|f| f.contents.len()).sum();
+    let mut diagnostics = Vec::new();
+    if total as u64 > config.budget_kb * 1024 {
+        let message = format!(
+            "the search index is {} KiB, over the budget of {} KiB set by `[search] budget_kb`",
+            total.div_ceil(1024),
+            config.budget_kb
+        );
+        diagnostics.push(Diagnostic::warning(
+            CONFIG_FILE,
+            Pos::START,
+            "search-budget",
+            message,
+        ));
+    }
+    (files, diagnostics)
+}
+
+/// The pages search covers, in output order: home, then each guide and its steps.
+pub fn pages(site: &Site) -> Vec<PageDoc> {
+    let home = &site.home;
+    let mut meta = vec![(BOOST_TITLE, home.meta.title.clone())];
+    meta.extend(home.meta.description.clone().map(|d| (BOOST_SUMMARY, d)));
+    let mut out = vec![PageDoc {
+        url: "index.html".into(),
+        title: home.meta.title.clone(),
+        meta_text: home.meta.description.clone().unwrap_or_default(),
+        meta,
+        sections: sections(&home.body),
+        ..PageDoc::default()
+    }];
+    for guide in &site.guides {
+        out.push(guide_doc(guide));
+        for step in &guide.steps {
+            let m = &step.meta;
+            let mut meta = vec![(BOOST_TITLE, m.title.clone())];
+            meta.extend(m.summary.clone().map(|s| (BOOST_SUMMARY, s)));
+            meta.extend(m.tags.iter().map(|t| (BOOST_SUMMARY, t.clone())));
+            out.push(PageDoc {
+                url: format!("{}/{}.html", guide.slug, step.slug),
+                title: m.title.clone(),
+                guide: guide.meta.title.clone(),
+                step: step.number,
+                risk: m.risk.as_str(),
+                meta_text: m.summary.clone().unwrap_or_default(),
+                meta,
+                sections: sections(&step.body),
+            });
+        }
+    }
+    out
+}
+
+fn guide_doc(guide: &Guide) -> PageDoc {
+    let m = &guide.meta;
+    let mut meta = vec![(BOOST_TITLE, m.title.clone())];
+    meta.extend(m.error_messages.iter().map(|e| (BOOST_ERROR, e.clone())));
+    meta.extend(m.symptoms.iter().map(|s| (BOOST_SYMPTOM, s.clone())));
+    meta.extend(m.summary.clone().map(|s| (BOOST_SUMMARY, s)));
+    meta.extend(m.tags.iter().map(|t| (BOOST_SUMMARY, t.clone())));
+    let meta_text = m
+        .summary
+        .iter()
+        .chain(&m.error_messages)
+        .chain(&m.symptoms)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    PageDoc {
+        url: format!("{}/index.html", guide.slug),
+        title: m.title.clone(),
+        guide: m.title.clone(),
+        meta,
+        meta_text,
+        sections: sections(&guide.body),
+        ..PageDoc::default()
+    }
+}
+
+fn sections(body: &Rendered) -> Vec<SectionDoc> {
+    body.sections
+        .iter()
+        .map(|s| SectionDoc {
+            heading: s.heading.as_ref().map(|h| h.title.clone()),
+            anchor: s.heading.as_ref().map(|h| h.id.clone()),
+            text: s.text.clone(),
+        })
+        .collect()
+}

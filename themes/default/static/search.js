@@ -1,0 +1,627 @@
+/* remedy search: the search box in every page's header and the page search.html.
+ *
+ * Plain classic script (no modules, workers, fetch or WebAssembly), so it works
+ * from file:// as well as over http. The index is a set of classic scripts under
+ * search/ that call window.__remedySearch (written by src/search/index.rs, which
+ * documents the format); they are added as <script> tags only when the reader
+ * first focuses the box or opens search.html, and a query loads only the shards
+ * its words need.
+ *
+ * Everything shown is built with createElement/textContent: indexed text and the
+ * query are never parsed as HTML.
+ */
+(function () {
+  'use strict';
+
+  var script = document.currentScript || document.querySelector('script[data-root]');
+  var ROOT = (script && script.getAttribute('data-root')) || '';
+  var POPUP_RESULTS = 8;
+  var PAGE_RESULTS = 50;
+  var SNIPPET_WORDS = 30;
+  // Score factors by how a query word matched a key.
+  var EXACT = 1;
+  var PREFIX = 0.8;
+  var TYPO = [1, 0.5, 0.3]; // by edit distance
+
+  /* ---- Loading the index ------------------------------------------------- */
+
+  var store = { manifest: null, shards: {}, vocab: {}, docs: {} };
+  window.__remedySearch = {
+    manifest: function (m) { store.manifest = m; },
+    shard: function (n, data) { store.shards[n] = data; },
+    vocab: function (hex, words) { store.vocab[hex] = words; },
+    docs: function (n, records) { store.docs[n] = records; }
+  };
+
+  var loading = {}; // file -> Promise
+  var loadedFiles = [];
+
+  /** Adds <script src="search/FILE"> once; resolves when it has run. */
+  function load(file) {
+    if (!loading[file]) {
+      loading[file] = new Promise(function (resolve, reject) {
+        var s = document.createElement('script');
+        s.src = ROOT + 'search/' + file;
+        s.async = true;
+        s.onload = function () { loadedFiles.push(file); resolve(); };
+        s.onerror = function () {
+          delete loading[file];
+          reject(new Error('could not load ' + s.src));
+        };
+        document.head.appendChild(s);
+      });
+    }
+    return loading[file];
+  }
+
+  function loadAll(files) {
+    var unique = files.filter(function (f, i) { return files.indexOf(f) === i; });
+    return Promise.all(unique.map(load));
+  }
+
+  function manifest() {
+    return load('index.js').then(function () { return store.manifest; });
+  }
+
+  /** The shard whose range holds `key` (shards[i] is the first key of shard i). */
+  function shardOf(key) {
+    var firsts = store.manifest.shards;
+    var lo = 0, hi = firsts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= key) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Shards holding keys that start with `prefix`. */
+  function shardsWithPrefix(prefix) {
+    var out = [];
+    for (var i = shardOf(prefix); i <= shardOf(prefix + '\uffff'); i++) out.push(i);
+    return out;
+  }
+
+  function loadShards(ns) {
+    return loadAll(ns.map(function (n) { return 's-' + n + '.js'; }));
+  }
+
+  /* ---- Tokenizing: the same rules as src/search/tokenize.rs -------------- */
+
+  var ALNUM = /[\p{Alphabetic}\p{N}]/u;
+  var NOT_ALNUM = /[^\p{Alphabetic}\p{N}]+/u;
+  var KEEP_LEADING = '-.#$@~/';
+  var KEEP_TRAILING = '#+%';
+  var MAX_TERM_CHARS = 40;
+
+  function trimChunk(chunk) {
+    var cs = Array.from(chunk);
+    var a = 0, b = cs.length;
+    while (a < b && !ALNUM.test(cs[a]) && KEEP_LEADING.indexOf(cs[a]) < 0) a++;
+    while (b > a && !ALNUM.test(cs[b - 1]) && KEEP_TRAILING.indexOf(cs[b - 1]) < 0) b--;
+    return cs.slice(a, b).join('');
+  }
+
+  function keep(word) {
+    var n = Array.from(word).length;
+    return (n > 1 || /^[0-9]$/.test(word)) && n <= MAX_TERM_CHARS &&
+      store.manifest.stop.indexOf(word) < 0;
+  }
+
+  /**
+   * The query's terms. Each is {word} for a plain word or {whole, joined, parts}
+   * for a chunk with punctuation inside; `last` marks the word being typed.
+   */
+  function queryTerms(text) {
+    var terms = [];
+    var chunks = text.toLowerCase().split(/\s+/);
+    chunks.forEach(function (raw, i) {
+      var chunk = trimChunk(raw);
+      var parts = chunk.split(NOT_ALNUM).filter(Boolean);
+      if (!parts.length) return;
+      if (parts.length === 1 && parts[0] === chunk) {
+        if (keep(chunk)) terms.push({ word: chunk, chunk: i });
+      } else {
+        terms.push({ whole: chunk, joined: parts.join(''), parts: parts.filter(keep), chunk: i });
+      }
+    });
+    return terms;
+  }
+
+  /** Splits a query into phrases (in double quotes) and free text. */
+  function parseQuery(q) {
+    var text = String(q == null ? '' : q).slice(0, 256);
+    var phrases = [];
+    var free = text.replace(/"([^"]*)"?/g, function (_, p) {
+      if (p.trim()) phrases.push(p);
+      return ' ' + p + ' ';
+    });
+    // Search as you type: the last word is a prefix unless followed by a space or quote.
+    var typing = /[^\s"]$/.test(text);
+    var terms = queryTerms(free);
+    if (typing && terms.length) {
+      var last = terms[terms.length - 1];
+      if (last.word) last.prefix = true;
+    }
+    return { terms: terms, phrases: phrases.map(normalize).filter(Boolean) };
+  }
+
+  /** Lowercase words separated by single spaces (for phrase matching). */
+  function normalize(text) {
+    return text.toLowerCase().split(NOT_ALNUM).filter(Boolean).join(' ');
+  }
+
+  /* ---- Matching query words to index keys --------------------------------- */
+
+  /** Optimal string alignment distance, or max + 1 when over `max`. */
+  function editDistance(a, b, max) {
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur;
+    for (var j = 0; j <= b.length; j++) prev[j] = j;
+    for (var i = 1; i <= a.length; i++) {
+      cur = [i];
+      var rowMin = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        var v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          v = Math.min(v, prev2[j - 2] + 1);
+        }
+        cur[j] = v;
+        if (v < rowMin) rowMin = v;
+      }
+      if (rowMin > max) return max + 1;
+      prev2 = prev;
+      prev = cur;
+    }
+    return prev[b.length];
+  }
+
+  function lookup(word) {
+    var s = store.shards[shardOf(word)];
+    return s ? { key: s.k[word], form: s.f[word] } : {};
+  }
+
+  /** Adds matches for `key`'s exact word: the key itself and its stem. */
+  function exactMatches(word, factor, out) {
+    var found = lookup(word);
+    if (found.key) out.push({ key: word, factor: factor });
+    if (found.form) {
+      var stem = lookup(found.form);
+      if (stem.key) out.push({ key: found.form, factor: factor });
+    }
+  }
+
+  /** Every match for a plain word: exact, then prefix, then typos. */
+  function wordMatches(term) {
+    var w = term.word;
+    var out = [];
+    var need = [shardOf(w)];
+    if (term.prefix && w.length >= 2) need = need.concat(shardsWithPrefix(w));
+    return loadShards(need).then(function () {
+      var forms = [];
+      var f = lookup(w).form;
+      if (f) forms.push(f);
+      return loadShards(forms.map(shardOf));
+    }).then(function () {
+      exactMatches(w, EXACT, out);
+      if (term.prefix && w.length >= 2) {
+        var seen = {};
+        out.forEach(function (m) { seen[m.key] = true; });
+        var extra = [];
+        shardsWithPrefix(w).forEach(function (n) {
+          var s = store.shards[n];
+          Object.keys(s.k).forEach(function (k) {
+            if (k.lastIndexOf(w, 0) === 0 && !seen[k]) { seen[k] = true; extra.push(k); }
+          });
+          Object.keys(s.f).forEach(function (k) {
+            if (k.lastIndexOf(w, 0) === 0 && !seen[s.f[k]]) { seen[s.f[k]] = true; extra.push(s.f[k]); }
+          });
+        });
+        extra.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
+        return loadShards(extra.slice(0, 50).map(shardOf)).then(function () {
+          extra.slice(0, 50).forEach(function (k) {
+            if (lookup(k).key) out.push({ key: k, factor: PREFIX });
+          });
+          return typoMatches(w, out);
+        });
+      }
+      return typoMatches(w, out);
+    });
+  }
+
+  /** One edit for words of 4+ letters, two for 8+, among words of the same first letter. */
+  function typoMatches(w, out) {
+    var n = Array.from(w).length;
+    var max = n >= 8 ? 2 : n >= 4 ? 1 : 0;
+    if (!max) return Promise.resolve(out);
+    var first = Array.from(w)[0];
+    var m = store.manifest;
+    var words;
+    var ready;
+    if (!m.vocab) {
+      ready = loadShards([0]).then(function () {
+        var s = store.shards[0];
+        words = Object.keys(s.k).concat(Object.keys(s.f));
+      });
+    } else if (m.vocab.indexOf(first) >= 0) {
+      var hex = first.codePointAt(0).toString(16);
+      ready = load('v-' + hex + '.js').then(function () { words = store.vocab[hex]; });
+    } else {
+      return Promise.resolve(out);
+    }
+    return ready.then(function () {
+      var found = [];
+      words.forEach(function (v) {
+        if (v === w || v[0] !== w[0]) return;
+        var d = editDistance(w, v, max);
+        if (d <= max) found.push({ word: v, d: d });
+      });
+      found.sort(function (a, b) { return a.d - b.d || (a.word < b.word ? -1 : 1); });
+      found = found.slice(0, 20);
+      return loadShards(found.map(function (c) { return shardOf(c.word); })).then(function () {
+        var forms = [];
+        found.forEach(function (c) { var f = lookup(c.word).form; if (f) forms.push(f); });
+        return loadShards(forms.map(shardOf));
+      }).then(function () {
+        found.forEach(function (c) { exactMatches(c.word, TYPO[c.d], out); });
+        out.forEach(function (mt) { if (mt.factor < PREFIX) mt.typo = true; });
+        return out;
+      });
+    });
+  }
+
+  /** A punctuated chunk: found whole (or joined), else by its parts. */
+  function chunkMatches(term) {
+    var keys = [term.whole, term.joined];
+    return loadShards(keys.map(shardOf)).then(function () {
+      var forms = keys.map(function (k) { return lookup(k).form; }).filter(Boolean);
+      return loadShards(forms.map(shardOf));
+    }).then(function () {
+      var out = [];
+      exactMatches(term.whole, EXACT, out);
+      exactMatches(term.joined, EXACT, out);
+      return out;
+    });
+  }
+
+  /** Each term's matches; chunks not found whole become one term per part. */
+  function matchTerms(terms) {
+    return Promise.all(terms.map(function (t) {
+      if (t.word) return wordMatches(t).then(function (m) { return [{ term: t, matches: m }]; });
+      return chunkMatches(t).then(function (m) {
+        if (m.length || !t.parts.length) return [{ term: t, matches: m }];
+        return Promise.all(t.parts.map(function (p) {
+          var sub = { word: p };
+          return wordMatches(sub).then(function (pm) { return { term: sub, matches: pm }; });
+        }));
+      });
+    })).then(function (lists) { return [].concat.apply([], lists); });
+  }
+
+  /* ---- Ranking ------------------------------------------------------------- */
+
+  /**
+   * Pages ranked by: how many query terms they match, then fewer typos, then
+   * score (impacts times match factor; the metadata section plus the best one).
+   */
+  function rank(matched) {
+    var pages = new Map();
+    matched.forEach(function (tm, ti) {
+      var best = new Map(); // page -> Map(section -> [score, typo])
+      tm.matches.forEach(function (m) {
+        var postings = lookup(m.key).key || [];
+        var page = 0;
+        for (var i = 0; i < postings.length; i += 2) {
+          page += postings[i];
+          var section = postings[i + 1] >> 8;
+          var score = (postings[i + 1] & 255) * m.factor;
+          var secs = best.get(page);
+          if (!secs) { secs = new Map(); best.set(page, secs); }
+          var old = secs.get(section);
+          if (!old || old[0] < score) secs.set(section, [score, !!m.typo]);
+        }
+      });
+      best.forEach(function (secs, page) {
+        var p = pages.get(page);
+        if (!p) { p = { page: page, cover: 0, typos: 0, secs: new Map() }; pages.set(page, p); }
+        p.cover++;
+        var exact = false;
+        secs.forEach(function (v, s) {
+          p.secs.set(s, (p.secs.get(s) || 0) + v[0]);
+          if (!v[1]) exact = true;
+        });
+        if (!exact) p.typos++;
+        p.terms = (p.terms || 0) | (1 << Math.min(ti, 30));
+      });
+    });
+    var out = [];
+    pages.forEach(function (p) {
+      var meta = p.secs.get(0) || 0;
+      var bestSection = 0, bestScore = 0;
+      p.secs.forEach(function (v, s) {
+        if (s > 0 && v > bestScore) { bestScore = v; bestSection = s; }
+      });
+      p.score = meta + bestScore;
+      p.section = bestScore > 0 ? bestSection : 0;
+      out.push(p);
+    });
+    out.sort(function (a, b) {
+      return b.cover - a.cover || a.typos - b.typos || b.score - a.score || a.page - b.page;
+    });
+    return out;
+  }
+
+  /* ---- Results ------------------------------------------------------------- */
+
+  function loadDocs(pages) {
+    var per = store.manifest.per_doc_file;
+    return loadAll(pages.map(function (p) { return 'd-' + Math.floor(p / per) + '.js'; }));
+  }
+
+  function record(page) {
+    var per = store.manifest.per_doc_file;
+    return store.docs[Math.floor(page / per)][page % per];
+  }
+
+  function hasPhrases(rec, phrases) {
+    var text = ' ' + normalize(rec[1] + ' ' + rec[5].map(function (s) {
+      return (s[0] || '') + ' ' + s[2];
+    }).join(' ')) + ' ';
+    return phrases.every(function (p) { return text.indexOf(' ' + p + ' ') >= 0; });
+  }
+
+  /**
+   * Searches; resolves to at most `limit` results
+   * {url, title, guide, step, risk, heading, snippet: [[text, highlighted]...]}.
+   * Never rejects on a strange query: an empty query gives [].
+   */
+  function search(q, limit) {
+    limit = limit || PAGE_RESULTS;
+    return manifest().then(function () {
+      var parsed = parseQuery(q);
+      if (!parsed.terms.length) return [];
+      return matchTerms(parsed.terms).then(function (matched) {
+        var ranked = rank(matched);
+        var keys = [];
+        matched.forEach(function (tm) {
+          tm.matches.forEach(function (m) { keys.push(m.key); });
+          if (tm.term.word) keys.push(tm.term.word);
+          if (tm.term.whole) keys.push(tm.term.whole);
+        });
+        if (!parsed.phrases.length) {
+          ranked = ranked.slice(0, limit);
+          return loadDocs(ranked.map(function (p) { return p.page; })).then(function () {
+            return ranked.map(function (p) { return result(p, keys); });
+          });
+        }
+        // Phrases are checked against the text of the best candidates.
+        var candidates = ranked.slice(0, Math.max(limit, 50));
+        return loadDocs(candidates.map(function (p) { return p.page; })).then(function () {
+          return candidates.filter(function (p) {
+            return hasPhrases(record(p.page), parsed.phrases);
+          }).slice(0, limit).map(function (p) { return result(p, keys); });
+        });
+      });
+    });
+  }
+
+  function result(p, keys) {
+    var rec = record(p.page);
+    var section = rec[5][p.section] || [null, null, ''];
+    var text = section[2] || (rec[5][0] && rec[5][0][2]) || '';
+    return {
+      url: rec[0] + (section[1] ? '#' + section[1] : ''),
+      title: rec[1],
+      guide: rec[2],
+      step: rec[3],
+      risk: rec[4],
+      heading: section[0],
+      snippet: snippet(text, keys),
+      score: p.score
+    };
+  }
+
+  /** Whether a word of the text matches one of the query's keys. */
+  function highlighted(word, keys) {
+    var w = trimChunk(word.toLowerCase());
+    if (!w) return false;
+    var parts = [w].concat(w.split(NOT_ALNUM));
+    return keys.some(function (k) {
+      return k.length > 1 && parts.some(function (p) { return p.lastIndexOf(k, 0) === 0; });
+    });
+  }
+
+  /** About 30 words around the first match, as [[text, highlighted], ...]. */
+  function snippet(text, keys) {
+    var words = text.split(/\s+/).filter(Boolean);
+    var marks = words.map(function (w) { return highlighted(w, keys); });
+    var first = marks.indexOf(true);
+    var start = first < 8 ? 0 : first - 8;
+    var end = Math.min(words.length, start + SNIPPET_WORDS);
+    var out = [];
+    if (start > 0) out.push(['… ', false]);
+    for (var i = start; i < end; i++) {
+      out.push([words[i], marks[i]]);
+      if (i + 1 < end) out.push([' ', false]);
+    }
+    if (end < words.length) out.push([' …', false]);
+    return out;
+  }
+
+  /* ---- Showing results ----------------------------------------------------- */
+
+  var RISK_LABELS = { safe: 'Safe', caution: 'Caution', destructive: 'Destructive' };
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  function resultLink(r) {
+    var a = el('a', 'search-result');
+    a.href = ROOT + r.url;
+    var meta = el('span', 'search-result-meta');
+    if (r.guide) meta.appendChild(el('span', 'search-result-guide', r.guide));
+    if (r.step) meta.appendChild(el('span', 'search-result-step', 'Step ' + r.step));
+    if (RISK_LABELS[r.risk]) {
+      meta.appendChild(el('span', 'risk risk-' + r.risk, RISK_LABELS[r.risk]));
+    }
+    if (meta.childNodes.length) a.appendChild(meta);
+    var title = el('span', 'search-result-title', r.title);
+    if (r.heading) title.appendChild(el('span', 'search-result-heading', ' › ' + r.heading));
+    a.appendChild(title);
+    var snip = el('span', 'search-result-snippet');
+    r.snippet.forEach(function (s) {
+      snip.appendChild(s[1] ? el('mark', null, s[0]) : document.createTextNode(s[0]));
+    });
+    a.appendChild(snip);
+    return a;
+  }
+
+  /** Fills `box` with a list of results; returns the links (for arrow keys). */
+  function showResults(box, results, idPrefix) {
+    while (box.firstChild) box.removeChild(box.firstChild);
+    var list = el('ul', 'search-result-list');
+    list.setAttribute('role', 'listbox');
+    var links = results.map(function (r, i) {
+      var li = el('li');
+      li.setAttribute('role', 'option');
+      li.id = idPrefix + i;
+      var a = resultLink(r);
+      a.tabIndex = -1;
+      li.appendChild(a);
+      list.appendChild(li);
+      return li;
+    });
+    box.appendChild(list);
+    return links;
+  }
+
+  /**
+   * Wires an input to a results box: searches as the reader types; arrow keys
+   * move through results and Enter opens one.
+   */
+  function attach(input, box, opts) {
+    var seq = 0;
+    var items = [];
+    var current = -1;
+
+    function select(i) {
+      if (current >= 0 && items[current]) items[current].setAttribute('aria-selected', 'false');
+      current = i;
+      if (i >= 0 && items[i]) {
+        items[i].setAttribute('aria-selected', 'true');
+        input.setAttribute('aria-activedescendant', items[i].id);
+        if (items[i].scrollIntoView) items[i].scrollIntoView({ block: 'nearest' });
+      } else {
+        input.removeAttribute('aria-activedescendant');
+      }
+    }
+
+    function run() {
+      var q = input.value;
+      var mine = ++seq;
+      if (opts.onQuery) opts.onQuery(q);
+      if (!q.trim()) {
+        items = [];
+        current = -1;
+        while (box.firstChild) box.removeChild(box.firstChild);
+        if (opts.popup) box.hidden = true;
+        if (opts.status) opts.status('');
+        return Promise.resolve();
+      }
+      return search(q, opts.limit).then(function (results) {
+        if (mine !== seq) return;
+        items = showResults(box, results, box.id + '-r');
+        current = -1;
+        if (opts.popup) {
+          box.hidden = false;
+          var all = el('a', 'search-all', results.length ? 'All results for “' + q + '”' : 'No results for “' + q + '”');
+          all.href = ROOT + 'search.html?q=' + encodeURIComponent(q);
+          box.appendChild(all);
+        }
+        if (opts.status) {
+          opts.status(results.length ? results.length + (results.length === 1 ? ' result' : ' results') + ' for “' + q + '”' : 'No results for “' + q + '”');
+        }
+      }).catch(function (e) {
+        if (mine !== seq) return;
+        while (box.firstChild) box.removeChild(box.firstChild);
+        box.appendChild(el('p', 'search-error', 'Search is unavailable: ' + e.message));
+        if (opts.popup) box.hidden = false;
+      });
+    }
+
+    input.addEventListener('focus', function () { manifest().catch(function () {}); });
+    input.addEventListener('input', run);
+    input.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown' && items.length) {
+        e.preventDefault();
+        select(Math.min(current + 1, items.length - 1));
+      } else if (e.key === 'ArrowUp' && items.length) {
+        e.preventDefault();
+        select(Math.max(current - 1, -1));
+      } else if (e.key === 'Enter' && current >= 0 && items[current]) {
+        e.preventDefault();
+        window.location.href = items[current].querySelector('a').href;
+      } else if (e.key === 'Escape' && opts.popup) {
+        box.hidden = true;
+        select(-1);
+      }
+    });
+    return run;
+  }
+
+  /* ---- Wiring the page ----------------------------------------------------- */
+
+  function init() {
+    var form = document.querySelector('form.site-search');
+    var headerInput = form && form.querySelector('input[name="q"]');
+    if (form && headerInput) {
+      form.hidden = false;
+      var popup = form.querySelector('.search-popup');
+      attach(headerInput, popup, { popup: true, limit: POPUP_RESULTS });
+      document.addEventListener('click', function (e) {
+        if (!form.contains(e.target)) popup.hidden = true;
+      });
+    }
+    // "/" focuses the box, unless the reader is typing somewhere.
+    document.addEventListener('keydown', function (e) {
+      var t = e.target;
+      var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        var box = document.getElementById('search-page-q') || headerInput;
+        if (box) { e.preventDefault(); box.focus(); }
+      }
+    });
+
+    // search.html: read ?q=, show results on load, keep the address in step.
+    var pageInput = document.getElementById('search-page-q');
+    if (pageInput) {
+      var status = document.getElementById('search-page-status');
+      var q = '';
+      try { q = new URLSearchParams(window.location.search).get('q') || ''; } catch (e) { q = ''; }
+      pageInput.value = q;
+      var run = attach(pageInput, document.getElementById('search-page-results'), {
+        limit: PAGE_RESULTS,
+        status: function (s) { status.textContent = s; },
+        onQuery: function (text) {
+          try {
+            history.replaceState(null, '', '?q=' + encodeURIComponent(text));
+          } catch (e) { /* file:// may refuse; the address is only a convenience */ }
+        }
+      });
+      if (q) run(); else manifest().catch(function () {});
+    }
+  }
+
+  // For tests and benchmarks: the same search the box runs, and the files it loaded.
+  window.remedySearch = {
+    search: search,
+    loaded: function () { return loadedFiles.slice(); }
+  };
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
+  else init();
+})();
