@@ -46,11 +46,7 @@ pub fn run(options: &Options) -> Outcome {
     let (pages, parse_diags) = parse::parse_all(&sources.pages, config.allow_raw_html);
     diags.extend(parse_diags);
 
-    let inputs = resolve::Inputs {
-        pages,
-        sources: &sources,
-        include_drafts: options.include_drafts,
-    };
+    let inputs = resolve::Inputs { pages, sources: &sources, include_drafts: options.include_drafts };
     let (site, resolve_diags) = resolve::resolve(inputs);
     diags.extend(resolve_diags);
 
@@ -66,15 +62,8 @@ pub fn run(options: &Options) -> Outcome {
     if diagnostics::has_errors(&diags) {
         output = None;
     }
-    let pages = output.as_ref().map_or(0, |o| {
-        o.files.iter().filter(|f| f.path.ends_with(".html")).count()
-    });
-    Outcome {
-        output,
-        config,
-        diagnostics: diags,
-        pages,
-    }
+    let pages = output.as_ref().map_or(0, |o| o.files.iter().filter(|f| f.path.ends_with(".html")).count());
+    Outcome { output, config, diagnostics: diags, pages }
 }
 
 /// Runs the pipeline and, when it produced no error, writes the output to `out_dir`.
@@ -84,12 +73,7 @@ pub fn build(options: &Options, out_dir: &Path) -> Outcome {
     if let Some(output) = &outcome.output {
         if let Err(e) = write::write(output, &options.site_dir, out_dir) {
             let path = e.path.display().to_string();
-            outcome.diagnostics.push(Diagnostic::error(
-                path,
-                diagnostics::Pos::START,
-                "write-error",
-                e.message,
-            ));
+            outcome.diagnostics.push(Diagnostic::error(path, diagnostics::Pos::START, "write-error", e.message));
             outcome.output = None;
         }
     }

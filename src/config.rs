@@ -6,14 +6,7 @@ use crate::parse::front_matter::{self, Block, Format};
 use crate::parse::meta::Fields;
 
 pub const CONFIG_FILE: &str = "site.toml";
-pub const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "language",
-    "theme",
-    "base_url",
-    "allow_raw_html",
-];
+pub const CONFIG_KEYS: &[&str] = &["title", "description", "language", "theme", "base_url", "allow_raw_html"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -43,23 +36,12 @@ impl Default for Config {
 /// Reads `site.toml`'s text (`None` when the file is missing).
 pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let Some(text) = text else {
-        let message = "site.toml is missing: a site folder holds site.toml (with at least `title = \"...\"`) and content/";
-        return (
-            Config::default(),
-            vec![Diagnostic::error(
-                CONFIG_FILE,
-                Pos::START,
-                "missing-config",
-                message,
-            )],
-        );
+        let message =
+            "site.toml is missing: a site folder holds site.toml (with at least `title = \"...\"`) and content/";
+        return (Config::default(), vec![Diagnostic::error(CONFIG_FILE, Pos::START, "missing-config", message)]);
     };
     let lines = LineIndex::new(text);
-    let block = Block {
-        format: Format::Toml,
-        text,
-        offset: 0,
-    };
+    let block = Block { format: Format::Toml, text, offset: 0 };
     let entries = match front_matter::read(&block, &lines) {
         Ok(entries) => entries,
         Err(e) => {
@@ -70,26 +52,14 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let mut f = Fields::new(CONFIG_FILE, "site.toml", Pos::START, entries);
     let defaults = Config::default();
     let title = f.required_string("title");
-    let description = f
-        .string("description")
-        .map_or(defaults.description, |s| s.value);
+    let description = f.string("description").map_or(defaults.description, |s| s.value);
     let language = match f.string("language") {
-        Some(l)
-            if !l.value.is_empty()
-                && l.value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-        {
-            l.value
-        }
+        Some(l) if !l.value.is_empty() && l.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => l.value,
         Some(l) => {
             f.error(
                 l.pos,
                 "wrong-type",
-                format!(
-                    "`language` must be a language tag such as \"en\" or \"pt-BR\", not \"{}\"",
-                    l.value
-                ),
+                format!("`language` must be a language tag such as \"en\" or \"pt-BR\", not \"{}\"", l.value),
             );
             defaults.language
         }
@@ -101,10 +71,7 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
             f.error(
                 t.pos,
                 "wrong-type",
-                format!(
-                    "`theme` must name a folder of themes/ (a-z, 0-9, '-'), not \"{}\"",
-                    t.value
-                ),
+                format!("`theme` must name a folder of themes/ (a-z, 0-9, '-'), not \"{}\"", t.value),
             );
             defaults.theme
         }
@@ -118,24 +85,14 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
             f.error(
                 u.pos,
                 "wrong-type",
-                format!(
-                    "`base_url` must start with https:// or http://, not \"{}\"",
-                    u.value
-                ),
+                format!("`base_url` must start with https:// or http://, not \"{}\"", u.value),
             );
             None
         }
         None => None,
     };
     let allow_raw_html = f.bool("allow_raw_html");
-    let config = Config {
-        title,
-        description,
-        language,
-        theme,
-        base_url,
-        allow_raw_html,
-    };
+    let config = Config { title, description, language, theme, base_url, allow_raw_html };
     (config, f.finish(CONFIG_KEYS))
 }
 
@@ -148,10 +105,7 @@ mod tests {
         let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\n"));
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
-        assert_eq!(
-            (c.language.as_str(), c.theme.as_str(), c.allow_raw_html),
-            ("fr", "mine", true)
-        );
+        assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
     }
 
     #[test]
@@ -159,14 +113,9 @@ mod tests {
         let (_, d) = parse(Some("title = \"T\"\nbase_url = \"e.org\"\ntheem = \"x\"\n"));
         let d: Vec<String> = d.iter().map(ToString::to_string).collect();
         assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("site.toml:2:12: error: `base_url` must start with"), "{d:?}");
         assert!(
-            d[0].starts_with("site.toml:2:12: error: `base_url` must start with"),
-            "{d:?}"
-        );
-        assert!(
-            d[1].starts_with(
-                "site.toml:3:1: error: unknown key `theem` in site.toml; did you mean `theme`?"
-            ),
+            d[1].starts_with("site.toml:3:1: error: unknown key `theem` in site.toml; did you mean `theme`?"),
             "{d:?}"
         );
         let (_, d) = parse(None);

@@ -43,34 +43,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        path: impl Into<String>,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            pos,
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-        }
+    pub fn error(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { path: path.into(), pos, severity: Severity::Error, code, message: message.into() }
     }
 
-    pub fn warning(
-        path: impl Into<String>,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            pos,
-            severity: Severity::Warning,
-            code,
-            message: message.into(),
-        }
+    pub fn warning(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { path: path.into(), pos, severity: Severity::Warning, code, message: message.into() }
     }
 
     pub fn is_error(&self) -> bool {
@@ -85,19 +63,13 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {} [{}]",
-            self.path, self.pos.line, self.pos.col, severity, self.message, self.code
-        )
+        write!(f, "{}:{}:{}: {}: {} [{}]", self.path, self.pos.line, self.pos.col, severity, self.message, self.code)
     }
 }
 
 /// Sorts diagnostics by file, then place, then message, so output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
-    });
+    diagnostics.sort_by(|a, b| (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message)));
 }
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
@@ -140,12 +112,7 @@ impl<'a> LineIndex<'a> {
 /// likely typo (used for "did you mean" hints).
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+    candidates.into_iter().map(|c| (edit_distance(word, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
 }
 
 /// Edit distance counting a swap of two neighbouring letters as one edit
@@ -157,15 +124,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }

@@ -12,11 +12,7 @@ use remedy::diagnostics::Severity;
 use remedy::write;
 
 #[derive(Parser)]
-#[command(
-    name = "remedy",
-    version,
-    about = "A static site generator for troubleshooting guides"
-)]
+#[command(name = "remedy", version, about = "A static site generator for troubleshooting guides")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -41,17 +37,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build {
-            site_dir,
-            out,
-            drafts,
-        } => {
+        Command::Build { site_dir, out, drafts } => {
             let started = Instant::now();
             let out_dir = out.unwrap_or_else(|| site_dir.join("public"));
-            let options = Options {
-                site_dir: site_dir.clone(),
-                include_drafts: drafts,
-            };
+            let options = Options { site_dir: site_dir.clone(), include_drafts: drafts };
             if let Err(e) = write::check_out_dir(&site_dir, &out_dir) {
                 eprintln!("{e}");
                 return ExitCode::from(1);
@@ -77,10 +66,7 @@ fn report(diagnostics: &[remedy::diagnostics::Diagnostic]) {
     for d in diagnostics {
         eprintln!("{d}");
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     let warnings = diagnostics.len() - errors;
     if errors > 0 {
         eprintln!("error: the build failed with {errors} error(s) and {warnings} warning(s); nothing was written");

@@ -133,15 +133,8 @@ pub struct StepMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageKind {
     Home(HomeMeta),
-    Guide {
-        slug: String,
-        meta: GuideMeta,
-    },
-    Step {
-        guide: String,
-        slug: String,
-        meta: StepMeta,
-    },
+    Guide { slug: String, meta: GuideMeta },
+    Step { guide: String, slug: String, meta: StepMeta },
 }
 
 /// A parsed Markdown file: its front matter checked, its body rendered to HTML.
@@ -192,10 +185,7 @@ pub struct LinkRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// Another page (or this one), by source path (`content/g/s.md`).
-    Page {
-        source: String,
-        anchor: Option<String>,
-    },
+    Page { source: String, anchor: Option<String> },
     /// A file beside the pages, by source path (`content/g/photo.png`).
     Asset { source: String },
     /// An anchor on the same page.

@@ -27,18 +27,9 @@ pub struct Common<'a> {
 }
 
 impl<'a> Common<'a> {
-    pub fn new(
-        config: &'a Config,
-        root: &'static str,
-        page_title: String,
-        page_description: &'a str,
-    ) -> Self {
+    pub fn new(config: &'a Config, root: &'static str, page_title: String, page_description: &'a str) -> Self {
         Common {
-            site: SiteCtx {
-                title: &config.title,
-                description: &config.description,
-                language: &config.language,
-            },
+            site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
             root,
             page_title,
             page_description,
@@ -169,12 +160,7 @@ pub struct StepRef<'a> {
 
 impl<'a> StepRef<'a> {
     pub fn new(step: &'a Step) -> Self {
-        StepRef {
-            number: step.number,
-            slug: &step.slug,
-            title: &step.meta.title,
-            url: format!("{}.html", step.slug),
-        }
+        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url: format!("{}.html", step.slug) }
     }
 }
 

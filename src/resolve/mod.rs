@@ -25,20 +25,13 @@ pub struct Inputs<'a> {
 pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut home = None;
-    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> =
-        BTreeMap::new();
+    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> = BTreeMap::new();
     let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
     let mut drafts: Vec<String> = Vec::new();
 
     for page in inputs.pages {
         match page.kind {
-            PageKind::Home(meta) => {
-                home = Some(Home {
-                    source: page.source,
-                    meta,
-                    body: page.body,
-                })
-            }
+            PageKind::Home(meta) => home = Some(Home { source: page.source, meta, body: page.body }),
             PageKind::Guide { slug, meta } => {
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
@@ -72,27 +65,17 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 continue;
             }
             for step in guide_steps.drain(..) {
-                let message = format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
-                diagnostics.push(Diagnostic::error(
-                    &step.source,
-                    Pos::START,
-                    "missing-guide",
-                    message,
-                ));
+                let message =
+                    format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
+                diagnostics.push(Diagnostic::error(&step.source, Pos::START, "missing-guide", message));
             }
         }
     }
 
     for (slug, (source, meta, body)) in guides {
         let mut guide_steps = steps.remove(&slug).unwrap_or_default();
-        let infos: Vec<order::StepInfo> = guide_steps
-            .iter()
-            .map(|s| order::StepInfo {
-                slug: &s.slug,
-                source: &s.source,
-                meta: &s.meta,
-            })
-            .collect();
+        let infos: Vec<order::StepInfo> =
+            guide_steps.iter().map(|s| order::StepInfo { slug: &s.slug, source: &s.source, meta: &s.meta }).collect();
         let (ordered, order_diags) = order::order(&infos);
         diagnostics.extend(order_diags);
         let mut slots: Vec<Option<Step>> = guide_steps.drain(..).map(Some).collect();
@@ -105,24 +88,14 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 step
             })
             .collect();
-        site_guides.push(Guide {
-            slug,
-            source,
-            meta,
-            body,
-            steps: ordered_steps,
-        });
+        site_guides.push(Guide { slug, source, meta, body, steps: ordered_steps });
     }
     site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
 
     let Some(home) = home else {
-        let message = "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
-        diagnostics.push(Diagnostic::error(
-            "content/_index.md",
-            Pos::START,
-            "missing-home",
-            message,
-        ));
+        let message =
+            "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
+        diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, "missing-home", message));
         return (None, diagnostics);
     };
 
@@ -130,12 +103,8 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     copies.extend(inputs.sources.theme.static_files.iter().cloned());
     copies.extend(inputs.sources.static_files.iter().cloned());
     copies.extend(inputs.sources.assets.iter().cloned());
-    let site = Site {
-        home,
-        guides: site_guides,
-        copies,
-        embedded_static: inputs.sources.theme.embedded_static.clone(),
-    };
+    let site =
+        Site { home, guides: site_guides, copies, embedded_static: inputs.sources.theme.embedded_static.clone() };
     diagnostics.extend(links::check(&site, &inputs.sources.assets, &drafts));
     (Some(site), diagnostics)
 }
