@@ -10,6 +10,7 @@
 //! review the diff before committing it.
 
 mod cli;
+mod escaping;
 mod fixtures;
 mod output;
 mod site;
