@@ -6,7 +6,11 @@ use crate::parse::front_matter::{self, Block, Format};
 use crate::parse::meta::Fields;
 
 pub const CONFIG_FILE: &str = "site.toml";
-pub const CONFIG_KEYS: &[&str] = &["title", "description", "language", "theme", "base_url", "allow_raw_html"];
+pub const CONFIG_KEYS: &[&str] =
+    &["title", "description", "language", "theme", "base_url", "allow_raw_html", "edit_url", "max_file_size_kb"];
+
+/// The default limit on the size of a file remedy reads (10 MB).
+pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -18,6 +22,10 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
+    pub edit_url: Option<String>,
+    /// Files larger than this are refused, and nothing past it is read.
+    pub max_file_size_kb: u64,
 }
 
 impl Default for Config {
@@ -29,6 +37,8 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            edit_url: None,
+            max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
         }
     }
 }
@@ -92,8 +102,32 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         None => None,
     };
     let allow_raw_html = f.bool("allow_raw_html");
-    let config = Config { title, description, language, theme, base_url, allow_raw_html };
+    let edit_url = match f.string("edit_url") {
+        Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => Some(u.value),
+        Some(u) => {
+            let message = format!("`edit_url` must start with https:// or http://, not \"{}\"", u.value);
+            f.error(u.pos, "wrong-type", message);
+            None
+        }
+        None => None,
+    };
+    let max_file_size_kb = match f.integer("max_file_size_kb") {
+        Some(n) if n.value > 0 => n.value as u64,
+        Some(n) => {
+            f.error(n.pos, "wrong-type", "`max_file_size_kb` must be a positive whole number".into());
+            defaults.max_file_size_kb
+        }
+        None => defaults.max_file_size_kb,
+    };
+    let config = Config { title, description, language, theme, base_url, allow_raw_html, edit_url, max_file_size_kb };
     (config, f.finish(CONFIG_KEYS))
+}
+
+impl Config {
+    /// The "Edit this page" URL of the file at `source` (`{path}` is replaced).
+    pub fn edit_link(&self, source: &str) -> Option<String> {
+        self.edit_url.as_ref().map(|url| url.replace("{path}", source))
+    }
 }
 
 #[cfg(test)]
@@ -102,10 +136,12 @@ mod tests {
 
     #[test]
     fn reads_a_full_config() {
-        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\n"));
+        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\nedit_url = \"https://e.org/edit/{path}\"\nmax_file_size_kb = 5\n"));
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
         assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
+        assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
+        assert_eq!(c.max_file_size_kb, 5);
     }
 
     #[test]

@@ -6,10 +6,13 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod resolve;
+pub mod scaffold;
 pub mod theme;
 pub mod write;

@@ -48,6 +48,9 @@ pub struct Sources {
     /// Files under `static/`, copied as they are.
     pub static_files: Vec<CopyFile>,
     pub theme: Theme,
+    /// Source path -> date of its last git commit (`YYYY-MM-DD`), when the site is a
+    /// git checkout.
+    pub last_commit: std::collections::BTreeMap<String, String>,
 }
 
 /// How much a step can cost the reader.
@@ -207,6 +210,9 @@ pub struct Home {
     pub source: String,
     pub meta: HomeMeta,
     pub body: Rendered,
+    /// When the page last changed: nothing for the home page's front matter, so the
+    /// file's last commit, if known.
+    pub updated: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -215,6 +221,8 @@ pub struct Guide {
     pub source: String,
     pub meta: GuideMeta,
     pub body: Rendered,
+    /// The file's last commit date, if known.
+    pub updated: Option<String>,
     /// In step order; `Step::number` is the index plus one.
     pub steps: Vec<Step>,
 }
@@ -226,6 +234,8 @@ pub struct Step {
     pub source: String,
     pub meta: StepMeta,
     pub body: Rendered,
+    /// `updated` from the front matter, or else the file's last commit date.
+    pub updated: Option<String>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

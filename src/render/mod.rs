@@ -115,7 +115,8 @@ fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>
                     "",
                     home.meta.title.clone(),
                     home.meta.description.as_deref().unwrap_or(&config.description),
-                ),
+                )
+                .from_file(config, &home.source, home.updated.as_deref()),
                 page: home_ctx(home),
                 guides: site.guides.iter().map(|g| GuideCard::new(g, "")).collect(),
             };
@@ -130,7 +131,8 @@ fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>
                     "../",
                     format!("{} · {}", guide.meta.title, config.title),
                     guide.meta.summary.as_deref().unwrap_or(""),
-                ),
+                )
+                .from_file(config, &guide.source, guide.updated.as_deref()),
                 guide: GuideCtx::new(guide),
                 steps,
                 costly_steps,
@@ -153,7 +155,8 @@ fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>
                     "../",
                     format!("Step {}: {} · {}", step.number, step.meta.title, guide.meta.title),
                     step.meta.summary.as_deref().unwrap_or(""),
-                ),
+                )
+                .from_file(config, &step.source, step.updated.as_deref()),
                 guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: "index.html" },
                 step: StepCtx::new(guide, step),
                 after,

@@ -6,6 +6,7 @@
 //! 3. check every internal link and anchor (`links`).
 
 pub mod links;
+pub mod lints;
 pub mod order;
 
 use std::collections::BTreeMap;
@@ -31,7 +32,10 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
 
     for page in inputs.pages {
         match page.kind {
-            PageKind::Home(meta) => home = Some(Home { source: page.source, meta, body: page.body }),
+            PageKind::Home(meta) => {
+                let updated = inputs.sources.last_commit.get(&page.source).cloned();
+                home = Some(Home { source: page.source, meta, body: page.body, updated });
+            }
             PageKind::Guide { slug, meta } => {
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
@@ -43,13 +47,10 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
                 } else {
-                    steps.entry(guide).or_default().push(Step {
-                        slug,
-                        number: 0,
-                        source: page.source,
-                        meta,
-                        body: page.body,
-                    });
+                    let updated =
+                        meta.updated.clone().or_else(|| inputs.sources.last_commit.get(&page.source).cloned());
+                    let step = Step { slug, number: 0, source: page.source, meta, body: page.body, updated };
+                    steps.entry(guide).or_default().push(step);
                 }
             }
         }
@@ -88,7 +89,8 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 step
             })
             .collect();
-        site_guides.push(Guide { slug, source, meta, body, steps: ordered_steps });
+        let updated = inputs.sources.last_commit.get(&source).cloned();
+        site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps });
     }
     site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
 
