@@ -13,8 +13,13 @@ pub const CONFIG_KEYS: &[&str] = &[
     "theme",
     "base_url",
     "allow_raw_html",
+    "edit_url",
+    "max_file_size_kb",
     "search",
 ];
+
+/// The default limit on the size of a file remedy reads (10 MB).
+pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
 pub const SEARCH_KEYS: &[&str] = &["enabled", "budget_kb"];
 
 /// `[search]` in site.toml.
@@ -28,10 +33,7 @@ pub struct SearchConfig {
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig {
-            enabled: true,
-            budget_kb: 20 * 1024,
-        }
+        SearchConfig { enabled: true, budget_kb: 20 * 1024 }
     }
 }
 
@@ -45,6 +47,10 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
+    pub edit_url: Option<String>,
+    /// Files larger than this are refused, and nothing past it is read.
+    pub max_file_size_kb: u64,
     pub search: SearchConfig,
 }
 
@@ -57,6 +63,8 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            edit_url: None,
+            max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
             search: SearchConfig::default(),
         }
     }
@@ -65,23 +73,12 @@ impl Default for Config {
 /// Reads `site.toml`'s text (`None` when the file is missing).
 pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let Some(text) = text else {
-        let message = "site.toml is missing: a site folder holds site.toml (with at least `title = \"...\"`) and content/";
-        return (
-            Config::default(),
-            vec![Diagnostic::error(
-                CONFIG_FILE,
-                Pos::START,
-                "missing-config",
-                message,
-            )],
-        );
+        let message =
+            "site.toml is missing: a site folder holds site.toml (with at least `title = \"...\"`) and content/";
+        return (Config::default(), vec![Diagnostic::error(CONFIG_FILE, Pos::START, "missing-config", message)]);
     };
     let lines = LineIndex::new(text);
-    let block = Block {
-        format: Format::Toml,
-        text,
-        offset: 0,
-    };
+    let block = Block { format: Format::Toml, text, offset: 0 };
     let entries = match front_matter::read(&block, &lines) {
         Ok(entries) => entries,
         Err(e) => {
@@ -92,26 +89,14 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let mut f = Fields::new(CONFIG_FILE, "site.toml", Pos::START, entries);
     let defaults = Config::default();
     let title = f.required_string("title");
-    let description = f
-        .string("description")
-        .map_or(defaults.description, |s| s.value);
+    let description = f.string("description").map_or(defaults.description, |s| s.value);
     let language = match f.string("language") {
-        Some(l)
-            if !l.value.is_empty()
-                && l.value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-') =>
-        {
-            l.value
-        }
+        Some(l) if !l.value.is_empty() && l.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => l.value,
         Some(l) => {
             f.error(
                 l.pos,
                 "wrong-type",
-                format!(
-                    "`language` must be a language tag such as \"en\" or \"pt-BR\", not \"{}\"",
-                    l.value
-                ),
+                format!("`language` must be a language tag such as \"en\" or \"pt-BR\", not \"{}\"", l.value),
             );
             defaults.language
         }
@@ -123,10 +108,7 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
             f.error(
                 t.pos,
                 "wrong-type",
-                format!(
-                    "`theme` must name a folder of themes/ (a-z, 0-9, '-'), not \"{}\"",
-                    t.value
-                ),
+                format!("`theme` must name a folder of themes/ (a-z, 0-9, '-'), not \"{}\"", t.value),
             );
             defaults.theme
         }
@@ -140,10 +122,7 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
             f.error(
                 u.pos,
                 "wrong-type",
-                format!(
-                    "`base_url` must start with https:// or http://, not \"{}\"",
-                    u.value
-                ),
+                format!("`base_url` must start with https:// or http://, not \"{}\"", u.value),
             );
             None
         }
@@ -156,28 +135,40 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         search.enabled = s.opt_bool("enabled").unwrap_or(true);
         match s.integer("budget_kb") {
             Some(n) if n.value > 0 => search.budget_kb = n.value as u64,
-            Some(n) => s.error(
-                n.pos,
-                "wrong-type",
-                format!(
-                    "`budget_kb` must be a positive number of KiB, not {}",
-                    n.value
-                ),
-            ),
+            Some(n) => {
+                s.error(n.pos, "wrong-type", format!("`budget_kb` must be a positive number of KiB, not {}", n.value))
+            }
             None => {}
         }
         f.diagnostics.extend(s.finish(SEARCH_KEYS));
     }
-    let config = Config {
-        title,
-        description,
-        language,
-        theme,
-        base_url,
-        allow_raw_html,
-        search,
+    let edit_url = match f.string("edit_url") {
+        Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => Some(u.value),
+        Some(u) => {
+            let message = format!("`edit_url` must start with https:// or http://, not \"{}\"", u.value);
+            f.error(u.pos, "wrong-type", message);
+            None
+        }
+        None => None,
     };
+    let max_file_size_kb = match f.integer("max_file_size_kb") {
+        Some(n) if n.value > 0 => n.value as u64,
+        Some(n) => {
+            f.error(n.pos, "wrong-type", "`max_file_size_kb` must be a positive whole number".into());
+            defaults.max_file_size_kb
+        }
+        None => defaults.max_file_size_kb,
+    };
+    let config =
+        Config { title, description, language, theme, base_url, allow_raw_html, edit_url, max_file_size_kb, search };
     (config, f.finish(CONFIG_KEYS))
+}
+
+impl Config {
+    /// The "Edit this page" URL of the file at `source` (`{path}` is replaced).
+    pub fn edit_link(&self, source: &str) -> Option<String> {
+        self.edit_url.as_ref().map(|url| url.replace("{path}", source))
+    }
 }
 
 #[cfg(test)]
@@ -186,13 +177,12 @@ mod tests {
 
     #[test]
     fn reads_a_full_config() {
-        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\n"));
+        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\nedit_url = \"https://e.org/edit/{path}\"\nmax_file_size_kb = 5\n"));
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
-        assert_eq!(
-            (c.language.as_str(), c.theme.as_str(), c.allow_raw_html),
-            ("fr", "mine", true)
-        );
+        assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
+        assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
+        assert_eq!(c.max_file_size_kb, 5);
     }
 
     #[test]
@@ -200,19 +190,12 @@ mod tests {
         let (_, d) = parse(Some("title = \"T\"\nbase_url = \"e.org\"\ntheem = \"x\"\n"));
         let d: Vec<String> = d.iter().map(ToString::to_string).collect();
         assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("site.toml:2:12: error: `base_url` must start with"), "{d:?}");
         assert!(
-            d[0].starts_with("site.toml:2:12: error: `base_url` must start with"),
+            d[1].starts_with("site.toml:3:1: error: unknown key `theem` in site.toml; did you mean `theme`?"),
             "{d:?}"
         );
-        assert!(
-            d[1].starts_with(
-                "site.toml:3:1: error: unknown key `theem` in site.toml; did you mean `theme`?"
-            ),
-            "{d:?}"
-        );
-        let (c, d) = parse(Some(
-            "title = \"T\"\n[search]\nenabled = false\nbudget_kb = 0\nbudjet = 3\n",
-        ));
+        let (c, d) = parse(Some("title = \"T\"\n[search]\nenabled = false\nbudget_kb = 0\nbudjet = 3\n"));
         let d: Vec<String> = d.iter().map(ToString::to_string).collect();
         assert!(!c.search.enabled);
         assert_eq!(c.search.budget_kb, SearchConfig::default().budget_kb);

@@ -30,6 +30,55 @@ impl Pos {
     }
 }
 
+/// Every diagnostic code, with what it means: the one place codes are documented
+/// (README's table is checked against it). Creating a diagnostic with a code not
+/// listed here is a bug, caught by a debug assertion.
+pub const CODES: &[(&str, &str)] = &[
+    ("missing-config", "there is no `site.toml`"),
+    ("config-syntax", "`site.toml` is not valid TOML"),
+    ("missing-content", "there is no `content/` folder"),
+    ("missing-home", "there is no `content/_index.md`"),
+    ("missing-theme", "`theme` names a folder that does not exist"),
+    ("missing-guide", "a step's folder has no `_index.md`"),
+    (
+        "misplaced-page",
+        "a Markdown file is not at `content/_index.md`, `content/<guide>/_index.md` or `content/<guide>/<step>.md`",
+    ),
+    ("bad-slug", "a file or folder name is not lowercase `a-z`, `0-9`, `-`"),
+    ("missing-front-matter", "a page does not start with `+++` or `---`"),
+    ("front-matter-syntax", "the TOML or YAML is invalid, the block is not closed, or YAML uses aliases"),
+    ("unknown-key", "a key that does not exist (the closest valid key is suggested)"),
+    ("missing-key", "a required key (`title`) is missing or empty"),
+    ("wrong-type", "a value of the wrong type or form"),
+    ("order-cycle", "`after` lists form a cycle"),
+    ("unknown-step", "`after` names a step that is not in the guide"),
+    ("duplicate-order", "two steps of a guide have the same `order`"),
+    ("risk-order", "a safer step comes after a destructive one"),
+    ("broken-link", "a link to a page that does not exist"),
+    ("broken-anchor", "a link to an `#anchor` that is not on the target page"),
+    ("missing-file", "an image or file that does not exist"),
+    ("draft-link", "a link to a draft that this build leaves out"),
+    ("link-escapes", "a link that is absolute or leaves `content/`"),
+    ("unsafe-link", "a `javascript:`-like link, made inert"),
+    ("raw-html-removed", "raw HTML that sanitizing removed"),
+    ("encoding", "a file that is not UTF-8 (a UTF-8 byte-order mark is fine)"),
+    ("file-too-large", "a file over the size limit (`max_file_size_kb`, 10 MB by default)"),
+    ("read-error", "a file or folder that cannot be read"),
+    ("symlink-skipped", "a symbolic link, not followed"),
+    ("output-conflict", "two sources would write the same output file"),
+    ("template-missing", "the theme lacks a required template"),
+    ("template-error", "a template that does not parse or render"),
+    ("write-error", "the output could not be written (the previous output is kept)"),
+    // Checks that only `remedy check` runs:
+    ("safe-with-side-effects", "a step with side effects whose risk is \"safe\""),
+    ("no-backup-first", "a destructive step with no earlier step tagged `backup`"),
+    ("duplicate-title", "two steps of a guide have the same title"),
+    ("empty-step", "a step with no instructions"),
+    ("unused-file", "a file in `content/` that no page links to or shows"),
+    ("empty-guide", "a guide with no steps"),
+    ("external-link", "an external link that does not answer with success (`check --external`)"),
+];
+
 /// One message about one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -43,34 +92,14 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(
-        path: impl Into<String>,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            pos,
-            severity: Severity::Error,
-            code,
-            message: message.into(),
-        }
+    pub fn error(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(CODES.iter().any(|(c, _)| *c == code), "undocumented diagnostic code {code}");
+        Diagnostic { path: path.into(), pos, severity: Severity::Error, code, message: message.into() }
     }
 
-    pub fn warning(
-        path: impl Into<String>,
-        pos: Pos,
-        code: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Diagnostic {
-            path: path.into(),
-            pos,
-            severity: Severity::Warning,
-            code,
-            message: message.into(),
-        }
+    pub fn warning(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(CODES.iter().any(|(c, _)| *c == code), "undocumented diagnostic code {code}");
+        Diagnostic { path: path.into(), pos, severity: Severity::Warning, code, message: message.into() }
     }
 
     pub fn is_error(&self) -> bool {
@@ -85,19 +114,13 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(
-            f,
-            "{}:{}:{}: {}: {} [{}]",
-            self.path, self.pos.line, self.pos.col, severity, self.message, self.code
-        )
+        write!(f, "{}:{}:{}: {}: {} [{}]", self.path, self.pos.line, self.pos.col, severity, self.message, self.code)
     }
 }
 
 /// Sorts diagnostics by file, then place, then message, so output is deterministic.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message))
-    });
+    diagnostics.sort_by(|a, b| (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message)));
 }
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
@@ -140,12 +163,7 @@ impl<'a> LineIndex<'a> {
 /// likely typo (used for "did you mean" hints).
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
     let limit = (word.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min()
-        .map(|(_, c)| c)
+    candidates.into_iter().map(|c| (edit_distance(word, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
 }
 
 /// Edit distance counting a swap of two neighbouring letters as one edit
@@ -157,15 +175,13 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
             }
@@ -187,6 +203,14 @@ mod tests {
         assert_eq!(idx.pos(text.find('d').unwrap()), Pos::new(2, 4));
         assert_eq!(idx.pos(text.len()), Pos::new(4, 2));
         assert_eq!(idx.line_start(3), 9);
+    }
+
+    #[test]
+    fn every_code_is_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for (code, _) in CODES {
+            assert!(readme.contains(&format!("| `{code}` |")), "README's table lacks `{code}`");
+        }
     }
 
     #[test]

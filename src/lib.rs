@@ -6,11 +6,14 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod git;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod resolve;
+pub mod scaffold;
 pub mod search;
 pub mod theme;
 pub mod write;

@@ -11,13 +11,10 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::CONFIG_FILE;
+use crate::config::{Config, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE_KB};
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::model::{CopyFile, SourceFile, Sources, Theme};
 use crate::theme;
-
-/// Files larger than this are refused, and nothing past it is read.
-pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// Reads `site.toml`; `Ok(None)` when there is none.
 pub fn read_config(site_dir: &Path) -> Result<Option<String>, Diagnostic> {
@@ -25,84 +22,56 @@ pub fn read_config(site_dir: &Path) -> Result<Option<String>, Diagnostic> {
     if !path.exists() {
         return Ok(None);
     }
-    read_text(&path, CONFIG_FILE).map(Some)
+    read_text(&path, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE_KB * 1024).map(Some)
 }
 
 /// Reads everything under the site folder that a build uses.
-pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
+pub fn load(site_dir: &Path, config: &Config) -> (Sources, Vec<Diagnostic>) {
+    let theme_name = config.theme.as_str();
+    let limit = config.max_file_size_kb * 1024;
     let mut sources = Sources::default();
     let mut diagnostics = Vec::new();
 
     let content = site_dir.join("content");
     if !content.is_dir() {
-        let message = "there is no content/ folder: a site keeps its pages in content/ (content/_index.md, content/<guide>/...)";
-        diagnostics.push(Diagnostic::error(
-            "content/",
-            Pos::START,
-            "missing-content",
-            message,
-        ));
+        let message =
+            "there is no content/ folder: a site keeps its pages in content/ (content/_index.md, content/<guide>/...)";
+        diagnostics.push(Diagnostic::error("content/", Pos::START, "missing-content", message));
     }
     for file in walk(site_dir, "content", &mut diagnostics) {
         if file.rel.ends_with(".md") {
-            match read_text(&file.disk, &file.source) {
-                Ok(text) => sources.pages.push(SourceFile {
-                    path: file.source,
-                    text,
-                }),
+            match read_text(&file.disk, &file.source, limit) {
+                Ok(text) => sources.pages.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
             }
         } else {
-            sources.assets.push(CopyFile {
-                path: file.rel,
-                disk: file.disk,
-                source: file.source,
-            });
+            sources.assets.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
         }
     }
 
     let theme_dir = format!("themes/{theme_name}");
     if site_dir.join(&theme_dir).is_dir() {
         let mut theme = Theme::default();
-        for file in walk(
-            site_dir,
-            &format!("{theme_dir}/templates"),
-            &mut diagnostics,
-        ) {
-            match read_text(&file.disk, &file.source) {
-                Ok(text) => theme.templates.push(SourceFile {
-                    path: file.source,
-                    text,
-                }),
+        for file in walk(site_dir, &format!("{theme_dir}/templates"), &mut diagnostics) {
+            match read_text(&file.disk, &file.source, limit) {
+                Ok(text) => theme.templates.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
             }
         }
         for file in walk(site_dir, &format!("{theme_dir}/static"), &mut diagnostics) {
-            theme.static_files.push(CopyFile {
-                path: file.rel,
-                disk: file.disk,
-                source: file.source,
-            });
+            theme.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
         }
         sources.theme = theme;
     } else if theme_name == theme::DEFAULT {
         sources.theme = theme::embedded();
     } else {
         let message = format!("theme `{theme_name}` not found: there is no folder {theme_dir}/");
-        diagnostics.push(Diagnostic::error(
-            CONFIG_FILE,
-            Pos::START,
-            "missing-theme",
-            message,
-        ));
+        diagnostics.push(Diagnostic::error(CONFIG_FILE, Pos::START, "missing-theme", message));
     }
 
+    sources.last_commit = crate::git::last_commit_dates(site_dir);
     for file in walk(site_dir, "static", &mut diagnostics) {
-        sources.static_files.push(CopyFile {
-            path: file.rel,
-            disk: file.disk,
-            source: file.source,
-        });
+        sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }
     (sources, diagnostics)
 }
@@ -123,52 +92,27 @@ fn walk(site_dir: &Path, folder: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec
         return Vec::new();
     }
     let mut found = Vec::new();
-    let walker = WalkDir::new(&root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter();
-    for entry in
-        walker.filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()))
-    {
+    let walker = WalkDir::new(&root).follow_links(false).sort_by_file_name().into_iter();
+    for entry in walker.filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy())) {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let at = e
-                    .path()
-                    .map_or(folder.to_string(), |p| site_relative(site_dir, p));
-                diagnostics.push(Diagnostic::error(
-                    at,
-                    Pos::START,
-                    "read-error",
-                    format!("cannot read: {e}"),
-                ));
+                let at = e.path().map_or(folder.to_string(), |p| site_relative(site_dir, p));
+                diagnostics.push(Diagnostic::error(at, Pos::START, "read-error", format!("cannot read: {e}")));
                 continue;
             }
         };
         let source = site_relative(site_dir, entry.path());
         if entry.path_is_symlink() {
             let message = "symbolic link not followed: copy the file into the site instead";
-            diagnostics.push(Diagnostic::warning(
-                source,
-                Pos::START,
-                "symlink-skipped",
-                message,
-            ));
+            diagnostics.push(Diagnostic::warning(source, Pos::START, "symlink-skipped", message));
             continue;
         }
         if !entry.file_type().is_file() {
             continue;
         }
-        let rel = source
-            .strip_prefix(folder)
-            .unwrap_or(&source)
-            .trim_start_matches('/')
-            .to_string();
-        found.push(Found {
-            rel,
-            source,
-            disk: entry.into_path(),
-        });
+        let rel = source.strip_prefix(folder).unwrap_or(&source).trim_start_matches('/').to_string();
+        found.push(Found { rel, source, disk: entry.into_path() });
     }
     found
 }
@@ -184,26 +128,22 @@ pub fn is_ignored(name: &str) -> bool {
 
 fn site_relative(site_dir: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(site_dir).unwrap_or(path);
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Reads a file as UTF-8 text: a UTF-8 byte-order mark is dropped; UTF-16, invalid
-/// UTF-8 and files over [`MAX_FILE_SIZE`] are errors that say where and why.
-pub fn read_text(disk: &Path, source: &str) -> Result<String, Diagnostic> {
+/// UTF-8 and files over `limit` bytes are errors that say where and why.
+pub fn read_text(disk: &Path, source: &str, limit: u64) -> Result<String, Diagnostic> {
     let error = |pos, code, message: String| Diagnostic::error(source, pos, code, message);
-    let file = File::open(disk)
-        .map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
+    let file = File::open(disk).map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
+    if bytes.len() as u64 > limit {
         let message = format!(
-            "file is larger than {} MB; split it up",
-            MAX_FILE_SIZE / 1024 / 1024
+            "file is larger than the limit of {} KB (`max_file_size_kb` in site.toml); split it up",
+            limit / 1024
         );
         return Err(error(Pos::START, "file-too-large", message));
     }
@@ -221,10 +161,7 @@ fn decode(mut bytes: Vec<u8>) -> Result<String, (Pos, String)> {
         let valid = e.utf8_error().valid_up_to();
         let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).expect("valid up to here");
         let pos = LineIndex::new(prefix).pos(valid);
-        (
-            pos,
-            format!("file is not valid UTF-8 at byte {valid}; save it as UTF-8"),
-        )
+        (pos, format!("file is not valid UTF-8 at byte {valid}; save it as UTF-8"))
     })
 }
 
@@ -235,18 +172,9 @@ mod tests {
     #[test]
     fn decoding() {
         assert_eq!(decode(b"\xEF\xBB\xBFhi".to_vec()).unwrap(), "hi");
-        assert_eq!(
-            decode(b"\xFF\xFEh\0".to_vec()).unwrap_err().1,
-            "file is UTF-16; save it as UTF-8"
-        );
+        assert_eq!(decode(b"\xFF\xFEh\0".to_vec()).unwrap_err().1, "file is UTF-16; save it as UTF-8");
         let (pos, message) = decode(b"ab\ncd\xFFef".to_vec()).unwrap_err();
-        assert_eq!(
-            (pos, message.as_str()),
-            (
-                Pos::new(2, 3),
-                "file is not valid UTF-8 at byte 5; save it as UTF-8"
-            )
-        );
+        assert_eq!((pos, message.as_str()), (Pos::new(2, 3), "file is not valid UTF-8 at byte 5; save it as UTF-8"));
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct Sources {
     /// Files under `static/`, copied as they are.
     pub static_files: Vec<CopyFile>,
     pub theme: Theme,
+    /// Source path -> date of its last git commit (`YYYY-MM-DD`), when the site is a
+    /// git checkout.
+    pub last_commit: std::collections::BTreeMap<String, String>,
 }
 
 /// How much a step can cost the reader.
@@ -133,15 +136,8 @@ pub struct StepMeta {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageKind {
     Home(HomeMeta),
-    Guide {
-        slug: String,
-        meta: GuideMeta,
-    },
-    Step {
-        guide: String,
-        slug: String,
-        meta: StepMeta,
-    },
+    Guide { slug: String, meta: GuideMeta },
+    Step { guide: String, slug: String, meta: StepMeta },
 }
 
 /// A parsed Markdown file: its front matter checked, its body rendered to HTML.
@@ -192,10 +188,7 @@ pub struct LinkRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkTarget {
     /// Another page (or this one), by source path (`content/g/s.md`).
-    Page {
-        source: String,
-        anchor: Option<String>,
-    },
+    Page { source: String, anchor: Option<String> },
     /// A file beside the pages, by source path (`content/g/photo.png`).
     Asset { source: String },
     /// An anchor on the same page.
@@ -217,6 +210,9 @@ pub struct Home {
     pub source: String,
     pub meta: HomeMeta,
     pub body: Rendered,
+    /// When the page last changed: nothing for the home page's front matter, so the
+    /// file's last commit, if known.
+    pub updated: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -225,6 +221,8 @@ pub struct Guide {
     pub source: String,
     pub meta: GuideMeta,
     pub body: Rendered,
+    /// The file's last commit date, if known.
+    pub updated: Option<String>,
     /// In step order; `Step::number` is the index plus one.
     pub steps: Vec<Step>,
 }
@@ -236,6 +234,8 @@ pub struct Step {
     pub source: String,
     pub meta: StepMeta,
     pub body: Rendered,
+    /// `updated` from the front matter, or else the file's last commit date.
+    pub updated: Option<String>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

@@ -23,16 +23,10 @@ pub fn embedded() -> Theme {
     Theme {
         templates: TEMPLATES
             .iter()
-            .map(|(name, text)| SourceFile {
-                path: format!("themes/default/templates/{name}"),
-                text: text.to_string(),
-            })
+            .map(|(name, text)| SourceFile { path: format!("themes/default/templates/{name}"), text: text.to_string() })
             .collect(),
         static_files: Vec::new(),
-        embedded_static: STATIC
-            .iter()
-            .map(|(name, text)| (name.to_string(), text.as_bytes()))
-            .collect(),
+        embedded_static: STATIC.iter().map(|(name, text)| (name.to_string(), text.as_bytes())).collect(),
     }
 }
 
@@ -41,17 +35,10 @@ mod tests {
     use super::*;
 
     fn listed(dir: &str) -> Vec<String> {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("themes/default")
-            .join(dir);
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default").join(dir);
         let mut names: Vec<String> = std::fs::read_dir(path)
             .expect("themes/default exists")
-            .map(|e| {
-                e.expect("readable")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
+            .map(|e| e.expect("readable").file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
         names
@@ -59,17 +46,8 @@ mod tests {
 
     #[test]
     fn embedded_theme_matches_the_folder() {
-        let names =
-            |files: &[(&str, &str)]| files.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>();
-        assert_eq!(
-            names(TEMPLATES),
-            listed("templates"),
-            "update src/theme.rs when themes/default changes"
-        );
-        assert_eq!(
-            names(STATIC),
-            listed("static"),
-            "update src/theme.rs when themes/default changes"
-        );
+        let names = |files: &[(&str, &str)]| files.iter().map(|(n, _)| n.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(TEMPLATES), listed("templates"), "update src/theme.rs when themes/default changes");
+        assert_eq!(names(STATIC), listed("static"), "update src/theme.rs when themes/default changes");
     }
 }

@@ -31,39 +31,39 @@ impl std::fmt::Display for WriteError {
 }
 
 fn fail(path: &Path, message: impl Into<String>) -> WriteError {
-    WriteError {
-        path: path.to_path_buf(),
-        message: message.into(),
-    }
+    WriteError { path: path.to_path_buf(), message: message.into() }
 }
 
 /// Refuses output folders that would destroy something remedy did not make.
-pub fn check_out_dir(site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> {
+/// `force` allows replacing a folder without the marker, but never the site folder,
+/// its parents, its source folders or the home folder.
+pub fn check_out_dir(site_dir: &Path, out_dir: &Path, force: bool) -> Result<(), WriteError> {
     let site = absolute(site_dir);
     let out = absolute(out_dir);
     if site.starts_with(&out) {
-        return Err(fail(out_dir, "refusing to write here: the output folder would replace the site folder or one of its parents"));
+        return Err(fail(
+            out_dir,
+            "refusing to write here: the output folder would replace the site folder or one of its parents",
+        ));
     }
     for source in ["content", "themes", "static"] {
         if out.starts_with(site.join(source)) {
             return Err(fail(
                 out_dir,
-                format!(
-                    "refusing to write into {source}/: the output must not mix with the sources"
-                ),
+                format!("refusing to write into {source}/: the output must not mix with the sources"),
             ));
         }
     }
     if std::env::var_os("HOME").is_some_and(|home| absolute(Path::new(&home)) == out) {
         return Err(fail(out_dir, "refusing to write into the home folder"));
     }
-    if out.is_dir() && !out.join(MARKER).is_file() {
-        let mut entries = fs::read_dir(&out)
-            .map_err(|e| fail(out_dir, format!("cannot read the output folder: {e}")))?;
+    if out.is_dir() && !out.join(MARKER).is_file() && !force {
+        let mut entries =
+            fs::read_dir(&out).map_err(|e| fail(out_dir, format!("cannot read the output folder: {e}")))?;
         if entries.next().is_some() {
             return Err(fail(
                 out_dir,
-                format!("refusing to replace this folder: it is not empty and was not made by remedy (it has no {MARKER} file); choose a new or empty folder with --out"),
+                format!("refusing to replace this folder: it is not empty and was not made by remedy (it has no {MARKER} file); choose a new or empty folder with --out, or replace it anyway with --force"),
             ));
         }
     } else if out.exists() && !out.is_dir() {
@@ -74,17 +74,12 @@ pub fn check_out_dir(site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> 
 
 /// Writes the output and swaps it into place. On error, nothing of the old output
 /// has changed and the staging folder is gone.
-pub fn write(output: &Output, site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> {
-    check_out_dir(site_dir, out_dir)?;
+pub fn write(output: &Output, site_dir: &Path, out_dir: &Path, force: bool) -> Result<(), WriteError> {
+    check_out_dir(site_dir, out_dir, force)?;
     let out = absolute(out_dir);
-    let parent = out
-        .parent()
-        .ok_or_else(|| fail(out_dir, "the output folder has no parent folder"))?;
-    let name = out
-        .file_name()
-        .map_or("out".into(), |n| n.to_string_lossy().into_owned());
-    fs::create_dir_all(parent)
-        .map_err(|e| fail(parent, format!("cannot create the folder: {e}")))?;
+    let parent = out.parent().ok_or_else(|| fail(out_dir, "the output folder has no parent folder"))?;
+    let name = out.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    fs::create_dir_all(parent).map_err(|e| fail(parent, format!("cannot create the folder: {e}")))?;
     let staging = parent.join(format!(".{name}.remedy-staging-{}", std::process::id()));
     remove_ours(&staging)?;
 
@@ -93,6 +88,11 @@ pub fn write(output: &Output, site_dir: &Path, out_dir: &Path) -> Result<(), Wri
         return Err(e);
     }
     let old = parent.join(format!(".{name}.remedy-old-{}", std::process::id()));
+    let foreign = out.is_dir() && !out.join(MARKER).exists();
+    if foreign && fs::read_dir(&out).is_ok_and(|mut d| d.next().is_none()) {
+        // An empty folder: make way for the output.
+        fs::remove_dir(&out).map_err(|e| fail(&out, format!("cannot replace the empty folder: {e}")))?;
+    }
     if out.exists() {
         remove_ours(&old)?;
         fs::rename(&out, &old).map_err(|e| {
@@ -105,17 +105,17 @@ pub fn write(output: &Output, site_dir: &Path, out_dir: &Path) -> Result<(), Wri
             let _ = fs::rename(&old, &out);
         }
         let _ = remove_ours(&staging);
-        return Err(fail(
-            &out,
-            format!("cannot move the new output into place: {e}"),
-        ));
+        return Err(fail(&out, format!("cannot move the new output into place: {e}")));
+    }
+    if foreign && old.exists() {
+        // Only reachable with --force (check_out_dir refused it otherwise).
+        return fs::remove_dir_all(&old).map_err(|e| fail(&old, format!("cannot remove the old output: {e}")));
     }
     remove_ours(&old)
 }
 
 fn write_all(output: &Output, staging: &Path) -> Result<(), WriteError> {
-    fs::create_dir_all(staging)
-        .map_err(|e| fail(staging, format!("cannot create the folder: {e}")))?;
+    fs::create_dir_all(staging).map_err(|e| fail(staging, format!("cannot create the folder: {e}")))?;
     write_file(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
     for file in &output.files {
         let path = inside(staging, &file.path)?;
@@ -124,8 +124,7 @@ fn write_all(output: &Output, staging: &Path) -> Result<(), WriteError> {
     for copy in &output.copies {
         let path = inside(staging, &copy.path)?;
         create_parent(&path)?;
-        fs::copy(&copy.disk, &path)
-            .map_err(|e| fail(&copy.disk, format!("cannot copy to the output: {e}")))?;
+        fs::copy(&copy.disk, &path).map_err(|e| fail(&copy.disk, format!("cannot copy to the output: {e}")))?;
     }
     Ok(())
 }
@@ -133,8 +132,7 @@ fn write_all(output: &Output, staging: &Path) -> Result<(), WriteError> {
 fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     create_parent(path)?;
     let mut file = fs::File::create(path).map_err(|e| fail(path, format!("cannot write: {e}")))?;
-    file.write_all(contents)
-        .map_err(|e| fail(path, format!("cannot write: {e}")))
+    file.write_all(contents).map_err(|e| fail(path, format!("cannot write: {e}")))
 }
 
 fn create_parent(path: &Path) -> Result<(), WriteError> {
@@ -145,16 +143,12 @@ fn create_parent(path: &Path) -> Result<(), WriteError> {
 /// `root/rel`, provided `rel` is a plain relative path that stays inside `root`.
 pub fn inside(root: &Path, rel: &str) -> Result<PathBuf, WriteError> {
     let path = Path::new(rel);
-    let plain = !rel.is_empty()
-        && !rel.contains(['\\', '\0'])
-        && path.components().all(|c| matches!(c, Component::Normal(_)));
+    let plain =
+        !rel.is_empty() && !rel.contains(['\\', '\0']) && path.components().all(|c| matches!(c, Component::Normal(_)));
     if plain {
         Ok(root.join(path))
     } else {
-        Err(fail(
-            Path::new(rel),
-            "output path escapes the output folder",
-        ))
+        Err(fail(Path::new(rel), "output path escapes the output folder"))
     }
 }
 
@@ -164,10 +158,7 @@ fn remove_ours(dir: &Path) -> Result<(), WriteError> {
         return Ok(());
     }
     if !dir.join(MARKER).is_file() {
-        return Err(fail(
-            dir,
-            format!("refusing to remove a folder without the {MARKER} marker"),
-        ));
+        return Err(fail(dir, format!("refusing to remove a folder without the {MARKER} marker")));
     }
     fs::remove_dir_all(dir).map_err(|e| fail(dir, format!("cannot remove the old output: {e}")))
 }
@@ -177,11 +168,8 @@ fn absolute(path: &Path) -> PathBuf {
         return canonical;
     }
     // The folder does not exist yet: make its existing parent canonical.
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let mut normal = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -193,10 +181,9 @@ fn absolute(path: &Path) -> PathBuf {
         }
     }
     match (normal.parent(), normal.file_name()) {
-        (Some(parent), Some(name)) if parent.exists() => parent
-            .canonicalize()
-            .unwrap_or(parent.to_path_buf())
-            .join(name),
+        (Some(parent), Some(name)) if parent.exists() => {
+            parent.canonicalize().unwrap_or(parent.to_path_buf()).join(name)
+        }
         _ => normal,
     }
 }
@@ -208,19 +195,8 @@ mod tests {
     #[test]
     fn inside_refuses_escapes() {
         let root = Path::new("/out");
-        assert_eq!(
-            inside(root, "g/s.html").unwrap(),
-            PathBuf::from("/out/g/s.html")
-        );
-        for bad in [
-            "../x",
-            "/etc/passwd",
-            "a/../../x",
-            "a\\..\\x",
-            "",
-            "./x",
-            "a\0b",
-        ] {
+        assert_eq!(inside(root, "g/s.html").unwrap(), PathBuf::from("/out/g/s.html"));
+        for bad in ["../x", "/etc/passwd", "a/../../x", "a\\..\\x", "", "./x", "a\0b"] {
             assert!(inside(root, bad).is_err(), "{bad:?}");
         }
     }

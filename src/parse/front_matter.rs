@@ -89,29 +89,17 @@ pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
     let format = match first.trim_end() {
         "+++" => Format::Toml,
         "---" => Format::Yaml,
-        _ => {
-            return Ok(Split {
-                block: None,
-                body: text,
-                body_offset: 0,
-            })
-        }
+        _ => return Ok(Split { block: None, body: text, body_offset: 0 }),
     };
     let fence = if format == Format::Toml { "+++" } else { "---" };
     let mut offset = first_end;
     let mut near_miss = None;
     while offset < text.len() {
-        let end = text[offset..]
-            .find('\n')
-            .map_or(text.len(), |i| offset + i + 1);
+        let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i + 1);
         let line = text[offset..end].trim_end_matches(['\n', '\r']);
         if line == fence {
             return Ok(Split {
-                block: Some(Block {
-                    format,
-                    text: &text[first_end..offset],
-                    offset: first_end,
-                }),
+                block: Some(Block { format, text: &text[first_end..offset], offset: first_end }),
                 body: &text[end..],
                 body_offset: end,
             });
@@ -121,8 +109,7 @@ pub fn split(text: &str) -> Result<Split<'_>, SyntaxError> {
         }
         offset = end;
     }
-    let mut message =
-        format!("front matter is not closed: add a line with exactly `{fence}` after it");
+    let mut message = format!("front matter is not closed: add a line with exactly `{fence}` after it");
     if let Some(at) = near_miss {
         let line = LineIndex::new(text).pos(at).line;
         message.push_str(&format!(" (line {line} has spaces around `{fence}`)"));
@@ -170,35 +157,23 @@ mod toml_syntax {
             DeValue::String(s) => Value::Str(s.to_string()),
             DeValue::Integer(i) => {
                 let digits = i.as_str().replace('_', "");
-                let digits = digits
-                    .trim_start_matches("0x")
-                    .trim_start_matches("0o")
-                    .trim_start_matches("0b");
+                let digits = digits.trim_start_matches("0x").trim_start_matches("0o").trim_start_matches("0b");
                 match i64::from_str_radix(digits, i.radix()) {
                     Ok(n) => Value::Int(n),
                     Err(_) => Value::Float(f64::NAN),
                 }
             }
-            DeValue::Float(f) => {
-                Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN))
-            }
+            DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
             DeValue::Boolean(b) => Value::Bool(*b),
             DeValue::Datetime(d) => Value::Date(d.to_string()),
-            DeValue::Array(items) => {
-                Value::List(items.iter().map(|v| node(v, base, lines)).collect())
-            }
+            DeValue::Array(items) => Value::List(items.iter().map(|v| node(v, base, lines)).collect()),
             DeValue::Table(t) => Value::Map(entries(t, base, lines)),
         };
         Node { value, pos }
     }
 
     fn first_line(message: &str) -> String {
-        message
-            .lines()
-            .next()
-            .unwrap_or("invalid TOML")
-            .trim()
-            .to_string()
+        message.lines().next().unwrap_or("invalid TOML").trim().to_string()
     }
 }
 
@@ -214,11 +189,7 @@ mod yaml_syntax {
 
     pub fn read(block: &Block<'_>) -> Result<Vec<Entry>, SyntaxError> {
         // The block's first line is line 2 of the file (line 1 is the `---` fence).
-        let mut reader = Reader {
-            parser: Parser::new_from_str(block.text),
-            block,
-            nodes: 0,
-        };
+        let mut reader = Reader { parser: Parser::new_from_str(block.text), block, nodes: 0 };
         loop {
             let (event, mark) = reader.next()?;
             match event {
@@ -249,10 +220,7 @@ mod yaml_syntax {
         fn next(&mut self) -> Result<(Event, Marker), SyntaxError> {
             self.nodes += 1;
             if self.nodes > MAX_NODES {
-                return Err(SyntaxError {
-                    offset: self.block.offset,
-                    message: "front matter is too large".into(),
-                });
+                return Err(SyntaxError { offset: self.block.offset, message: "front matter is too large".into() });
             }
             self.parser.next_token().map_err(|e| SyntaxError {
                 offset: self.offset(*e.marker()),
@@ -263,11 +231,8 @@ mod yaml_syntax {
         /// Byte offset in the file of a marker (which counts lines from 1 and columns from 0).
         fn offset(&self, mark: Marker) -> usize {
             let text = self.block.text;
-            let line_start = text
-                .split_inclusive('\n')
-                .take(mark.line().saturating_sub(1))
-                .map(str::len)
-                .sum::<usize>();
+            let line_start =
+                text.split_inclusive('\n').take(mark.line().saturating_sub(1)).map(str::len).sum::<usize>();
             let col_bytes = text[line_start.min(text.len())..]
                 .char_indices()
                 .nth(mark.col())
@@ -297,11 +262,7 @@ mod yaml_syntax {
                 };
                 let key_pos = self.pos(mark);
                 let value = self.node(depth)?;
-                out.push(Entry {
-                    key,
-                    key_pos,
-                    value,
-                });
+                out.push(Entry { key, key_pos, value });
             }
         }
 
@@ -311,12 +272,7 @@ mod yaml_syntax {
         }
 
         /// Like [`Reader::node`] for an event already read.
-        fn node_from(
-            &mut self,
-            event: Event,
-            mark: Marker,
-            depth: usize,
-        ) -> Result<Node, SyntaxError> {
+        fn node_from(&mut self, event: Event, mark: Marker, depth: usize) -> Result<Node, SyntaxError> {
             if depth > MAX_DEPTH {
                 return Err(SyntaxError {
                     offset: self.offset(mark),
@@ -340,12 +296,7 @@ mod yaml_syntax {
                 }
                 Event::MappingStart(..) => Value::Map(self.mapping(depth + 1)?),
                 Event::Alias(_) => return Err(self.alias(mark)),
-                _ => {
-                    return Err(SyntaxError {
-                        offset: self.offset(mark),
-                        message: "unexpected YAML".into(),
-                    })
-                }
+                _ => return Err(SyntaxError { offset: self.offset(mark), message: "unexpected YAML".into() }),
             };
             Ok(Node { value, pos })
         }
@@ -353,9 +304,7 @@ mod yaml_syntax {
         fn alias(&self, mark: Marker) -> SyntaxError {
             SyntaxError {
                 offset: self.offset(mark),
-                message:
-                    "YAML aliases (`*name`) are not allowed in front matter; write the value out"
-                        .into(),
+                message: "YAML aliases (`*name`) are not allowed in front matter; write the value out".into(),
             }
         }
     }
@@ -372,10 +321,7 @@ mod yaml_syntax {
             _ => {
                 if let Ok(n) = s.parse::<i64>() {
                     Value::Int(n)
-                } else if s.contains(['.', 'e', 'E'])
-                    && s.parse::<f64>().is_ok()
-                    && !s.contains(char::is_alphabetic)
-                {
+                } else if s.contains(['.', 'e', 'E']) && s.parse::<f64>().is_ok() && !s.contains(char::is_alphabetic) {
                     Value::Float(s.parse().unwrap_or(f64::NAN))
                 } else {
                     Value::Str(s)
@@ -399,10 +345,7 @@ mod tests {
     fn splits_toml_and_yaml() {
         let s = split("+++\ntitle = \"A\"\n+++\nBody\n").unwrap();
         let b = s.block.unwrap();
-        assert_eq!(
-            (b.format, b.text, s.body),
-            (Format::Toml, "title = \"A\"\n", "Body\n")
-        );
+        assert_eq!((b.format, b.text, s.body), (Format::Toml, "title = \"A\"\n", "Body\n"));
         let s = split("---\r\ntitle: A\r\n---\r\nBody").unwrap();
         assert_eq!(s.block.unwrap().format, Format::Yaml);
         assert_eq!(s.body, "Body");
@@ -423,9 +366,7 @@ mod tests {
         assert_eq!(entries[0].key, "title");
         assert_eq!(entries[0].key_pos, Pos::new(2, 1));
         assert_eq!(entries[0].value.pos, Pos::new(2, 9));
-        let Value::List(items) = &entries[1].value.value else {
-            panic!()
-        };
+        let Value::List(items) = &entries[1].value.value else { panic!() };
         assert_eq!(items[1].pos, Pos::new(3, 15));
     }
 
@@ -438,22 +379,12 @@ mod tests {
 
     #[test]
     fn yaml_positions_and_types() {
-        let entries =
-            parse("---\ntitle: Hello\norder: 3\ndraft: false\nafter:\n  - a\n  - \"b\"\n---\n")
-                .unwrap();
+        let entries = parse("---\ntitle: Hello\norder: 3\ndraft: false\nafter:\n  - a\n  - \"b\"\n---\n").unwrap();
         assert_eq!(entries[0].key_pos, Pos::new(2, 1));
-        assert_eq!(
-            entries[0].value,
-            Node {
-                value: Value::Str("Hello".into()),
-                pos: Pos::new(2, 8)
-            }
-        );
+        assert_eq!(entries[0].value, Node { value: Value::Str("Hello".into()), pos: Pos::new(2, 8) });
         assert_eq!(entries[1].value.value, Value::Int(3));
         assert_eq!(entries[2].value.value, Value::Bool(false));
-        let Value::List(items) = &entries[3].value.value else {
-            panic!()
-        };
+        let Value::List(items) = &entries[3].value.value else { panic!() };
         assert_eq!(items[1].pos, Pos::new(7, 5));
     }
 

@@ -15,8 +15,7 @@
 use std::collections::HashSet;
 
 use pulldown_cmark::{
-    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag,
-    TagEnd,
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::escape_html;
 
@@ -42,10 +41,7 @@ pub fn render(
         heading: None,
         code: None,
         ids: HashSet::new(),
-        rendered: Rendered {
-            sections: vec![Section::default()],
-            ..Rendered::default()
-        },
+        rendered: Rendered { sections: vec![Section::default()], ..Rendered::default() },
         diagnostics: Vec::new(),
         has_raw_html: false,
     };
@@ -68,9 +64,7 @@ pub fn render(
         html = clean;
     }
     r.rendered.html = html;
-    r.rendered
-        .sections
-        .retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
+    r.rendered.sections.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
     for s in &mut r.rendered.sections {
         s.text = collapse_whitespace(&s.text);
     }
@@ -119,13 +113,7 @@ impl<'a> Renderer<'_, 'a> {
     fn text(&mut self, s: &str) {
         match &mut self.heading {
             Some(h) => h.text.push_str(s),
-            None => self
-                .rendered
-                .sections
-                .last_mut()
-                .expect("there is always a section")
-                .text
-                .push_str(s),
+            None => self.rendered.sections.last_mut().expect("there is always a section").text.push_str(s),
         }
     }
 
@@ -137,17 +125,14 @@ impl<'a> Renderer<'_, 'a> {
                     let (info, code) = self.code.take().expect("inside a code block");
                     self.text(&code);
                     self.text("\n");
-                    self.out
-                        .push(Event::Html(highlight::code_block(&info, &code).into()));
+                    self.out.push(Event::Html(highlight::code_block(&info, &code).into()));
                 }
                 _ => {}
             }
             return;
         }
         match event {
-            Event::Start(Tag::Heading {
-                level, id, classes, ..
-            }) => {
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
                 self.heading = Some(Heading {
                     level,
                     id: id.map(|i| i.to_string()),
@@ -166,37 +151,19 @@ impl<'a> Renderer<'_, 'a> {
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let (class, title) = alert(kind);
-                let html = format!("<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n");
+                let html = format!(
+                    "<div class=\"callout callout-{class}\" role=\"note\"><p class=\"callout-title\">{title}</p>\n"
+                );
                 self.emit(Event::Html(html.into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => self.emit(Event::Html("</div>\n".into())),
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = self.link(link_type, dest_url, offset, false);
-                self.emit(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 let dest_url = self.link(link_type, dest_url, offset, true);
-                self.emit(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }));
+                self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 let t = t.clone();
@@ -237,33 +204,18 @@ impl<'a> Renderer<'_, 'a> {
         pulldown_cmark::html::push_html(&mut html, h.events.into_iter());
         html.push_str(" <a class=\"heading-anchor\" href=\"#");
         escape_html(&mut html, &id).expect("writing to a String cannot fail");
-        html.push_str(&format!(
-            "\" aria-label=\"Link to this section\">#</a></h{level}>\n"
-        ));
+        html.push_str(&format!("\" aria-label=\"Link to this section\">#</a></h{level}>\n"));
         self.out.push(Event::Html(html.into()));
-        let entry = TocEntry {
-            level,
-            id: id.clone(),
-            title,
-        };
+        let entry = TocEntry { level, id: id.clone(), title };
         self.rendered.anchors.push(id);
         if level >= 2 {
             self.rendered.toc.push(entry.clone());
         }
-        self.rendered.sections.push(Section {
-            heading: Some(entry),
-            text: String::new(),
-        });
+        self.rendered.sections.push(Section { heading: Some(entry), text: String::new() });
     }
 
     /// Classifies a link destination, records it, and returns the href to write.
-    fn link(
-        &mut self,
-        link_type: LinkType,
-        dest: CowStr<'a>,
-        offset: usize,
-        image: bool,
-    ) -> CowStr<'a> {
+    fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, offset: usize, image: bool) -> CowStr<'a> {
         let pos = self.lines.pos(self.body_offset + offset);
         if matches!(link_type, LinkType::Email) {
             return dest;
@@ -271,30 +223,17 @@ impl<'a> Renderer<'_, 'a> {
         match classify(self.source, &dest, image) {
             Ok(Classified::External) => dest,
             Ok(Classified::Internal { target, href }) => {
-                self.rendered.links.push(LinkRef {
-                    target,
-                    written: dest.to_string(),
-                    pos,
-                });
+                self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
                 href.map_or(dest, CowStr::from)
             }
             Err(LinkError::Unsafe(scheme)) => {
-                let message = format!(
-                    "link `{}` uses `{scheme}:`, which can run code; it was made inert",
-                    dest
-                );
-                self.diagnostics.push(Diagnostic::warning(
-                    self.source,
-                    pos,
-                    "unsafe-link",
-                    message,
-                ));
+                let message = format!("link `{}` uses `{scheme}:`, which can run code; it was made inert", dest);
+                self.diagnostics.push(Diagnostic::warning(self.source, pos, "unsafe-link", message));
                 CowStr::from("#")
             }
             Err(LinkError::Escapes(why)) => {
                 let message = format!("link `{}` {why}", dest);
-                self.diagnostics
-                    .push(Diagnostic::error(self.source, pos, "link-escapes", message));
+                self.diagnostics.push(Diagnostic::error(self.source, pos, "link-escapes", message));
                 CowStr::from("#")
             }
         }
@@ -328,10 +267,7 @@ enum LinkError {
 /// Decides what a link destination is. Pure: knows nothing of which files exist.
 fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, LinkError> {
     // Browsers ignore ASCII whitespace and control characters in a scheme.
-    let squashed: String = dest
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .collect();
+    let squashed: String = dest.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
     if let Some(colon) = squashed.find(':') {
         let scheme = &squashed[..colon];
         if !scheme.is_empty() && !scheme.contains(['/', '?', '#']) {
@@ -346,10 +282,7 @@ fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, LinkErr
         return Ok(Classified::External);
     }
     if let Some(anchor) = dest.strip_prefix('#') {
-        return Ok(Classified::Internal {
-            target: LinkTarget::Anchor(percent_decode(anchor)),
-            href: None,
-        });
+        return Ok(Classified::Internal { target: LinkTarget::Anchor(percent_decode(anchor)), href: None });
     }
     let (path_part, anchor) = match dest.split_once('#') {
         Some((p, a)) => (p, Some(percent_decode(a))),
@@ -357,29 +290,15 @@ fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, LinkErr
     };
     let path_part = path_part.split('?').next().unwrap_or("");
     let decoded = percent_decode(path_part);
-    if decoded.starts_with('/')
-        || decoded.contains('\\')
-        || decoded.contains('\0')
-        || decoded.contains(':')
-    {
-        return Err(LinkError::Escapes(
-            "is not a relative path; write the path from this file to the other one",
-        ));
+    if decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') || decoded.contains(':') {
+        return Err(LinkError::Escapes("is not a relative path; write the path from this file to the other one"));
     }
     let Some(target_path) = join(source, &decoded) else {
-        return Err(LinkError::Escapes(
-            "escapes the site: it points outside content/",
-        ));
+        return Err(LinkError::Escapes("escapes the site: it points outside content/"));
     };
-    let is_page =
-        !image && (decoded.is_empty() || decoded.ends_with('/') || decoded.ends_with(".md"));
+    let is_page = !image && (decoded.is_empty() || decoded.ends_with('/') || decoded.ends_with(".md"));
     if !is_page {
-        return Ok(Classified::Internal {
-            target: LinkTarget::Asset {
-                source: target_path,
-            },
-            href: None,
-        });
+        return Ok(Classified::Internal { target: LinkTarget::Asset { source: target_path }, href: None });
     }
     let href_path = if decoded.is_empty() {
         String::new()
@@ -398,14 +317,8 @@ fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, LinkErr
         Some((_, a)) => format!("{href_path}#{a}"),
         None => href_path,
     };
-    let target = LinkTarget::Page {
-        source: target_path,
-        anchor,
-    };
-    Ok(Classified::Internal {
-        target,
-        href: Some(href),
-    })
+    let target = LinkTarget::Page { source: target_path, anchor };
+    Ok(Classified::Internal { target, href: Some(href) })
 }
 
 /// Joins a relative path to the folder of `source`, resolving `.` and `..`.
@@ -507,9 +420,7 @@ mod tests {
     fn headings_get_unique_ids_and_a_toc() {
         let (r, _) = md("# Top\n## On a Mac\n## On a Mac\n### Custom {#mine}\n");
         assert!(
-            r.html.contains(
-                "<h2 id=\"on-a-mac\">On a Mac <a class=\"heading-anchor\" href=\"#on-a-mac\""
-            ),
+            r.html.contains("<h2 id=\"on-a-mac\">On a Mac <a class=\"heading-anchor\" href=\"#on-a-mac\""),
             "{}",
             r.html
         );
@@ -539,25 +450,11 @@ mod tests {
         assert_eq!(
             targets,
             vec![
-                LinkTarget::Page {
-                    source: "content/g/other.md".into(),
-                    anchor: None
-                },
-                LinkTarget::Page {
-                    source: "content/h/step.md".into(),
-                    anchor: Some("x-y".into())
-                },
-                LinkTarget::Page {
-                    source: "content/g/_index.md".into(),
-                    anchor: None
-                },
-                LinkTarget::Page {
-                    source: "content/g/_index.md".into(),
-                    anchor: None
-                },
-                LinkTarget::Asset {
-                    source: "content/g/pic.png".into()
-                },
+                LinkTarget::Page { source: "content/g/other.md".into(), anchor: None },
+                LinkTarget::Page { source: "content/h/step.md".into(), anchor: Some("x-y".into()) },
+                LinkTarget::Page { source: "content/g/_index.md".into(), anchor: None },
+                LinkTarget::Page { source: "content/g/_index.md".into(), anchor: None },
+                LinkTarget::Asset { source: "content/g/pic.png".into() },
                 LinkTarget::Anchor("here".into()),
             ]
         );
@@ -568,29 +465,23 @@ mod tests {
     fn escaping_links_are_errors_and_scripts_are_inert() {
         let (r, d) = md("[a](../../x.md) [b](/etc/passwd) [c](%2e%2e/%2e%2e/x.md) [d](..\\x.md) [e](JavaScript:alert(1)) [f](DATA:text/html,x)\n");
         assert_eq!(d.len(), 6, "{d:?}");
-        assert!(
-            d[0].starts_with("content/g/s.md:4:1: error: link `../../x.md` escapes the site"),
-            "{}",
-            d[0]
-        );
-        assert!(
-            d[4].contains("warning") && d[4].contains("javascript"),
-            "{}",
-            d[4]
-        );
+        assert!(d[0].starts_with("content/g/s.md:4:1: error: link `../../x.md` escapes the site"), "{}", d[0]);
+        assert!(d[4].contains("warning") && d[4].contains("javascript"), "{}", d[4]);
         assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
     }
 
     #[test]
     fn alerts_code_and_raw_html() {
         let (r, d) = md("> [!WARNING]\n> Careful\n\n```rust\nfn x() {}\n```\n\n<img src=x onerror=alert(1)><script>alert(1)</script>\n");
-        assert!(r.html.contains("<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"), "{}", r.html);
-        assert!(r.html.contains("<pre class=\"code\" data-lang=\"rust\">"));
         assert!(
-            !r.html.contains("onerror") && !r.html.contains("<script"),
+            r.html.contains(
+                "<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"
+            ),
             "{}",
             r.html
         );
+        assert!(r.html.contains("<pre class=\"code\" data-lang=\"rust\">"));
+        assert!(!r.html.contains("onerror") && !r.html.contains("<script"), "{}", r.html);
         assert!(d.iter().any(|m| m.contains("raw-html-removed")), "{d:?}");
     }
 

@@ -10,15 +10,7 @@ use crate::model::{GuideMeta, HomeMeta, Located, Risk, StepMeta};
 use crate::parse::front_matter::{Entry, Node, Value};
 
 pub const HOME_KEYS: &[&str] = &["title", "description"];
-pub const GUIDE_KEYS: &[&str] = &[
-    "title",
-    "summary",
-    "symptoms",
-    "error_messages",
-    "applies_to",
-    "tags",
-    "draft",
-];
+pub const GUIDE_KEYS: &[&str] = &["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft"];
 pub const STEP_KEYS: &[&str] = &[
     "title",
     "order",
@@ -48,44 +40,26 @@ pub struct Fields<'a> {
 impl<'a> Fields<'a> {
     pub fn new(path: &'a str, what: &'a str, start: Pos, entries: Vec<Entry>) -> Self {
         let entries = entries.into_iter().map(Some).collect();
-        Fields {
-            path,
-            what,
-            start,
-            entries,
-            diagnostics: Vec::new(),
-        }
+        Fields { path, what, start, entries, diagnostics: Vec::new() }
     }
 
     fn take(&mut self, key: &str) -> Option<Entry> {
-        self.entries
-            .iter_mut()
-            .find(|e| e.as_ref().is_some_and(|e| e.key == key))
-            .and_then(Option::take)
+        self.entries.iter_mut().find(|e| e.as_ref().is_some_and(|e| e.key == key)).and_then(Option::take)
     }
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
         let message = format!("`{key}` must be {expected}, not {}", node.value.kind());
-        self.diagnostics.push(Diagnostic::error(
-            self.path,
-            node.pos,
-            "wrong-type",
-            message,
-        ));
+        self.diagnostics.push(Diagnostic::error(self.path, node.pos, "wrong-type", message));
     }
 
     pub fn error(&mut self, pos: Pos, code: &'static str, message: String) {
-        self.diagnostics
-            .push(Diagnostic::error(self.path, pos, code, message));
+        self.diagnostics.push(Diagnostic::error(self.path, pos, code, message));
     }
 
     pub fn string(&mut self, key: &str) -> Option<Located<String>> {
         let entry = self.take(key)?;
         match entry.value.value {
-            Value::Str(s) => Some(Located {
-                value: s,
-                pos: entry.value.pos,
-            }),
+            Value::Str(s) => Some(Located { value: s, pos: entry.value.pos }),
             _ => {
                 self.wrong_type(key, &entry.value, "a string");
                 None
@@ -151,10 +125,7 @@ impl<'a> Fields<'a> {
     pub fn integer(&mut self, key: &str) -> Option<Located<i64>> {
         let entry = self.take(key)?;
         match entry.value.value {
-            Value::Int(n) => Some(Located {
-                value: n,
-                pos: entry.value.pos,
-            }),
+            Value::Int(n) => Some(Located { value: n, pos: entry.value.pos }),
             _ => {
                 self.wrong_type(key, &entry.value, "a whole number");
                 None
@@ -170,32 +141,21 @@ impl<'a> Fields<'a> {
                 let mut out = Vec::new();
                 for item in items {
                     match item.value {
-                        Value::Str(s) => out.push(Located {
-                            value: s,
-                            pos: item.pos,
-                        }),
+                        Value::Str(s) => out.push(Located { value: s, pos: item.pos }),
                         _ => self.wrong_type(key, &item, "a list of strings"),
                     }
                 }
                 Some(out)
             }
             _ => {
-                self.wrong_type(
-                    key,
-                    &entry.value,
-                    "a list of strings, like [\"one\", \"two\"]",
-                );
+                self.wrong_type(key, &entry.value, "a list of strings, like [\"one\", \"two\"]");
                 None
             }
         }
     }
 
     pub fn string_list(&mut self, key: &str) -> Vec<String> {
-        self.strings(key)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|s| s.value)
-            .collect()
+        self.strings(key).unwrap_or_default().into_iter().map(|s| s.value).collect()
     }
 
     /// A calendar date `YYYY-MM-DD`, written as a TOML date or as a string.
@@ -217,17 +177,10 @@ impl<'a> Fields<'a> {
     pub fn choice<T: Copy>(&mut self, key: &str, choices: &[(&str, T)]) -> Option<Located<T>> {
         let s = self.string(key)?;
         match choices.iter().find(|(name, _)| *name == s.value) {
-            Some((_, value)) => Some(Located {
-                value: *value,
-                pos: s.pos,
-            }),
+            Some((_, value)) => Some(Located { value: *value, pos: s.pos }),
             None => {
                 let names: Vec<String> = choices.iter().map(|(n, _)| format!("\"{n}\"")).collect();
-                let message = format!(
-                    "`{key}` must be one of {}, not \"{}\"",
-                    names.join(", "),
-                    s.value
-                );
+                let message = format!("`{key}` must be one of {}, not \"{}\"", names.join(", "), s.value);
                 self.error(s.pos, "wrong-type", message);
                 None
             }
@@ -242,12 +195,7 @@ impl<'a> Fields<'a> {
                 message.push_str(&format!("; did you mean `{close}`?"));
             }
             message.push_str(&format!(" Valid keys: {}", valid.join(", ")));
-            self.diagnostics.push(Diagnostic::error(
-                self.path,
-                entry.key_pos,
-                "unknown-key",
-                message,
-            ));
+            self.diagnostics.push(Diagnostic::error(self.path, entry.key_pos, "unknown-key", message));
         }
         self.diagnostics
     }
@@ -258,12 +206,8 @@ fn is_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| {
-        s.get(r)
-            .filter(|d| d.bytes().all(|c| c.is_ascii_digit()))?
-            .parse::<u32>()
-            .ok()
-    };
+    let num =
+        |r: std::ops::Range<usize>| s.get(r).filter(|d| d.bytes().all(|c| c.is_ascii_digit()))?.parse::<u32>().ok();
     let (Some(year), Some(month), Some(day)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
     };
@@ -282,7 +226,7 @@ fn is_date(s: &str) -> bool {
 pub fn is_duration(s: &str) -> bool {
     let words: Vec<&str> = s.split(' ').collect();
     !words.is_empty()
-        && words.len() % 2 == 0
+        && words.len().is_multiple_of(2)
         && words.chunks(2).all(|pair| {
             !pair[0].is_empty()
                 && pair[0].bytes().all(|c| c.is_ascii_digit())
@@ -293,10 +237,7 @@ pub fn is_duration(s: &str) -> bool {
 
 pub fn home(path: &str, start: Pos, entries: Vec<Entry>) -> (HomeMeta, Vec<Diagnostic>) {
     let mut f = Fields::new(path, "the home page's front matter", start, entries);
-    let meta = HomeMeta {
-        title: f.required_string("title"),
-        description: f.string("description").map(|s| s.value),
-    };
+    let meta = HomeMeta { title: f.required_string("title"), description: f.string("description").map(|s| s.value) };
     (meta, f.finish(HOME_KEYS))
 }
 
@@ -326,10 +267,7 @@ pub fn step(path: &str, start: Pos, entries: Vec<Entry>) -> (StepMeta, Vec<Diagn
         if is_duration(&t.value) {
             Some(t.value)
         } else {
-            let message = format!(
-                "`time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"{}\"",
-                t.value
-            );
+            let message = format!("`time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"{}\"", t.value);
             f.error(t.pos, "wrong-type", message);
             None
         }
@@ -343,9 +281,7 @@ pub fn step(path: &str, start: Pos, entries: Vec<Entry>) -> (StepMeta, Vec<Diagn
         time,
         side_effects: f.string_list("side_effects"),
         prerequisites: f.string_list("prerequisites"),
-        applies_to: f
-            .strings("applies_to")
-            .map(|v| v.into_iter().map(|s| s.value).collect()),
+        applies_to: f.strings("applies_to").map(|v| v.into_iter().map(|s| s.value).collect()),
         tags: f.string_list("tags"),
         updated: f.date("updated"),
         draft: f.bool("draft"),
@@ -365,13 +301,7 @@ mod tests {
         let s = split(text).unwrap();
         let entries = read(s.block.as_ref().unwrap(), &LineIndex::new(text)).unwrap();
         let (meta, diags) = step("s.md", Pos::START, entries);
-        (
-            meta,
-            diags
-                .iter()
-                .map(|d| format!("{}:{} {}", d.pos.line, d.pos.col, d.message))
-                .collect(),
-        )
+        (meta, diags.iter().map(|d| format!("{}:{} {}", d.pos.line, d.pos.col, d.message)).collect())
     }
 
     #[test]
@@ -393,9 +323,8 @@ mod tests {
 
     #[test]
     fn reports_every_mistake_at_its_place() {
-        let (_, diags) = step_of(
-            "---\ntitle: 3\nrisk: maybe\ntime: soon\nupdated: yesterday\ntitel: x\nafter: one\n---\n",
-        );
+        let (_, diags) =
+            step_of("---\ntitle: 3\nrisk: maybe\ntime: soon\nupdated: yesterday\ntitel: x\nafter: one\n---\n");
         assert_eq!(
             diags,
             vec![
@@ -412,25 +341,12 @@ mod tests {
     #[test]
     fn missing_title_is_reported_once() {
         let (_, diags) = step_of("+++\norder = 1\n+++\n");
-        assert_eq!(
-            diags,
-            vec!["1:1 a step's front matter has no `title`; it is required"]
-        );
+        assert_eq!(diags, vec!["1:1 a step's front matter has no `title`; it is required"]);
     }
 
     #[test]
     fn dates_and_durations() {
-        assert!(
-            is_date("2024-02-29")
-                && !is_date("2023-02-29")
-                && !is_date("2024-13-01")
-                && !is_date("24-01-01")
-        );
-        assert!(
-            is_duration("30 s")
-                && is_duration("1 h 30 min")
-                && !is_duration("5min")
-                && !is_duration("5 days")
-        );
+        assert!(is_date("2024-02-29") && !is_date("2023-02-29") && !is_date("2024-13-01") && !is_date("24-01-01"));
+        assert!(is_duration("30 s") && is_duration("1 h 30 min") && !is_duration("5min") && !is_duration("5 days"));
     }
 }

@@ -19,10 +19,8 @@ use crate::model::{Page, PageKind, SourceFile};
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
 pub fn parse_all(sources: &[SourceFile], allow_raw_html: bool) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
-        .par_iter()
-        .map(|s| parse_page(s, allow_raw_html))
-        .collect();
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
+        sources.par_iter().map(|s| parse_page(s, allow_raw_html)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for (page, diags) in results {
@@ -46,12 +44,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     let place = match place(path) {
         Ok(place) => place,
         Err(message) => {
-            diagnostics.push(Diagnostic::error(
-                path,
-                Pos::START,
-                "misplaced-page",
-                message,
-            ));
+            diagnostics.push(Diagnostic::error(path, Pos::START, "misplaced-page", message));
             return (None, diagnostics);
         }
     };
@@ -73,33 +66,18 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
             Some(block) => match front_matter::read(block, &lines) {
                 Ok(entries) => (Some(entries), split.body_offset),
                 Err(e) => {
-                    diagnostics.push(Diagnostic::error(
-                        path,
-                        lines.pos(e.offset),
-                        "front-matter-syntax",
-                        e.message,
-                    ));
+                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
                     (None, split.body_offset)
                 }
             },
             None => {
                 let message = "this page has no front matter: start it with a `+++` line, `title = \"...\"`, and another `+++` line";
-                diagnostics.push(Diagnostic::error(
-                    path,
-                    Pos::START,
-                    "missing-front-matter",
-                    message,
-                ));
+                diagnostics.push(Diagnostic::error(path, Pos::START, "missing-front-matter", message));
                 (None, 0)
             }
         },
         Err(e) => {
-            diagnostics.push(Diagnostic::error(
-                path,
-                lines.pos(e.offset),
-                "front-matter-syntax",
-                e.message,
-            ));
+            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
             (None, 0)
         }
     };
@@ -114,24 +92,11 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
         }
         Place::Guide(g) => {
             let (meta, d) = meta::guide(path, Pos::START, entries);
-            (
-                PageKind::Guide {
-                    slug: g.to_string(),
-                    meta,
-                },
-                d,
-            )
+            (PageKind::Guide { slug: g.to_string(), meta }, d)
         }
         Place::Step(g, s) => {
             let (meta, d) = meta::step(path, Pos::START, entries);
-            (
-                PageKind::Step {
-                    guide: g.to_string(),
-                    slug: s.to_string(),
-                    meta,
-                },
-                d,
-            )
+            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta }, d)
         }
     };
     if read_ok {
@@ -139,14 +104,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     }
     let (body, body_diags) = markdown::render(path, text, body_offset, &lines, allow_raw_html);
     diagnostics.extend(body_diags);
-    (
-        Some(Page {
-            source: source.path.clone(),
-            kind,
-            body,
-        }),
-        diagnostics,
-    )
+    (Some(Page { source: source.path.clone(), kind, body }), diagnostics)
 }
 
 fn place(path: &str) -> Result<Place<'_>, String> {
@@ -163,10 +121,7 @@ fn place(path: &str) -> Result<Place<'_>, String> {
 
 /// `None` when `slug` is a valid slug; otherwise a message saying how to fix it.
 pub fn bad_slug(slug: &str) -> Option<String> {
-    let valid = !slug.is_empty()
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    let valid = !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {
         return None;
     }
@@ -182,35 +137,16 @@ mod tests {
     use crate::model::Risk;
 
     fn page(path: &str, text: &str) -> (Option<Page>, Vec<String>) {
-        let (p, d) = parse_page(
-            &SourceFile {
-                path: path.into(),
-                text: text.into(),
-            },
-            false,
-        );
+        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, false);
         (p, d.iter().map(ToString::to_string).collect())
     }
 
     #[test]
     fn a_step_in_yaml() {
-        let (p, d) = page(
-            "content/g/reset.md",
-            "---\ntitle: Reset\nrisk: destructive\n---\nBody\n",
-        );
+        let (p, d) = page("content/g/reset.md", "---\ntitle: Reset\nrisk: destructive\n---\nBody\n");
         assert!(d.is_empty(), "{d:?}");
-        let Some(Page {
-            kind: PageKind::Step { guide, slug, meta },
-            body,
-            ..
-        }) = p
-        else {
-            panic!()
-        };
-        assert_eq!(
-            (guide.as_str(), slug.as_str(), meta.risk),
-            ("g", "reset", Risk::Destructive)
-        );
+        let Some(Page { kind: PageKind::Step { guide, slug, meta }, body, .. }) = p else { panic!() };
+        assert_eq!((guide.as_str(), slug.as_str(), meta.risk), ("g", "reset", Risk::Destructive));
         assert_eq!(body.html, "<p>Body</p>\n");
     }
 

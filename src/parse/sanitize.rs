@@ -15,15 +15,7 @@ fn builder() -> &'static Builder<'static> {
     BUILDER.get_or_init(|| {
         let mut b = Builder::default();
         b.add_tags(["input", "details", "summary", "section"])
-            .add_generic_attributes([
-                "class",
-                "id",
-                "role",
-                "aria-label",
-                "aria-hidden",
-                "title",
-                "data-lang",
-            ])
+            .add_generic_attributes(["class", "id", "role", "aria-label", "aria-hidden", "title", "data-lang"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
             .link_rel(None);
         b
@@ -125,10 +117,7 @@ fn removed(html: &str) -> Vec<String> {
     let lower = html.to_ascii_lowercase();
     let bytes = lower.as_bytes();
     for (i, _) in lower.match_indices('<') {
-        let name: String = lower[i + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
+        let name: String = lower[i + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
         if !name.is_empty()
             && bytes.get(i + 1).is_some_and(u8::is_ascii_alphabetic)
             && !ALLOWED.contains(&name.as_str())
@@ -142,20 +131,10 @@ fn removed(html: &str) -> Vec<String> {
         let end = lower[i..].find('>').map_or(lower.len(), |e| i + e);
         let tag = &lower[i..end];
         for (j, _) in tag.match_indices("on") {
-            let before = tag
-                .as_bytes()
-                .get(j.wrapping_sub(1))
-                .copied()
-                .unwrap_or(b'x');
+            let before = tag.as_bytes().get(j.wrapping_sub(1)).copied().unwrap_or(b'x');
             if before.is_ascii_whitespace() || before == b'/' || before == b'"' || before == b'\'' {
-                let attr: String = tag[j..]
-                    .chars()
-                    .take_while(|c| c.is_ascii_alphanumeric())
-                    .collect();
-                if attr.len() > 2
-                    && tag[j + attr.len()..].trim_start().starts_with('=')
-                    && seen.insert(attr.clone())
-                {
+                let attr: String = tag[j..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                if attr.len() > 2 && tag[j + attr.len()..].trim_start().starts_with('=') && seen.insert(attr.clone()) {
                     out.push(attr);
                 }
             }
@@ -173,13 +152,9 @@ mod tests {
 
     #[test]
     fn removes_scripts_and_handlers_and_says_so() {
-        let (clean, removed) = clean(
-            "<p>ok</p><img src=x onerror=alert(1)><script>alert(2)</script><iframe src=y></iframe>",
-        );
-        assert!(
-            !clean.contains("script") && !clean.contains("onerror") && !clean.contains("iframe"),
-            "{clean}"
-        );
+        let (clean, removed) =
+            clean("<p>ok</p><img src=x onerror=alert(1)><script>alert(2)</script><iframe src=y></iframe>");
+        assert!(!clean.contains("script") && !clean.contains("onerror") && !clean.contains("iframe"), "{clean}");
         assert!(clean.contains("<p>ok</p>"));
         assert_eq!(removed, vec!["onerror", "<script>", "<iframe>"]);
     }
@@ -189,13 +164,9 @@ mod tests {
         let html = "<h2 id=\"a\">A <a class=\"heading-anchor\" href=\"#a\" aria-label=\"Link\">#</a></h2><pre class=\"code\" data-lang=\"rust\"><code><span class=\"hl-x\">x</span></code></pre><ul><li><input disabled=\"\" type=\"checkbox\"/> t</li></ul>";
         let (clean, removed) = clean(html);
         assert!(removed.is_empty(), "{removed:?}");
-        for part in [
-            "id=\"a\"",
-            "class=\"heading-anchor\"",
-            "data-lang=\"rust\"",
-            "class=\"hl-x\"",
-            "type=\"checkbox\"",
-        ] {
+        for part in
+            ["id=\"a\"", "class=\"heading-anchor\"", "data-lang=\"rust\"", "class=\"hl-x\"", "type=\"checkbox\""]
+        {
             assert!(clean.contains(part), "{part} in {clean}");
         }
     }

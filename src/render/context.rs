@@ -26,28 +26,32 @@ pub struct Common<'a> {
     pub extra_body: &'a str,
     /// Whether the site has search (`[search] enabled`): shows the search box.
     pub search: bool,
+    /// "Edit this page" (from `edit_url` in site.toml), for pages made from a file.
+    pub edit_url: Option<String>,
+    /// When the page last changed (front matter `updated`, else the last git commit).
+    pub updated: Option<&'a str>,
 }
 
 impl<'a> Common<'a> {
-    pub fn new(
-        config: &'a Config,
-        root: &'static str,
-        page_title: String,
-        page_description: &'a str,
-    ) -> Self {
+    pub fn new(config: &'a Config, root: &'static str, page_title: String, page_description: &'a str) -> Self {
         Common {
-            site: SiteCtx {
-                title: &config.title,
-                description: &config.description,
-                language: &config.language,
-            },
+            site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
             root,
             page_title,
             page_description,
             extra_head: "",
             extra_body: "",
             search: config.search.enabled,
+            edit_url: None,
+            updated: None,
         }
+    }
+
+    /// For a page made from the file at `source`.
+    pub fn from_file(mut self, config: &Config, source: &str, updated: Option<&'a str>) -> Self {
+        self.edit_url = config.edit_link(source);
+        self.updated = updated;
+        self
     }
 }
 
@@ -172,12 +176,7 @@ pub struct StepRef<'a> {
 
 impl<'a> StepRef<'a> {
     pub fn new(step: &'a Step) -> Self {
-        StepRef {
-            number: step.number,
-            slug: &step.slug,
-            title: &step.meta.title,
-            url: format!("{}.html", step.slug),
-        }
+        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url: format!("{}.html", step.slug) }
     }
 }
 
@@ -235,7 +234,7 @@ impl<'a> StepCtx<'a> {
             prerequisites: &m.prerequisites,
             applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
             tags: &m.tags,
-            updated: m.updated.as_deref(),
+            updated: step.updated.as_deref(),
             body_html: &step.body.html,
             toc: &step.body.toc,
         }

@@ -94,13 +94,11 @@ pub fn sitemap(site: &Site, base_url: &str) -> Vec<u8> {
     let mut paths = vec!["index.html".to_string(), "steps.html".to_string()];
     for g in &site.guides {
         paths.push(format!("{}/index.html", g.slug));
-        paths.extend(
-            g.steps
-                .iter()
-                .map(|s| format!("{}/{}.html", g.slug, s.slug)),
-        );
+        paths.extend(g.steps.iter().map(|s| format!("{}/{}.html", g.slug, s.slug)));
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for path in paths {
         xml.push_str("  <url><loc>");
         pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}/{path}"))

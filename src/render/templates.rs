@@ -12,13 +12,7 @@ use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::SourceFile;
 
 /// The templates a theme must have.
-pub const REQUIRED: &[&str] = &[
-    "home.html",
-    "guide.html",
-    "step.html",
-    "steps.html",
-    "404.html",
-];
+pub const REQUIRED: &[&str] = &["home.html", "guide.html", "step.html", "steps.html", "404.html"];
 
 pub struct Templates {
     tera: Tera,
@@ -32,24 +26,18 @@ impl Templates {
         let paths: Vec<(String, String)> = files
             .iter()
             .map(|f| {
-                let name = f
-                    .path
-                    .split_once("/templates/")
-                    .map_or(f.path.as_str(), |(_, n)| n);
+                let name = f.path.split_once("/templates/").map_or(f.path.as_str(), |(_, n)| n);
                 (name.to_string(), f.path.clone())
             })
             .collect();
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        let raw: Vec<(String, &str)> = paths
-            .iter()
-            .zip(files)
-            .map(|((name, _), f)| (name.clone(), f.text.as_str()))
-            .collect();
-        let templates = Templates {
-            tera: Tera::default(),
-            paths,
-        };
+        // Tera's own escaping also rewrites `/` (as `&#x2F;`), which makes every URL
+        // in the output hard to read; `&`, `<`, `>` and `"` are all that HTML needs.
+        tera.set_escape_fn(escape);
+        let raw: Vec<(String, &str)> =
+            paths.iter().zip(files).map(|((name, _), f)| (name.clone(), f.text.as_str())).collect();
+        let templates = Templates { tera: Tera::default(), paths };
         if let Err(e) = tera.add_raw_templates(raw) {
             return Err(vec![templates.diagnostic(&e, None)]);
         }
@@ -57,13 +45,9 @@ impl Templates {
             .iter()
             .filter(|name| !tera.get_template_names().any(|n| n == **name))
             .map(|name| {
-                let dir = templates.paths.first().map_or(
-                    "themes/<theme>/templates/".to_string(),
-                    |(_, p)| {
-                        p.rsplit_once('/')
-                            .map_or(String::new(), |(d, _)| format!("{d}/"))
-                    },
-                );
+                let dir = templates.paths.first().map_or("themes/<theme>/templates/".to_string(), |(_, p)| {
+                    p.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"))
+                });
                 Diagnostic::error(
                     format!("{dir}{name}"),
                     Pos::START,
@@ -79,11 +63,8 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
-        let context =
-            Context::from_serialize(context).map_err(|e| self.diagnostic(&e, Some(name)))?;
-        self.tera
-            .render(name, &context)
-            .map_err(|e| self.diagnostic(&e, Some(name)))
+        let context = Context::from_serialize(context).map_err(|e| self.diagnostic(&e, Some(name)))?;
+        self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, Some(name)))
     }
 
     /// A Tera error as a diagnostic: the whole chain of causes, at the template's file.
@@ -97,35 +78,32 @@ impl Templates {
         let text = messages.join(": ");
         // Tera names the template in quotes ("... template 'step.html'") and, for
         // syntax errors, gives ` --> line:col`.
-        let named = self
-            .paths
-            .iter()
-            .find(|(name, _)| text.contains(&format!("'{name}'")))
-            .map(|(n, _)| n.as_str());
+        let named = self.paths.iter().find(|(name, _)| text.contains(&format!("'{name}'"))).map(|(n, _)| n.as_str());
         let name = named.or(rendering).unwrap_or("");
-        let path = self
-            .paths
-            .iter()
-            .find(|(n, _)| n == name)
-            .map_or(name.to_string(), |(_, p)| p.clone());
+        let path = self.paths.iter().find(|(n, _)| n == name).map_or(name.to_string(), |(_, p)| p.clone());
         let pos = text
             .split("--> ")
             .nth(1)
             .and_then(|rest| {
-                let mut it = rest
-                    .split(|c: char| !c.is_ascii_digit())
-                    .filter(|s| !s.is_empty());
+                let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty());
                 Some(Pos::new(it.next()?.parse().ok()?, it.next()?.parse().ok()?))
             })
             .unwrap_or(Pos::START);
-        let message = text
-            .lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .collect::<Vec<_>>()
-            .join(" ");
+        // A syntax error ends with Tera's pointer and `= what it expected`: keep the words.
+        let message = match text.rsplit_once("\n  = ") {
+            Some((head, expected)) => {
+                format!("{}: {}", head.split(':').next().unwrap_or("cannot parse the template"), expected.trim())
+            }
+            None => text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
+        };
         Diagnostic::error(path, pos, "template-error", message)
     }
+}
+
+fn escape(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    pulldown_cmark_escape::escape_html(&mut out, input).expect("writing to a String cannot fail");
+    out
 }
 
 #[cfg(test)]
@@ -135,17 +113,11 @@ mod tests {
     fn files(extra: &[(&str, &str)]) -> Vec<SourceFile> {
         let mut out: Vec<SourceFile> = REQUIRED
             .iter()
-            .map(|n| SourceFile {
-                path: format!("themes/t/templates/{n}"),
-                text: "{{ x }}".into(),
-            })
+            .map(|n| SourceFile { path: format!("themes/t/templates/{n}"), text: "{{ x }}".into() })
             .collect();
         for (n, t) in extra {
             out.retain(|f| !f.path.ends_with(&format!("/{n}")));
-            out.push(SourceFile {
-                path: format!("themes/t/templates/{n}"),
-                text: t.to_string(),
-            });
+            out.push(SourceFile { path: format!("themes/t/templates/{n}"), text: t.to_string() });
         }
         out
     }
@@ -153,17 +125,13 @@ mod tests {
     #[test]
     fn renders_with_autoescape() {
         let t = Templates::new(&files(&[])).unwrap();
-        let html = t
-            .render("home.html", &serde_json::json!({ "x": "<b>" }))
-            .unwrap();
+        let html = t.render("home.html", &serde_json::json!({ "x": "<b>" })).unwrap();
         assert_eq!(html, "&lt;b&gt;");
     }
 
     #[test]
     fn syntax_error_names_file_and_line() {
-        let Err(d) = Templates::new(&files(&[("step.html", "ok\n{% if %}\n")])) else {
-            panic!()
-        };
+        let Err(d) = Templates::new(&files(&[("step.html", "ok\n{% if %}\n")])) else { panic!() };
         assert_eq!(d[0].path, "themes/t/templates/step.html");
         assert_eq!(d[0].pos.line, 2, "{}", d[0]);
     }
@@ -173,6 +141,9 @@ mod tests {
         let mut f = files(&[]);
         f.retain(|f| !f.path.ends_with("404.html"));
         let Err(d) = Templates::new(&f) else { panic!() };
-        assert_eq!(d[0].to_string(), "themes/t/templates/404.html:1:1: error: the theme has no `404.html` template [template-missing]");
+        assert_eq!(
+            d[0].to_string(),
+            "themes/t/templates/404.html:1:1: error: the theme has no `404.html` template [template-missing]"
+        );
     }
 }

@@ -65,9 +65,7 @@ fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static
     let mut message = format!("links to `#{anchor}`, but {page} has no heading with that id");
     match closest(anchor, body.anchors.iter().map(String::as_str)) {
         Some(close) => message.push_str(&format!("; did you mean `#{close}`?")),
-        None if !body.anchors.is_empty() => {
-            message.push_str(&format!(" (its ids: {})", body.anchors.join(", ")))
-        }
+        None if !body.anchors.is_empty() => message.push_str(&format!(" (its ids: {})", body.anchors.join(", "))),
         None => {}
     }
     Some(("broken-anchor", message))

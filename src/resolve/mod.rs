@@ -6,6 +6,7 @@
 //! 3. check every internal link and anchor (`links`).
 
 pub mod links;
+pub mod lints;
 pub mod order;
 
 use std::collections::BTreeMap;
@@ -25,19 +26,15 @@ pub struct Inputs<'a> {
 pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut home = None;
-    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> =
-        BTreeMap::new();
+    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> = BTreeMap::new();
     let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
     let mut drafts: Vec<String> = Vec::new();
 
     for page in inputs.pages {
         match page.kind {
             PageKind::Home(meta) => {
-                home = Some(Home {
-                    source: page.source,
-                    meta,
-                    body: page.body,
-                })
+                let updated = inputs.sources.last_commit.get(&page.source).cloned();
+                home = Some(Home { source: page.source, meta, body: page.body, updated });
             }
             PageKind::Guide { slug, meta } => {
                 if meta.draft && !inputs.include_drafts {
@@ -50,13 +47,10 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
                 } else {
-                    steps.entry(guide).or_default().push(Step {
-                        slug,
-                        number: 0,
-                        source: page.source,
-                        meta,
-                        body: page.body,
-                    });
+                    let updated =
+                        meta.updated.clone().or_else(|| inputs.sources.last_commit.get(&page.source).cloned());
+                    let step = Step { slug, number: 0, source: page.source, meta, body: page.body, updated };
+                    steps.entry(guide).or_default().push(step);
                 }
             }
         }
@@ -72,27 +66,17 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 continue;
             }
             for step in guide_steps.drain(..) {
-                let message = format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
-                diagnostics.push(Diagnostic::error(
-                    &step.source,
-                    Pos::START,
-                    "missing-guide",
-                    message,
-                ));
+                let message =
+                    format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
+                diagnostics.push(Diagnostic::error(&step.source, Pos::START, "missing-guide", message));
             }
         }
     }
 
     for (slug, (source, meta, body)) in guides {
         let mut guide_steps = steps.remove(&slug).unwrap_or_default();
-        let infos: Vec<order::StepInfo> = guide_steps
-            .iter()
-            .map(|s| order::StepInfo {
-                slug: &s.slug,
-                source: &s.source,
-                meta: &s.meta,
-            })
-            .collect();
+        let infos: Vec<order::StepInfo> =
+            guide_steps.iter().map(|s| order::StepInfo { slug: &s.slug, source: &s.source, meta: &s.meta }).collect();
         let (ordered, order_diags) = order::order(&infos);
         diagnostics.extend(order_diags);
         let mut slots: Vec<Option<Step>> = guide_steps.drain(..).map(Some).collect();
@@ -105,24 +89,15 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
                 step
             })
             .collect();
-        site_guides.push(Guide {
-            slug,
-            source,
-            meta,
-            body,
-            steps: ordered_steps,
-        });
+        let updated = inputs.sources.last_commit.get(&source).cloned();
+        site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps });
     }
     site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
 
     let Some(home) = home else {
-        let message = "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
-        diagnostics.push(Diagnostic::error(
-            "content/_index.md",
-            Pos::START,
-            "missing-home",
-            message,
-        ));
+        let message =
+            "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
+        diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, "missing-home", message));
         return (None, diagnostics);
     };
 
@@ -130,12 +105,8 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     copies.extend(inputs.sources.theme.static_files.iter().cloned());
     copies.extend(inputs.sources.static_files.iter().cloned());
     copies.extend(inputs.sources.assets.iter().cloned());
-    let site = Site {
-        home,
-        guides: site_guides,
-        copies,
-        embedded_static: inputs.sources.theme.embedded_static.clone(),
-    };
+    let site =
+        Site { home, guides: site_guides, copies, embedded_static: inputs.sources.theme.embedded_static.clone() };
     diagnostics.extend(links::check(&site, &inputs.sources.assets, &drafts));
     (Some(site), diagnostics)
 }

@@ -23,8 +23,7 @@ pub struct StepInfo<'a> {
 /// Returns the indices of `steps` in step order, and the diagnostics.
 pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
-    let by_slug: HashMap<&str, usize> =
-        steps.iter().enumerate().map(|(i, s)| (s.slug, i)).collect();
+    let by_slug: HashMap<&str, usize> = steps.iter().enumerate().map(|(i, s)| (s.slug, i)).collect();
 
     duplicate_orders(steps, &mut diagnostics);
 
@@ -41,19 +40,11 @@ pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
                 }
                 Some(_) => {}
                 None => {
-                    let mut message = format!(
-                        "`after` names `{}`, which is not a step of this guide",
-                        before.value
-                    );
+                    let mut message = format!("`after` names `{}`, which is not a step of this guide", before.value);
                     if let Some(close) = closest(&before.value, steps.iter().map(|s| s.slug)) {
                         message.push_str(&format!("; did you mean `{close}`?"));
                     }
-                    diagnostics.push(Diagnostic::error(
-                        step.source,
-                        before.pos,
-                        "unknown-step",
-                        message,
-                    ));
+                    diagnostics.push(Diagnostic::error(step.source, before.pos, "unknown-step", message));
                 }
             }
         }
@@ -61,18 +52,10 @@ pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
 
     let key = |i: usize| {
         let m = steps[i].meta;
-        (
-            m.order.is_none(),
-            m.order.as_ref().map_or(0, |o| o.value),
-            m.risk,
-            m.title.as_str(),
-            steps[i].slug,
-        )
+        (m.order.is_none(), m.order.as_ref().map_or(0, |o| o.value), m.risk, m.title.as_str(), steps[i].slug)
     };
-    let mut ready: BinaryHeap<Reverse<(_, usize)>> = (0..steps.len())
-        .filter(|&i| waiting_on[i] == 0)
-        .map(|i| Reverse((key(i), i)))
-        .collect();
+    let mut ready: BinaryHeap<Reverse<(_, usize)>> =
+        (0..steps.len()).filter(|&i| waiting_on[i] == 0).map(|i| Reverse((key(i), i))).collect();
     let mut result = Vec::with_capacity(steps.len());
     while let Some(Reverse((_, i))) = ready.pop() {
         result.push(i);
@@ -108,12 +91,7 @@ fn duplicate_orders(steps: &[StepInfo<'_>], diagnostics: &mut Vec<Diagnostic>) {
                     "`order = {}` is also used by {}; each step of a guide needs its own order",
                     order.value, steps[other].source
                 );
-                diagnostics.push(Diagnostic::error(
-                    step.source,
-                    order.pos,
-                    "duplicate-order",
-                    message,
-                ));
+                diagnostics.push(Diagnostic::error(step.source, order.pos, "duplicate-order", message));
             }
             None => {
                 first_with.insert(order.value, i);
@@ -123,12 +101,7 @@ fn duplicate_orders(steps: &[StepInfo<'_>], diagnostics: &mut Vec<Diagnostic>) {
 }
 
 /// Finds each cycle among the stuck steps and names every step in it.
-fn report_cycles(
-    steps: &[StepInfo<'_>],
-    stuck: &[usize],
-    followers: &[Vec<usize>],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn report_cycles(steps: &[StepInfo<'_>], stuck: &[usize], followers: &[Vec<usize>], diagnostics: &mut Vec<Diagnostic>) {
     let stuck_set: BTreeSet<usize> = stuck.iter().copied().collect();
     // Walk backwards along `after` (a stuck step always waits on a stuck step)
     // until a step repeats: the repeated part is a cycle.
@@ -138,8 +111,7 @@ fn report_cycles(
         let mut seen = HashMap::from([(start, 0usize)]);
         let mut current = start;
         let cycle = loop {
-            let before = (0..steps.len())
-                .find(|&b| stuck_set.contains(&b) && followers[b].contains(&current));
+            let before = (0..steps.len()).find(|&b| stuck_set.contains(&b) && followers[b].contains(&current));
             let Some(b) = before else { break None };
             if let Some(&at) = seen.get(&b) {
                 break Some(path[at..].to_vec());
@@ -152,17 +124,12 @@ fn report_cycles(
         // `cycle` runs against the arrows (each waits on the next); turn it into
         // reading order, "a, then b, then ... a", starting at its smallest slug.
         cycle.reverse();
-        let first = (0..cycle.len())
-            .min_by_key(|&k| steps[cycle[k]].slug)
-            .expect("a cycle has steps");
+        let first = (0..cycle.len()).min_by_key(|&k| steps[cycle[k]].slug).expect("a cycle has steps");
         cycle.rotate_left(first);
         if !reported.insert(cycle.iter().copied().collect()) {
             continue;
         }
-        let names: Vec<String> = cycle
-            .iter()
-            .map(|&i| format!("`{}` ({})", steps[i].slug, steps[i].source))
-            .collect();
+        let names: Vec<String> = cycle.iter().map(|&i| format!("`{}` ({})", steps[i].slug, steps[i].source)).collect();
         let message = format!(
             "the steps' `after` lists form a cycle, so none of them can come first: {} -> back to `{}`; remove one `after` entry",
             names.join(" -> "),
@@ -171,18 +138,9 @@ fn report_cycles(
         // Report at the `after` entry of the first step that names the step before it.
         let at = cycle[0];
         let prev = cycle[cycle.len() - 1];
-        let pos = steps[at]
-            .meta
-            .after
-            .iter()
-            .find(|a| a.value == steps[prev].slug)
-            .map_or(steps[at].meta.pos, |a| a.pos);
-        diagnostics.push(Diagnostic::error(
-            steps[at].source,
-            pos,
-            "order-cycle",
-            message,
-        ));
+        let pos =
+            steps[at].meta.after.iter().find(|a| a.value == steps[prev].slug).map_or(steps[at].meta.pos, |a| a.pos);
+        diagnostics.push(Diagnostic::error(steps[at].source, pos, "order-cycle", message));
     }
 }
 
@@ -199,12 +157,7 @@ fn risk_warnings(steps: &[StepInfo<'_>], ordered: &[usize], diagnostics: &mut Ve
                     steps[d].slug,
                     steps[d].source
                 );
-                diagnostics.push(Diagnostic::warning(
-                    steps[i].source,
-                    meta.risk_pos,
-                    "risk-order",
-                    message,
-                ));
+                diagnostics.push(Diagnostic::warning(steps[i].source, meta.risk_pos, "risk-order", message));
             }
             _ => {}
         }
@@ -225,11 +178,7 @@ mod tests {
 
     /// Steps written as `slug order risk after,after`; `-` for none.
     fn fixture(spec: &[&str]) -> Fixture {
-        let mut f = Fixture {
-            slugs: vec![],
-            sources: vec![],
-            metas: vec![],
-        };
+        let mut f = Fixture { slugs: vec![], sources: vec![], metas: vec![] };
         for (line, s) in spec.iter().enumerate() {
             let parts: Vec<&str> = s.split(' ').collect();
             let pos = Pos::new(line as u32 + 1, 1);
@@ -243,14 +192,7 @@ mod tests {
                     "d" => Risk::Destructive,
                     _ => Risk::Safe,
                 },
-                after: parts[3]
-                    .split(',')
-                    .filter(|a| *a != "-")
-                    .map(|a| Located {
-                        value: a.into(),
-                        pos,
-                    })
-                    .collect(),
+                after: parts[3].split(',').filter(|a| *a != "-").map(|a| Located { value: a.into(), pos }).collect(),
                 pos,
                 risk_pos: pos,
                 ..StepMeta::default()
@@ -262,17 +204,10 @@ mod tests {
     fn run(spec: &[&str]) -> (Vec<String>, Vec<String>) {
         let f = fixture(spec);
         let infos: Vec<StepInfo> = (0..f.slugs.len())
-            .map(|i| StepInfo {
-                slug: &f.slugs[i],
-                source: &f.sources[i],
-                meta: &f.metas[i],
-            })
+            .map(|i| StepInfo { slug: &f.slugs[i], source: &f.sources[i], meta: &f.metas[i] })
             .collect();
         let (order, diags) = order(&infos);
-        (
-            order.iter().map(|&i| f.slugs[i].clone()).collect(),
-            diags.iter().map(ToString::to_string).collect(),
-        )
+        (order.iter().map(|&i| f.slugs[i].clone()).collect(), diags.iter().map(ToString::to_string).collect())
     }
 
     #[test]
@@ -294,11 +229,7 @@ mod tests {
         assert_eq!(o, ["z", "a", "b", "c"]);
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].contains("[order-cycle]"), "{}", d[0]);
-        for s in [
-            "`a` (content/g/a.md)",
-            "`b` (content/g/b.md)",
-            "`c` (content/g/c.md)",
-        ] {
+        for s in ["`a` (content/g/a.md)", "`b` (content/g/b.md)", "`c` (content/g/c.md)"] {
             assert!(d[0].contains(s), "{s} in {}", d[0]);
         }
     }
@@ -319,6 +250,10 @@ mod tests {
     fn safer_after_destructive_warns() {
         let (_, d) = run(&["erase 1 d -", "wifi 2 s -"]);
         assert_eq!(d.len(), 1);
-        assert!(d[0].starts_with("content/g/wifi.md:2:1: warning: this safe step comes after the destructive step `erase`"), "{}", d[0]);
+        assert!(
+            d[0].starts_with("content/g/wifi.md:2:1: warning: this safe step comes after the destructive step `erase`"),
+            "{}",
+            d[0]
+        );
     }
 }

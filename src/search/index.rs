@@ -79,11 +79,7 @@ pub struct Layout {
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout {
-            single_shard_pages: 300,
-            shard_bytes: 48 * 1024,
-            pages_per_doc_file: 20,
-        }
+        Layout { single_shard_pages: 300, shard_bytes: 48 * 1024, pages_per_doc_file: 20 }
     }
 }
 
@@ -102,8 +98,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     let mut forms: BTreeMap<String, String> = BTreeMap::new();
     let mut docs = Vec::new();
     for (p, page) in pages.iter().enumerate() {
-        let mut fields: Vec<Vec<(f32, &str)>> =
-            vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
+        let mut fields: Vec<Vec<(f32, &str)>> = vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
         for s in &page.sections {
             let mut f = vec![(BOOST_BODY, s.text.as_str())];
             if let Some(h) = &s.heading {
@@ -112,12 +107,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
             fields.push(f);
         }
         for (section, fields) in fields.into_iter().enumerate() {
-            let mut doc = Doc {
-                page: p,
-                section,
-                tf: BTreeMap::new(),
-                len: 0,
-            };
+            let mut doc = Doc { page: p, section, tf: BTreeMap::new(), len: 0 };
             for (boost, text) in fields {
                 for term in tokenizer.terms(text) {
                     doc.len += 1;
@@ -139,11 +129,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     let mut items: Vec<(&str, Value)> = postings
         .iter()
         .map(|(k, v)| (k.as_str(), Value::from(v.clone())))
-        .chain(
-            forms
-                .iter()
-                .map(|(f, s)| (f.as_str(), Value::from(s.as_str()))),
-        )
+        .chain(forms.iter().map(|(f, s)| (f.as_str(), Value::from(s.as_str()))))
         .collect();
     items.sort_by(|a, b| a.0.cmp(b.0));
     let sharded = pages.len() > layout.single_shard_pages;
@@ -168,11 +154,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
             map.insert(key.to_string(), value.clone());
         }
         let data = serde_json::json!({ "k": k, "f": f });
-        files.push(script(
-            format!("search/s-{n}.js"),
-            &format!("shard({n},"),
-            &data,
-        ));
+        files.push(script(format!("search/s-{n}.js"), &format!("shard({n},"), &data));
     }
 
     // Vocabulary by first letter, for typos (sharded sites only).
@@ -186,11 +168,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         }
         for (c, words) in by_letter {
             let hex = format!("{:x}", c as u32);
-            files.push(script(
-                format!("search/v-{hex}.js"),
-                &format!("vocab(\"{hex}\","),
-                &serde_json::json!(words),
-            ));
+            files.push(script(format!("search/v-{hex}.js"), &format!("vocab(\"{hex}\","), &serde_json::json!(words)));
             vocab_letters.push(c.to_string());
         }
     }
@@ -199,11 +177,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     let per = layout.pages_per_doc_file.max(1);
     for (n, chunk) in pages.chunks(per).enumerate() {
         let records: Vec<Value> = chunk.iter().map(page_record).collect();
-        files.push(script(
-            format!("search/d-{n}.js"),
-            &format!("docs({n},"),
-            &Value::from(records),
-        ));
+        files.push(script(format!("search/d-{n}.js"), &format!("docs({n},"), &Value::from(records)));
     }
 
     let manifest = Manifest {
@@ -261,11 +235,7 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u32>> {
 /// has no heading and shows the metadata text.
 fn page_record(p: &PageDoc) -> Value {
     let mut sections = vec![serde_json::json!([null, null, p.meta_text])];
-    sections.extend(
-        p.sections
-            .iter()
-            .map(|s| serde_json::json!([s.heading, s.anchor, s.text])),
-    );
+    sections.extend(p.sections.iter().map(|s| serde_json::json!([s.heading, s.anchor, s.text])));
     serde_json::json!([p.url, p.title, p.guide, p.step, p.risk, sections])
 }
 
@@ -273,14 +243,8 @@ fn page_record(p: &PageDoc) -> Value {
 /// so no indexed text can end a script element or a JS string.
 fn script(path: String, call: &str, data: &Value) -> OutputFile {
     let json = serde_json::to_string(data).expect("JSON serializes");
-    let json = json
-        .replace("</", "<\\/")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029");
-    OutputFile {
-        path,
-        contents: format!("window.__remedySearch.{call}{json});\n").into_bytes(),
-    }
+    let json = json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
+    OutputFile { path, contents: format!("window.__remedySearch.{call}{json});\n").into_bytes() }
 }
 
 #[cfg(test)]
@@ -316,19 +280,13 @@ mod tests {
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(names, ["search/s-0.js", "search/d-0.js", "search/index.js"]);
         let shard = file(&files, "search/s-0.js");
-        assert!(
-            shard.starts_with("window.__remedySearch.shard(0,{\"f\":{"),
-            "{shard}"
-        );
+        assert!(shard.starts_with("window.__remedySearch.shard(0,{\"f\":{"), "{shard}");
         // "restart": page 0, title (section 0) and body (section 1).
         assert!(shard.contains("\"restart\":[0,"), "{shard}");
         assert!(shard.contains("\"restarting\":\"restart\""), "{shard}");
         assert!(shard.contains("\"wi-fi\":[1,"), "{shard}");
         let docs = file(&files, "search/d-0.js");
-        assert!(
-            docs.contains("<\\/script>") && !docs.contains("</"),
-            "{docs}"
-        );
+        assert!(docs.contains("<\\/script>") && !docs.contains("</"), "{docs}");
         let manifest = file(&files, "search/index.js");
         assert!(manifest.contains("\"shards\":[\"\"]"), "{manifest}");
         assert!(manifest.contains("\"vocab\":null"), "{manifest}");
@@ -336,11 +294,8 @@ mod tests {
 
     #[test]
     fn postings_are_deltas_with_section_and_impact() {
-        let pages = [
-            page("a.html", "One", "alpha"),
-            page("b.html", "Two", "beta"),
-            page("c.html", "Three", "alpha alpha"),
-        ];
+        let pages =
+            [page("a.html", "One", "alpha"), page("b.html", "Two", "beta"), page("c.html", "Three", "alpha alpha")];
         let p = postings_of(&pages);
         let alpha = &p["alpha"];
         assert_eq!(alpha.len(), 4);
@@ -363,39 +318,16 @@ mod tests {
 
     #[test]
     fn large_sites_are_sharded_with_a_vocabulary() {
-        let pages: Vec<PageDoc> = (0..50)
-            .map(|i| {
-                page(
-                    &format!("p{i}.html"),
-                    &format!("word{i}"),
-                    &format!("term{i} other{i}"),
-                )
-            })
-            .collect();
-        let layout = Layout {
-            single_shard_pages: 10,
-            shard_bytes: 200,
-            pages_per_doc_file: 20,
-        };
+        let pages: Vec<PageDoc> =
+            (0..50).map(|i| page(&format!("p{i}.html"), &format!("word{i}"), &format!("term{i} other{i}"))).collect();
+        let layout = Layout { single_shard_pages: 10, shard_bytes: 200, pages_per_doc_file: 20 };
         let files = write(&pages, layout);
-        let shards = files
-            .iter()
-            .filter(|f| f.path.starts_with("search/s-"))
-            .count();
+        let shards = files.iter().filter(|f| f.path.starts_with("search/s-")).count();
         assert!(shards > 3, "{shards}");
-        assert_eq!(
-            files
-                .iter()
-                .filter(|f| f.path.starts_with("search/d-"))
-                .count(),
-            3
-        );
+        assert_eq!(files.iter().filter(|f| f.path.starts_with("search/d-")).count(), 3);
         assert!(file(&files, "search/v-74.js").contains("\"term0\""));
         let manifest = file(&files, "search/index.js");
-        assert!(
-            manifest.contains("\"vocab\":[\"o\",\"s\",\"t\",\"w\"]"),
-            "{manifest}"
-        );
+        assert!(manifest.contains("\"vocab\":[\"o\",\"s\",\"t\",\"w\"]"), "{manifest}");
         // Same input, same bytes.
         assert_eq!(files, write(&pages, layout));
     }

@@ -26,12 +26,7 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
             total.div_ceil(1024),
             config.budget_kb
         );
-        diagnostics.push(Diagnostic::warning(
-            CONFIG_FILE,
-            Pos::START,
-            "search-budget",
-            message,
-        ));
+        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, "search-budget", message));
     }
     (files, diagnostics)
 }
@@ -78,14 +73,8 @@ fn guide_doc(guide: &Guide) -> PageDoc {
     meta.extend(m.symptoms.iter().map(|s| (BOOST_SYMPTOM, s.clone())));
     meta.extend(m.summary.clone().map(|s| (BOOST_SUMMARY, s)));
     meta.extend(m.tags.iter().map(|t| (BOOST_SUMMARY, t.clone())));
-    let meta_text = m
-        .summary
-        .iter()
-        .chain(&m.error_messages)
-        .chain(&m.symptoms)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let meta_text =
+        m.summary.iter().chain(&m.error_messages).chain(&m.symptoms).cloned().collect::<Vec<_>>().join(" · ");
     PageDoc {
         url: format!("{}/index.html", guide.slug),
         title: m.title.clone(),

@@ -16,9 +16,9 @@ use rust_stemmers::{Algorithm, Stemmer};
 
 /// Words too common to be worth indexing. search.js drops the same ones.
 pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in",
-    "into", "is", "it", "its", "of", "on", "or", "so", "than", "that", "the", "then", "there",
-    "these", "this", "to", "was", "were", "will", "with",
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "if", "in", "into", "is", "it",
+    "its", "of", "on", "or", "so", "than", "that", "the", "then", "there", "these", "this", "to", "was", "were",
+    "will", "with",
 ];
 
 /// Longest term kept, in chars.
@@ -40,9 +40,7 @@ pub struct Tokenizer {
 
 impl Default for Tokenizer {
     fn default() -> Self {
-        Tokenizer {
-            stemmer: Stemmer::create(Algorithm::English),
-        }
+        Tokenizer { stemmer: Stemmer::create(Algorithm::English) }
     }
 }
 
@@ -51,23 +49,18 @@ const KEEP_TRAILING: &[char] = &['#', '+', '%'];
 
 /// Trims sentence punctuation from a chunk's ends (rule 2).
 pub fn trim_chunk(chunk: &str) -> &str {
-    let chunk =
-        chunk.trim_start_matches(|c: char| !c.is_alphanumeric() && !KEEP_LEADING.contains(&c));
+    let chunk = chunk.trim_start_matches(|c: char| !c.is_alphanumeric() && !KEEP_LEADING.contains(&c));
     chunk.trim_end_matches(|c: char| !c.is_alphanumeric() && !KEEP_TRAILING.contains(&c))
 }
 
 /// The runs of letters and digits in a chunk (rule 3).
 pub fn parts(chunk: &str) -> impl Iterator<Item = &str> {
-    chunk
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|p| !p.is_empty())
+    chunk.split(|c: char| !c.is_alphanumeric()).filter(|p| !p.is_empty())
 }
 
 fn keep(word: &str) -> bool {
     let n = word.chars().count();
-    (n > 1 || word.chars().all(|c| c.is_ascii_digit()))
-        && n <= MAX_TERM_CHARS
-        && !STOP_WORDS.contains(&word)
+    (n > 1 || word.chars().all(|c| c.is_ascii_digit())) && n <= MAX_TERM_CHARS && !STOP_WORDS.contains(&word)
 }
 
 impl Tokenizer {
@@ -77,10 +70,7 @@ impl Tokenizer {
 
     fn word(&self, word: &str, out: &mut Vec<Term>) {
         if keep(word) {
-            out.push(Term {
-                key: self.stem(word),
-                surface: word.to_string(),
-            });
+            out.push(Term { key: self.stem(word), surface: word.to_string() });
         }
     }
 
@@ -96,10 +86,7 @@ impl Tokenizer {
                 [one] if *one == chunk => self.word(one, &mut out),
                 _ => {
                     if chunk.chars().count() <= MAX_TERM_CHARS {
-                        out.push(Term {
-                            key: chunk.to_string(),
-                            surface: chunk.to_string(),
-                        });
+                        out.push(Term { key: chunk.to_string(), surface: chunk.to_string() });
                     }
                     for p in &ps {
                         self.word(p, &mut out);
@@ -119,24 +106,14 @@ mod tests {
     use super::*;
 
     fn keys(text: &str) -> Vec<String> {
-        Tokenizer::default()
-            .terms(text)
-            .into_iter()
-            .map(|t| t.key)
-            .collect()
+        Tokenizer::default().terms(text).into_iter().map(|t| t.key).collect()
     }
 
     #[test]
     fn stems_plain_words_and_drops_stop_words() {
-        assert_eq!(
-            keys("The last backup could not be Completed."),
-            ["last", "backup", "could", "not", "complet"]
-        );
+        assert_eq!(keys("The last backup could not be Completed."), ["last", "backup", "could", "not", "complet"]);
         let t = Tokenizer::default().terms("Restarting");
-        assert_eq!(
-            (t[0].key.as_str(), t[0].surface.as_str()),
-            ("restart", "restarting")
-        );
+        assert_eq!((t[0].key.as_str(), t[0].surface.as_str()), ("restart", "restarting"));
     }
 
     #[test]
@@ -144,10 +121,7 @@ mod tests {
         assert_eq!(keys("Wi-Fi"), ["wi-fi", "wi", "fi", "wifi"]);
         assert_eq!(keys("(0xE8000015)."), ["0xe8000015"]);
         assert_eq!(keys("--release"), ["--release", "releas"]);
-        assert_eq!(
-            keys("`thread::spawn`"),
-            ["thread::spawn", "thread", "spawn", "threadspawn"]
-        );
+        assert_eq!(keys("`thread::spawn`"), ["thread::spawn", "thread", "spawn", "threadspawn"]);
         assert_eq!(keys("C++ and C#"), ["c++", "c#"]);
         assert_eq!(keys("\"Settings\" > iCloud"), ["set", "icloud"]);
     }
@@ -160,17 +134,7 @@ mod tests {
         assert!(keys(&"z".repeat(41)).is_empty());
         assert_eq!(
             keys("<img src=x onerror=alert(1)>"),
-            [
-                "img",
-                "src=x",
-                "src",
-                "srcx",
-                "onerror=alert(1",
-                "onerror",
-                "alert",
-                "1",
-                "onerroralert1"
-            ]
+            ["img", "src=x", "src", "srcx", "onerror=alert(1", "onerror", "alert", "1", "onerroralert1"]
         );
     }
 }

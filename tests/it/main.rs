@@ -1,1 +1,17 @@
-//! Integration tests (filled in next).
+//! The integration tests: one binary, one module per area.
+//!
+//! - `fixtures`: every site under tests/fixtures/ (valid ones against the pages they
+//!   must produce, invalid ones against the exact diagnostics expected);
+//! - `site`: the bundled guide, link integrity, determinism;
+//! - `output`: the safety of writing (failed builds, foreign folders);
+//! - `cli`: the `remedy` command's arguments and exit codes.
+//!
+//! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
+//! review the diff before committing it.
+
+mod cli;
+mod escaping;
+mod fixtures;
+mod output;
+mod site;
+mod support;
