@@ -10,7 +10,7 @@ pub mod tokenize;
 use crate::config::{SearchConfig, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Guide, OutputFile, Rendered, Site};
-use index::{Layout, PageDoc, SectionDoc, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
+use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
 
 /// Every file of the search index, and a warning when they exceed the budget.
 pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
@@ -51,13 +51,16 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
             let mut meta = vec![(BOOST_TITLE, m.title.clone())];
             meta.extend(m.summary.clone().map(|s| (BOOST_SUMMARY, s)));
             meta.extend(m.tags.iter().map(|t| (BOOST_SUMMARY, t.clone())));
+            meta.extend(m.side_effects.iter().map(|t| (BOOST_SUMMARY, t.clone())));
+            meta.extend(m.prerequisites.iter().map(|t| (BOOST_BODY, t.clone())));
+            let meta_text = m.summary.iter().chain(&m.side_effects).cloned().collect::<Vec<_>>().join(" · ");
             out.push(PageDoc {
                 url: format!("{}/{}.html", guide.slug, step.slug),
                 title: m.title.clone(),
                 guide: guide.meta.title.clone(),
                 step: step.number,
                 risk: m.risk.as_str(),
-                meta_text: m.summary.clone().unwrap_or_default(),
+                meta_text,
                 meta,
                 sections: sections(&step.body),
             });

@@ -4,14 +4,17 @@
 //!   must produce, invalid ones against the exact diagnostics expected);
 //! - `site`: the bundled guide, link integrity, determinism;
 //! - `output`: the safety of writing (failed builds, foreign folders);
-//! - `cli`: the `remedy` command's arguments and exit codes.
+//! - `cli`: the `remedy` command's arguments and exit codes;
+//! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
 
+mod browser;
 mod cli;
 mod escaping;
 mod fixtures;
 mod output;
+mod search;
 mod site;
 mod support;

@@ -1,0 +1,396 @@
+//! Search in a real browser (headless Chromium, see `browser`): the built site is
+//! opened from `file://` and over http from a subfolder under a strict CSP; a
+//! search shows results, the keyboard opens one, a hostile corpus and query run
+//! nothing, and the labelled queries of tests/search_queries.toml find their page.
+//!
+//! Test pages are copies of built pages (`t-*.html`) that also load a guard
+//! script and, for the query runner, [`RUN_JS`]; they use search.js exactly as
+//! a reader's browser does. `search_benchmark` (ignored; run by benches/search.sh)
+//! measures a big site.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::browser::{file_url, guarded_copy, serve, Browser, Page};
+use crate::support::{build, diagnostics_text, repo_root};
+
+/// Runs `window.__tQueries` through `remedySearch.search`, one after another;
+/// writes `[{q, urls, ms, cold, files}]` as JSON into `<pre id="t-out">`, and
+/// POSTs it to `__result` when `window.__tPost` is set. With `window.__tWarm`,
+/// each query runs twice and `ms` times the second (index already loaded).
+const RUN_JS: &str = r#"(function () {
+  var qs = window.__tQueries || [];
+  var out = [];
+  function done() {
+    var json = JSON.stringify(out);
+    var pre = document.createElement('pre');
+    pre.id = 't-out';
+    pre.textContent = json;
+    document.body.appendChild(pre);
+    if (window.__tPost) {
+      var x = new XMLHttpRequest();
+      x.open('POST', '__result');
+      x.send(json);
+    }
+  }
+  function urls(rs) { return rs.map(function (r) { return r.url; }); }
+  function one(i) {
+    if (i >= qs.length) return done();
+    var q = qs[i];
+    var t0 = performance.now();
+    window.remedySearch.search(q, 10).then(function (rs) {
+      var cold = performance.now() - t0;
+      var files = window.remedySearch.loaded();
+      if (!window.__tWarm) {
+        out.push({ q: q, urls: urls(rs), ms: cold, cold: cold, files: files });
+        return one(i + 1);
+      }
+      var t1 = performance.now();
+      return window.remedySearch.search(q, 10).then(function (rs2) {
+        out.push({ q: q, urls: urls(rs2), ms: performance.now() - t1, cold: cold, files: files });
+        one(i + 1);
+      });
+    }).catch(function (e) {
+      out.push({ q: q, urls: [], error: String(e && e.message || e) });
+      one(i + 1);
+    });
+  }
+  window.addEventListener('load', function () { one(0); });
+})();
+"#;
+
+#[derive(Debug, Deserialize)]
+pub struct Ran {
+    pub q: String,
+    pub urls: Vec<String>,
+    #[serde(default)]
+    pub ms: f64,
+    #[serde(default)]
+    pub cold: f64,
+    #[serde(default)]
+    pub files: Vec<String>,
+    pub error: Option<String>,
+}
+
+/// Builds the bundled guide into a temporary folder; returns it and the output path.
+fn build_bundled() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let outcome = build(&repo_root(), &out);
+    assert!(outcome.diagnostics.is_empty(), "{}", diagnostics_text(&outcome));
+    (dir, out)
+}
+
+/// Writes a query-runner page `t-NAME.html` (a copy of search.html) for `queries`.
+pub fn runner_page(site: &Path, name: &str, queries: &[String], post: bool, warm: bool) -> String {
+    let data = format!(
+        "window.__tQueries = {};\nwindow.__tPost = {post};\nwindow.__tWarm = {warm};\n",
+        serde_json::to_string(queries).unwrap()
+    );
+    std::fs::write(site.join(format!("t-{name}-data.js")), data).unwrap();
+    std::fs::write(site.join("t-run.js"), RUN_JS).unwrap();
+    let page = format!("t-{name}.html");
+    guarded_copy(site, "search.html", &page, &[&format!("t-{name}-data.js"), "t-run.js"]);
+    page
+}
+
+/// The runner's output in a page.
+pub fn ran(page: &Page) -> Vec<Ran> {
+    let json = page.text_of("t-out").unwrap_or_else(|| panic!("the runner wrote no output:\n{}", page.dom));
+    serde_json::from_str(&json).unwrap()
+}
+
+fn assert_no_errors(page: &Page, what: &str) {
+    let errors = page.errors();
+    assert!(errors.is_empty(), "{what}: errors in the page: {errors:?}\nconsole: {:?}", page.console);
+}
+
+/// The results a search page shows: (href, text) of each `a.search-result`.
+fn results(dom: &str) -> Vec<(String, String)> {
+    dom.match_indices("<a class=\"search-result\" href=\"")
+        .map(|(i, m)| {
+            let rest = &dom[i + m.len()..];
+            let href = rest[..rest.find('"').unwrap()].to_string();
+            let end = rest.find("</a>").unwrap();
+            let text: String = strip_tags(&rest[..end]);
+            (crate::browser::unescape(&href), crate::browser::unescape(&text))
+        })
+        .collect()
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn search_page_shows_results_from_disk() {
+    let Some(browser) = Browser::find() else { return };
+    let (_dir, site) = build_bundled();
+    guarded_copy(&site, "search.html", "t-search.html", &[]);
+    let page = browser.open(&format!("{}?q=wifi", file_url(&site.join("t-search.html"))), 10_000);
+    assert_no_errors(&page, "search.html?q=wifi from disk");
+    let found = results(&page.dom);
+    assert!(!found.is_empty(), "no results:\n{}", page.dom);
+    let (href, text) = &found[0];
+    assert_eq!(href, "icloud-backup/try-a-different-network.html#use-another-wi-fi-network");
+    for part in ["iCloud Backup keeps failing", "Step 4", "Safe", "Try a different Wi-Fi network", "› Use another"] {
+        assert!(text.contains(part), "{part:?} missing from the first result: {text}");
+    }
+    assert!(page.dom.contains("<mark>Wi-Fi</mark>"), "the match is highlighted:\n{}", page.dom);
+    assert!(page.dom.contains("results for “wifi”"), "the status echoes the query");
+    assert!(page.dom.contains("value=\"wifi\"") || page.dom.contains("id=\"search-page-q\""));
+    // The header box is shown once the script runs.
+    assert!(!page.dom.contains("role=\"search\" hidden"), "the header box stays hidden");
+}
+
+#[test]
+fn search_works_over_http_from_a_subfolder_under_a_strict_csp() {
+    let Some(browser) = Browser::find() else { return };
+    let (_dir, site) = build_bundled();
+    guarded_copy(&site, "search.html", "t-search.html", &[]);
+    let base = serve(site.clone(), "docs/help").0;
+    let page = browser.open(&format!("{base}t-search.html?q=%22could+not+be+completed%22"), 10_000);
+    assert_no_errors(&page, "over http");
+    let found = results(&page.dom);
+    assert!(!found.is_empty(), "no results:\n{}", page.dom);
+    assert!(found.iter().take(3).any(|(h, _)| h == "icloud-backup/index.html"), "{found:?}");
+    // The query runner over http: a prefix and a typo.
+    let runner = runner_page(&site, "http", &["restar".into(), "stroage".into()], false, false);
+    let page = browser.open(&format!("{base}{runner}"), 10_000);
+    assert_no_errors(&page, "runner over http");
+    let ran = ran(&page);
+    assert_eq!(ran[0].urls.first().map(String::as_str), Some("icloud-backup/restart-your-iphone.html"), "{ran:?}");
+    assert!(ran[1].urls.iter().any(|u| u.starts_with("icloud-backup/check-icloud-storage.html")), "{ran:?}");
+}
+
+/// Focuses the header box with "/", types, moves with ArrowDown, opens with Enter.
+const DRIVE_JS: &str = r#"(function () {
+  function fail(m) { console.error('drive: ' + m); }
+  function key(target, k) {
+    target.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+  }
+  window.addEventListener('load', function () {
+    var input = document.querySelector('form.site-search input');
+    if (!input || input.form.hidden) return fail('no visible search box');
+    key(document.body, '/');
+    if (document.activeElement !== input) return fail('"/" did not focus the box');
+    input.value = 'restar';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    var tries = 0;
+    (function wait() {
+      var items = document.querySelectorAll('#site-search-results [role=option]');
+      if (!items.length) {
+        if (++tries > 200) return fail('no results');
+        return setTimeout(wait, 20);
+      }
+      key(input, 'ArrowDown');
+      if (items[0].getAttribute('aria-selected') !== 'true') return fail('ArrowDown selected nothing');
+      key(input, 'Enter');
+    })();
+  });
+})();
+"#;
+
+#[test]
+fn header_box_opens_a_result_with_the_keyboard() {
+    let Some(browser) = Browser::find() else { return };
+    let (_dir, site) = build_bundled();
+    std::fs::write(site.join("icloud-backup/t-drive.js"), DRIVE_JS).unwrap();
+    guarded_copy(&site, "icloud-backup/check-icloud-storage.html", "t-drive.html", &["t-drive.js"]);
+    let page = browser.open(&file_url(&site.join("icloud-backup/t-drive.html")), 10_000);
+    assert!(!page.dom.contains("t-drive.js"), "Enter did not open a result: {:?}\n{}", page.errors(), page.dom);
+    assert!(page.dom.contains("Restart your iPhone or iPad</h1>"), "not on the restart step:\n{}", page.dom);
+}
+
+#[derive(Deserialize)]
+struct Labelled {
+    query: Vec<LabelledQuery>,
+}
+
+#[derive(Deserialize)]
+struct LabelledQuery {
+    q: String,
+    expect: String,
+    kind: String,
+}
+
+#[test]
+fn labelled_queries_find_the_expected_page_in_the_top_3() {
+    let Some(browser) = Browser::find() else { return };
+    let text = std::fs::read_to_string(repo_root().join("tests/search_queries.toml")).unwrap();
+    let labelled: Labelled = toml::from_str(&text).unwrap();
+    assert!(labelled.query.len() >= 40, "keep at least 40 labelled queries");
+    let (_dir, site) = build_bundled();
+    let queries: Vec<String> = labelled.query.iter().map(|q| q.q.clone()).collect();
+    let page = browser.open(&file_url(&site.join(runner_page(&site, "labels", &queries, false, false))), 30_000);
+    assert_no_errors(&page, "labelled queries");
+    let ran = ran(&page);
+    assert_eq!(ran.len(), queries.len());
+    let mut misses = Vec::new();
+    for (l, r) in labelled.query.iter().zip(&ran) {
+        assert_eq!(l.q, r.q);
+        let top: Vec<&str> = r.urls.iter().take(3).map(|u| u.split('#').next().unwrap()).collect();
+        if !top.contains(&l.expect.as_str()) {
+            misses.push(format!("{:?} ({}): expected {}, got {:?} {:?}", l.q, l.kind, l.expect, top, r.error));
+        }
+    }
+    let hits = ran.len() - misses.len();
+    let rate = hits as f64 / ran.len() as f64;
+    println!("labelled queries: {hits}/{} in the top 3 ({:.1}%)", ran.len(), rate * 100.0);
+    for m in &misses {
+        println!("  miss: {m}");
+    }
+    assert!(rate >= 0.9, "top-3 rate {:.1}% is under 90%:\n{}", rate * 100.0, misses.join("\n"));
+}
+
+/// Runs when the page's code does: marks `<html data-pwned>` (the name is split so
+/// that the text itself never contains it).
+const PAYLOAD: &str = "document.documentElement.setAttribute('data-'+'pwned',1)";
+
+fn hostile_site(dir: &Path) {
+    let img = format!("<img src=x onerror={PAYLOAD}>");
+    let svg = format!("\\\"><svg onload={PAYLOAD}>");
+    let files = [
+        ("site.toml", format!("title = \"Hostile {img}\"\n")),
+        ("content/_index.md", format!("+++\ntitle = \"Home </script><script>{PAYLOAD}</script>\"\n+++\n\nHello.\n")),
+        (
+            "content/evil/_index.md",
+            format!(
+                "+++\ntitle = \"Evil {svg}\"\nsymptoms = [\"pwned {img}\"]\nerror_messages = [\"</script><script src=x.js></script> pwned\"]\n+++\n\nThe guide.\n"
+            ),
+        ),
+        (
+            "content/evil/step.md",
+            format!(
+                "+++\ntitle = \"Step {img}\"\norder = 1\n+++\n\nBody with `{img}` and \\<svg onload={PAYLOAD}> pwned.\n\n## Heading `{img}` pwned\n\nMore `\"><svg onload={PAYLOAD}>` text.\n"
+            ),
+        ),
+    ];
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+#[test]
+fn hostile_corpus_and_query_execute_nothing() {
+    let Some(browser) = Browser::find() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("site");
+    hostile_site(&src);
+    let out = dir.path().join("public");
+    let outcome = build(&src, &out);
+    assert!(outcome.output.is_some(), "{}", diagnostics_text(&outcome));
+    guarded_copy(&out, "search.html", "t-search.html", &[]);
+    let base = serve(out.clone(), "x").0;
+    let hostile_query = format!("<img src=x onerror={PAYLOAD}>");
+    let queries = ["pwned".to_string(), hostile_query.clone(), format!("\"><svg onload={PAYLOAD}>"), "img src".into()];
+    for q in &queries {
+        let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
+        for url in [
+            format!("{}?q={encoded}", file_url(&out.join("t-search.html"))),
+            format!("{base}t-search.html?q={encoded}"),
+        ] {
+            let page = browser.open(&url, 10_000);
+            assert_no_errors(&page, &url);
+            assert!(!page.dom.contains("data-pwned="), "a payload ran for {q:?}:\n{}", page.dom);
+            for tag in ["<img", "<svg"] {
+                assert!(!page.dom.contains(tag), "{tag} became an element for {q:?}:\n{}", page.dom);
+            }
+            let found = results(&page.dom);
+            assert!(!found.is_empty(), "the hostile pages are found for {q:?}:\n{}", page.dom);
+            assert!(page.dom.contains("results for “") || page.dom.contains("result for “"));
+        }
+    }
+}
+
+/// Measures a built site (`REMEDY_BENCH_SITE`) for benches/search.sh: cold-query
+/// bytes, and query latency over http without virtual time. Prints a report.
+#[test]
+#[ignore = "a benchmark: run by benches/search.sh"]
+fn search_benchmark() {
+    let browser = Browser::find().expect("chromium");
+    let site = PathBuf::from(std::env::var("REMEDY_BENCH_SITE").expect("REMEDY_BENCH_SITE"));
+    // One query a line: `exact<TAB>...`, `prefix<TAB>...` or `typo<TAB>...`.
+    let lines: Vec<(String, String)> = std::env::var("REMEDY_BENCH_QUERIES")
+        .map(|f| {
+            std::fs::read_to_string(f)
+                .unwrap()
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(k, q)| (k.to_string(), q.to_string()))
+                .collect()
+        })
+        .expect("REMEDY_BENCH_QUERIES");
+    let queries: Vec<String> = lines.iter().map(|(_, q)| q.clone()).collect();
+    // Cold: each of the first queries alone in a fresh browser.
+    let mut cold = Vec::new();
+    for (i, q) in queries.iter().take(6).enumerate() {
+        let page = browser
+            .open(&file_url(&site.join(runner_page(&site, &format!("cold{i}"), &[q.clone()], false, false))), 30_000);
+        let r = ran(&page).remove(0);
+        let raw: usize =
+            r.files.iter().map(|f| std::fs::metadata(site.join("search").join(f)).unwrap().len() as usize).sum();
+        let gz: usize = r.files.iter().map(|f| gzip_len(&std::fs::read(site.join("search").join(f)).unwrap())).sum();
+        println!(
+            "cold query {:?}: {} files, {raw} B raw, {gz} B gzip; results {:?}",
+            q,
+            r.files.len(),
+            &r.urls[..r.urls.len().min(3)]
+        );
+        cold.push(gz);
+    }
+    // Latency: all queries, each twice (the second is timed), over http, real time.
+    let (base, results) = serve(site.clone(), "bench");
+    let page = runner_page(&site, "latency", &queries, true, true);
+    let mut child = std::process::Command::new("/usr/bin/chromium")
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        .arg(format!("--user-data-dir={}", tempfile::tempdir().unwrap().keep().display()))
+        .arg(format!("{base}{page}"))
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let json = results.recv_timeout(std::time::Duration::from_secs(300)).expect("the runner posts its results");
+    let _ = child.kill();
+    let _ = child.wait();
+    let ran: Vec<Ran> = serde_json::from_str(&json).unwrap();
+    for kind in ["exact", "prefix", "typo"] {
+        let mut ms: Vec<f64> = ran.iter().zip(&lines).filter(|(_, (k, _))| k == kind).map(|(r, _)| r.ms).collect();
+        if ms.is_empty() {
+            continue;
+        }
+        ms.sort_by(f64::total_cmp);
+        let p = |x: f64| ms[((ms.len() as f64 * x).ceil() as usize).clamp(1, ms.len()) - 1];
+        println!(
+            "latency {kind}: {} queries, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
+            ms.len(),
+            p(0.5),
+            p(0.95),
+            p(1.0)
+        );
+    }
+    let mut colds: Vec<f64> = ran.iter().map(|r| r.cold).collect();
+    colds.sort_by(f64::total_cmp);
+    println!("first run of each query (shards loading): p50 {:.1} ms", colds[colds.len() / 2]);
+    let empty = ran.iter().filter(|r| r.urls.is_empty()).count();
+    println!("queries without results: {empty}/{}", ran.len());
+}
+
+fn gzip_len(bytes: &[u8]) -> usize {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap().len()
+}
