@@ -338,8 +338,10 @@ fn search_benchmark() {
     // Cold: each of the first queries alone in a fresh browser.
     let mut cold = Vec::new();
     for (i, q) in queries.iter().take(6).enumerate() {
-        let page = browser
-            .open(&file_url(&site.join(runner_page(&site, &format!("cold{i}"), &[q.clone()], false, false))), 30_000);
+        let page = browser.open(
+            &file_url(&site.join(runner_page(&site, &format!("cold{i}"), std::slice::from_ref(q), false, false))),
+            30_000,
+        );
         let r = ran(&page).remove(0);
         let raw: usize =
             r.files.iter().map(|f| std::fs::metadata(site.join("search").join(f)).unwrap().len() as usize).sum();
