@@ -13,8 +13,10 @@
 //! - `search/d-N.js`: what results show (title, guide, step, risk, URL, and each
 //!   section's heading, anchor and text for snippets), a few pages per file.
 //!
-//! Postings are flat arrays `[pageDelta, section * 256 + impact, ...]`, pages in
-//! increasing order. Section 0 is the page's metadata (title, error messages,
+//! Postings are strings of base-64 digits ([`DIGITS`]): for each posting, in
+//! increasing page order, the page as a delta from the previous posting's page,
+//! the section, and the impact (each a varint: a digit below 32 ends a number, a
+//! digit `32 + d` carries five more bits `d`, least significant first). Section 0 is the page's metadata (title, error messages,
 //! symptoms, summary, tags); section `s > 0` is the Markdown text under the
 //! `s`-th heading (the first one may have no heading). The impact is the BM25F
 //! score of the key in that section, boosts included, quantized to 1..=255; a
@@ -63,8 +65,44 @@ pub const BOOST_BODY: f32 = 1.0;
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
-/// Impact = score * SCALE, clamped to 1..=255.
-const SCALE: f32 = 10.0;
+/// Impact = score * SCALE, clamped to 1..=MAX_IMPACT (one digit).
+const SCALE: f32 = 3.2;
+const MAX_IMPACT: u32 = 31;
+
+/// The digits of postings strings (safe in JSON strings, no escaping needed).
+pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
+
+/// Appends `v` as a varint of [`DIGITS`].
+fn push_varint(out: &mut String, mut v: u32) {
+    while v >= 32 {
+        out.push(DIGITS[(32 + (v & 31)) as usize] as char);
+        v >>= 5;
+    }
+    out.push(DIGITS[v as usize] as char);
+}
+
+/// Reads back what [`push_varint`] wrote (for tests; search.js has its own).
+pub fn decode(postings: &str) -> Vec<(u32, u32, u32)> {
+    let mut nums = Vec::new();
+    let (mut v, mut shift) = (0, 0);
+    for c in postings.bytes() {
+        let d = DIGITS.iter().position(|&x| x == c).expect("a digit") as u32;
+        if d >= 32 {
+            v |= (d - 32) << shift;
+            shift += 5;
+        } else {
+            nums.push(v | (d << shift));
+            (v, shift) = (0, 0);
+        }
+    }
+    let mut page = 0;
+    nums.chunks(3)
+        .map(|c| {
+            page += c[0];
+            (page, c[1], c[2])
+        })
+        .collect()
+}
 
 /// How the index is cut into files.
 #[derive(Debug, Clone, Copy)]
@@ -126,17 +164,18 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     let mut files = Vec::new();
 
     // Keys and forms, sorted together, cut into shards by size.
-    let mut items: Vec<(&str, Value)> = postings
+    // (word, postings or None, stem or None): keys and forms sorted together.
+    let mut items: Vec<(&str, Option<&str>, Option<&str>)> = postings
         .iter()
-        .map(|(k, v)| (k.as_str(), Value::from(v.clone())))
-        .chain(forms.iter().map(|(f, s)| (f.as_str(), Value::from(s.as_str()))))
+        .map(|(k, v)| (k.as_str(), Some(v.as_str()), None))
+        .chain(forms.iter().map(|(f, s)| (f.as_str(), None, Some(s.as_str()))))
         .collect();
     items.sort_by(|a, b| a.0.cmp(b.0));
     let sharded = pages.len() > layout.single_shard_pages;
-    let mut shards: Vec<Vec<&(&str, Value)>> = vec![Vec::new()];
+    let mut shards: Vec<Vec<_>> = vec![Vec::new()];
     let mut size = 0;
     for item in &items {
-        let bytes = item.0.len() + 8 + item.1.as_array().map_or(8, |a| a.len() * 5);
+        let bytes = item.0.len() + 6 + item.1.or(item.2).map_or(0, str::len);
         if sharded && size + bytes > layout.shard_bytes && !shards.last().unwrap().is_empty() {
             shards.push(Vec::new());
             size = 0;
@@ -149,9 +188,13 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         firsts.push(if n == 0 { "" } else { shard[0].0 });
         let mut k = serde_json::Map::new();
         let mut f = serde_json::Map::new();
-        for (key, value) in shard {
-            let map = if value.is_array() { &mut k } else { &mut f };
-            map.insert(key.to_string(), value.clone());
+        for (word, postings, stem) in shard {
+            if let Some(p) = postings {
+                k.insert(word.to_string(), Value::from(*p));
+            }
+            if let Some(s) = stem {
+                f.insert(word.to_string(), Value::from(*s));
+            }
         }
         let data = serde_json::json!({ "k": k, "f": f });
         files.push(script(format!("search/s-{n}.js"), &format!("shard({n},"), &data));
@@ -161,7 +204,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     let mut vocab_letters = Vec::new();
     if sharded {
         let mut by_letter: BTreeMap<char, Vec<&str>> = BTreeMap::new();
-        for (word, _) in &items {
+        for (word, _, _) in &items {
             if let Some(c) = word.chars().next() {
                 by_letter.entry(c).or_default().push(word);
             }
@@ -204,7 +247,7 @@ struct Manifest<'a> {
 }
 
 /// Postings with impacts, by key.
-fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u32>> {
+fn postings(docs: &[Doc]) -> BTreeMap<String, String> {
     let n = docs.len().max(1) as f32;
     let avg_len = (docs.iter().map(|d| d.len).sum::<usize>() as f32 / n).max(1.0);
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
@@ -213,7 +256,7 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u32>> {
             *df.entry(k).or_default() += 1;
         }
     }
-    let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
     let mut last_page: BTreeMap<&str, usize> = BTreeMap::new();
     for d in docs {
         let norm = K1 * (1.0 - B + B * d.len as f32 / avg_len);
@@ -221,11 +264,12 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, Vec<u32>> {
             let df = df[k.as_str()] as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
-            let impact = ((score * SCALE).round() as u32).clamp(1, 255);
+            let impact = ((score * SCALE).round() as u32).clamp(1, MAX_IMPACT);
             let prev = last_page.insert(k.as_str(), d.page).unwrap_or(0);
             let list = out.entry(k.clone()).or_default();
-            list.push((d.page - prev) as u32);
-            list.push(d.section as u32 * 256 + impact);
+            push_varint(list, (d.page - prev) as u32);
+            push_varint(list, d.section as u32);
+            push_varint(list, impact);
         }
     }
     out
@@ -282,9 +326,9 @@ mod tests {
         let shard = file(&files, "search/s-0.js");
         assert!(shard.starts_with("window.__remedySearch.shard(0,{\"f\":{"), "{shard}");
         // "restart": page 0, title (section 0) and body (section 1).
-        assert!(shard.contains("\"restart\":[0,"), "{shard}");
+        assert!(shard.contains("\"restart\":\"0"), "{shard}");
         assert!(shard.contains("\"restarting\":\"restart\""), "{shard}");
-        assert!(shard.contains("\"wi-fi\":[1,"), "{shard}");
+        assert!(shard.contains("\"wi-fi\":\"1"), "{shard}");
         let docs = file(&files, "search/d-0.js");
         assert!(docs.contains("<\\/script>") && !docs.contains("</"), "{docs}");
         let manifest = file(&files, "search/index.js");
@@ -297,18 +341,29 @@ mod tests {
         let pages =
             [page("a.html", "One", "alpha"), page("b.html", "Two", "beta"), page("c.html", "Three", "alpha alpha")];
         let p = postings_of(&pages);
-        let alpha = &p["alpha"];
-        assert_eq!(alpha.len(), 4);
-        assert_eq!((alpha[0], alpha[2]), (0, 2), "page 0, then page 0 + 2");
-        assert_eq!((alpha[1] / 256, alpha[3] / 256), (1, 1), "body sections");
-        assert!(alpha[3] % 256 > alpha[1] % 256, "two mentions score higher");
+        let alpha = decode(&p["alpha"]);
+        assert_eq!(alpha.len(), 2);
+        assert_eq!((alpha[0].0, alpha[1].0), (0, 2), "pages 0 and 2");
+        assert_eq!((alpha[0].1, alpha[1].1), (1, 1), "body sections");
+        assert!(alpha[1].2 > alpha[0].2, "two mentions score higher: {alpha:?}");
         // A title scores higher than a body.
         let p = postings_of(&[page("a.html", "Gamma", "x"), page("b.html", "x", "gamma")]);
-        let g = &p["gamma"];
-        assert!(g[1] % 256 > g[3] % 256, "{g:?}");
+        let g = decode(&p["gamma"]);
+        assert!(g[0].2 > g[1].2, "{g:?}");
     }
 
-    fn postings_of(pages: &[PageDoc]) -> BTreeMap<String, Vec<u32>> {
+    #[test]
+    fn varints_round_trip() {
+        let mut s = String::new();
+        for v in [0, 1, 31, 32, 1000, 40_000] {
+            push_varint(&mut s, v);
+        }
+        let d = decode(&s);
+        assert_eq!(d, [(0, 1, 31), (32, 1000, 40_000)]);
+        assert_eq!(&s[..3], "01V");
+    }
+
+    fn postings_of(pages: &[PageDoc]) -> BTreeMap<String, String> {
         let files = write(pages, Layout::default());
         let shard = file(&files, "search/s-0.js");
         let json = &shard["window.__remedySearch.shard(0,".len()..shard.len() - 3];

@@ -300,6 +300,34 @@
 
   /* ---- Ranking ------------------------------------------------------------- */
 
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var DIGIT = {};
+  for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
+  var decoded = {}; // key -> [page, section, impact, ...]
+
+  /**
+   * A key's postings as [page, section, impact, ...]. The index stores varints
+   * of base-64 digits (see src/search/index.rs): page deltas, sections, impacts.
+   */
+  function decode(key) {
+    if (decoded[key]) return decoded[key];
+    var text = lookup(key).key || '';
+    var out = [];
+    var v = 0, shift = 0, n = 0, page = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = DIGIT[text.charAt(i)];
+      if (c >= 32) { v += (c - 32) * Math.pow(2, shift); shift += 5; continue; }
+      v += c * Math.pow(2, shift);
+      if (n % 3 === 0) { page += v; v = page; }
+      out.push(v);
+      n++;
+      v = 0;
+      shift = 0;
+    }
+    decoded[key] = out;
+    return out;
+  }
+
   /**
    * Pages ranked by: how many query terms they match, then fewer typos, then
    * score (impacts times match factor; the metadata section plus the best one).
@@ -309,12 +337,11 @@
     matched.forEach(function (tm, ti) {
       var best = new Map(); // page -> Map(section -> [score, typo])
       tm.matches.forEach(function (m) {
-        var postings = lookup(m.key).key || [];
-        var page = 0;
-        for (var i = 0; i < postings.length; i += 2) {
-          page += postings[i];
-          var section = postings[i + 1] >> 8;
-          var score = (postings[i + 1] & 255) * m.factor;
+        var postings = decode(m.key);
+        for (var i = 0; i < postings.length; i += 3) {
+          var page = postings[i];
+          var section = postings[i + 1];
+          var score = postings[i + 2] * m.factor;
           var secs = best.get(page);
           if (!secs) { secs = new Map(); best.set(page, secs); }
           var old = secs.get(section);
