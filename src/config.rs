@@ -33,7 +33,7 @@ pub struct SearchConfig {
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true, budget_kb: 20 * 1024 }
+        SearchConfig { enabled: true, budget_kb: 50 * 1024 }
     }
 }
 

@@ -69,6 +69,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("template-missing", "the theme lacks a required template"),
     ("template-error", "a template that does not parse or render"),
     ("write-error", "the output could not be written (the previous output is kept)"),
+    ("search-budget", "the search index is larger than `[search] budget_kb`"),
     // Checks that only `remedy check` runs:
     ("safe-with-side-effects", "a step with side effects whose risk is \"safe\""),
     ("no-backup-first", "a destructive step with no earlier step tagged `backup`"),

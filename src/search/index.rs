@@ -16,7 +16,9 @@
 //! Postings are strings of base-64 digits ([`DIGITS`]): for each posting, in
 //! increasing page order, the page as a delta from the previous posting's page,
 //! the section, and the impact (each a varint: a digit below 32 ends a number, a
-//! digit `32 + d` carries five more bits `d`, least significant first). Section 0 is the page's metadata (title, error messages,
+//! digit `32 + d` carries five more bits `d`, least significant first). A key
+//! found in more than [`Layout::max_postings`] sections keeps only its best
+//! postings, and its string starts with `~` ([`COMMON`]). Section 0 is the page's metadata (title, error messages,
 //! symptoms, summary, tags); section `s > 0` is the Markdown text under the
 //! `s`-th heading (the first one may have no heading). The impact is the BM25F
 //! score of the key in that section, boosts included, quantized to 1..=255; a
@@ -72,6 +74,9 @@ const MAX_IMPACT: u32 = 31;
 /// The digits of postings strings (safe in JSON strings, no escaping needed).
 pub const DIGITS: &[u8; 64] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_";
 
+/// Starts the postings of a common key, pruned to its best ones.
+pub const COMMON: char = '~';
+
 /// Appends `v` as a varint of [`DIGITS`].
 fn push_varint(out: &mut String, mut v: u32) {
     while v >= 32 {
@@ -85,7 +90,7 @@ fn push_varint(out: &mut String, mut v: u32) {
 pub fn decode(postings: &str) -> Vec<(u32, u32, u32)> {
     let mut nums = Vec::new();
     let (mut v, mut shift) = (0, 0);
-    for c in postings.bytes() {
+    for c in postings.trim_start_matches(COMMON).bytes() {
         let d = DIGITS.iter().position(|&x| x == c).expect("a digit") as u32;
         if d >= 32 {
             v |= (d - 32) << shift;
@@ -113,11 +118,14 @@ pub struct Layout {
     pub shard_bytes: usize,
     /// Pages per `d-N.js` file.
     pub pages_per_doc_file: usize,
+    /// A key in more sections than this keeps only its best postings, and is
+    /// marked common (search.js then does not require it to match).
+    pub max_postings: usize,
 }
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { single_shard_pages: 300, shard_bytes: 48 * 1024, pages_per_doc_file: 20 }
+        Layout { single_shard_pages: 300, shard_bytes: 48 * 1024, pages_per_doc_file: 10, max_postings: 2500 }
     }
 }
 
@@ -160,7 +168,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
             }
         }
     }
-    let postings = postings(&docs);
+    let postings = postings(&docs, layout.max_postings);
     let mut files = Vec::new();
 
     // Keys and forms, sorted together, cut into shards by size.
@@ -247,7 +255,7 @@ struct Manifest<'a> {
 }
 
 /// Postings with impacts, by key.
-fn postings(docs: &[Doc]) -> BTreeMap<String, String> {
+fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
     let n = docs.len().max(1) as f32;
     let avg_len = (docs.iter().map(|d| d.len).sum::<usize>() as f32 / n).max(1.0);
     let mut df: BTreeMap<&str, usize> = BTreeMap::new();
@@ -256,8 +264,7 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, String> {
             *df.entry(k).or_default() += 1;
         }
     }
-    let mut out: BTreeMap<String, String> = BTreeMap::new();
-    let mut last_page: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut lists: BTreeMap<&str, Vec<(u32, u32, u32)>> = BTreeMap::new();
     for d in docs {
         let norm = K1 * (1.0 - B + B * d.len as f32 / avg_len);
         for (k, tf) in &d.tf {
@@ -265,12 +272,27 @@ fn postings(docs: &[Doc]) -> BTreeMap<String, String> {
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let score = idf * tf * (K1 + 1.0) / (tf + norm);
             let impact = ((score * SCALE).round() as u32).clamp(1, MAX_IMPACT);
-            let prev = last_page.insert(k.as_str(), d.page).unwrap_or(0);
-            let list = out.entry(k.clone()).or_default();
-            push_varint(list, (d.page - prev) as u32);
-            push_varint(list, d.section as u32);
-            push_varint(list, impact);
+            lists.entry(k).or_default().push((d.page as u32, d.section as u32, impact));
         }
+    }
+    let mut out = BTreeMap::new();
+    for (k, mut list) in lists {
+        let mut text = String::new();
+        if list.len() > max_postings {
+            // A very common word: keep its best postings only, and say so (`~`).
+            list.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+            list.truncate(max_postings);
+            list.sort();
+            text.push(COMMON);
+        }
+        let mut prev = 0;
+        for (page, section, impact) in list {
+            push_varint(&mut text, page - prev);
+            push_varint(&mut text, section);
+            push_varint(&mut text, impact);
+            prev = page;
+        }
+        out.insert(k.to_string(), text);
     }
     out
 }
@@ -353,6 +375,27 @@ mod tests {
     }
 
     #[test]
+    fn common_words_keep_their_best_postings() {
+        let body = |i| if i < 4 { "common" } else { "other" };
+        let mut pages: Vec<PageDoc> = (0..10).map(|i| page(&format!("p{i}.html"), "x", body(i))).collect();
+        pages[7].meta = vec![(BOOST_TITLE, "common".into())];
+        let files = write(&pages, Layout { max_postings: 3, ..Layout::default() });
+        let shard = file(&files, "search/s-0.js");
+        let json = &shard["window.__remedySearch.shard(0,".len()..shard.len() - 3];
+        let v: Value = serde_json::from_str(json).unwrap();
+        let p = v["k"]["common"].as_str().unwrap();
+        assert!(p.starts_with('~'), "{p}");
+        let d = decode(p);
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            d.iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(),
+            [(0, 1), (1, 1), (7, 0)],
+            "the title mention is kept"
+        );
+        assert!(d.windows(2).all(|w| w[0] < w[1]), "in page order: {d:?}");
+    }
+
+    #[test]
     fn varints_round_trip() {
         let mut s = String::new();
         for v in [0, 1, 31, 32, 1000, 40_000] {
@@ -375,7 +418,7 @@ mod tests {
     fn large_sites_are_sharded_with_a_vocabulary() {
         let pages: Vec<PageDoc> =
             (0..50).map(|i| page(&format!("p{i}.html"), &format!("word{i}"), &format!("term{i} other{i}"))).collect();
-        let layout = Layout { single_shard_pages: 10, shard_bytes: 200, pages_per_doc_file: 20 };
+        let layout = Layout { single_shard_pages: 10, shard_bytes: 200, pages_per_doc_file: 20, max_postings: 2500 };
         let files = write(&pages, layout);
         let shards = files.iter().filter(|f| f.path.starts_with("search/s-")).count();
         assert!(shards > 3, "{shards}");

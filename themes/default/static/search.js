@@ -16,7 +16,7 @@
   var script = document.currentScript || document.querySelector('script[data-root]');
   var ROOT = (script && script.getAttribute('data-root')) || '';
   var POPUP_RESULTS = 8;
-  var PAGE_RESULTS = 50;
+  var PAGE_RESULTS = 20;
   var SNIPPET_WORDS = 30;
   // Score factors by how a query word matched a key.
   var EXACT = 1;
@@ -306,15 +306,17 @@
   var decoded = {}; // key -> [page, section, impact, ...]
 
   /**
-   * A key's postings as [page, section, impact, ...]. The index stores varints
+   * A key's postings as [page, section, impact, ...], with `.common` set for a
+   * very common key whose list holds only its best postings. The index stores varints
    * of base-64 digits (see src/search/index.rs): page deltas, sections, impacts.
    */
   function decode(key) {
     if (decoded[key]) return decoded[key];
     var text = lookup(key).key || '';
     var out = [];
+    out.common = text.charAt(0) === '~';
     var v = 0, shift = 0, n = 0, page = 0;
-    for (var i = 0; i < text.length; i++) {
+    for (var i = out.common ? 1 : 0; i < text.length; i++) {
       var c = DIGIT[text.charAt(i)];
       if (c >= 32) { v += (c - 32) * Math.pow(2, shift); shift += 5; continue; }
       v += c * Math.pow(2, shift);
@@ -329,11 +331,18 @@
   }
 
   /**
-   * Pages ranked by: how many query terms they match, then fewer typos, then
+   * Pages ranked by: how many query terms they match (very common words aside),
+   * then fewer typos, then
    * score (impacts times match factor; the metadata section plus the best one).
    */
   function rank(matched) {
     var pages = new Map();
+    // A very common word (pruned postings) is not required to match, unless the
+    // query has nothing else.
+    var common = matched.map(function (tm) {
+      return tm.matches.length > 0 && tm.matches.every(function (m) { return decode(m.key).common; });
+    });
+    var allCommon = common.every(Boolean);
     matched.forEach(function (tm, ti) {
       var best = new Map(); // page -> Map(section -> [score, typo])
       tm.matches.forEach(function (m) {
@@ -351,14 +360,13 @@
       best.forEach(function (secs, page) {
         var p = pages.get(page);
         if (!p) { p = { page: page, cover: 0, typos: 0, secs: new Map() }; pages.set(page, p); }
-        p.cover++;
+        if (!common[ti] || allCommon) p.cover++;
         var exact = false;
         secs.forEach(function (v, s) {
           p.secs.set(s, (p.secs.get(s) || 0) + v[0]);
           if (!v[1]) exact = true;
         });
         if (!exact) p.typos++;
-        p.terms = (p.terms || 0) | (1 << Math.min(ti, 30));
       });
     });
     var out = [];
@@ -398,12 +406,13 @@
   }
 
   /**
-   * Searches; resolves to at most `limit` results
+   * Searches; resolves to at most `limit` results (after skipping `offset`)
    * {url, title, guide, step, risk, heading, snippet: [[text, highlighted]...]}.
    * Never rejects on a strange query: an empty query gives [].
    */
-  function search(q, limit) {
+  function search(q, limit, offset) {
     limit = limit || PAGE_RESULTS;
+    offset = offset || 0;
     return manifest().then(function () {
       var parsed = parseQuery(q);
       if (!parsed.terms.length) return [];
@@ -416,17 +425,17 @@
           if (tm.term.whole) keys.push(tm.term.whole);
         });
         if (!parsed.phrases.length) {
-          ranked = ranked.slice(0, limit);
+          ranked = ranked.slice(offset, offset + limit);
           return loadDocs(ranked.map(function (p) { return p.page; })).then(function () {
             return ranked.map(function (p) { return result(p, keys); });
           });
         }
         // Phrases are checked against the text of the best candidates.
-        var candidates = ranked.slice(0, Math.max(limit, 50));
+        var candidates = ranked.slice(0, Math.max(offset + limit, 50));
         return loadDocs(candidates.map(function (p) { return p.page; })).then(function () {
           return candidates.filter(function (p) {
             return hasPhrases(record(p.page), parsed.phrases);
-          }).slice(0, limit).map(function (p) { return result(p, keys); });
+          }).slice(offset, offset + limit).map(function (p) { return result(p, keys); });
         });
       });
     });
@@ -507,23 +516,18 @@
     return a;
   }
 
-  /** Fills `box` with a list of results; returns the links (for arrow keys). */
-  function showResults(box, results, idPrefix) {
-    while (box.firstChild) box.removeChild(box.firstChild);
-    var list = el('ul', 'search-result-list');
-    list.setAttribute('role', 'listbox');
-    var links = results.map(function (r, i) {
+  /** Adds results to `list` as options; returns the new <li> (for arrow keys). */
+  function addResults(list, results, idPrefix, start) {
+    return results.map(function (r, i) {
       var li = el('li');
       li.setAttribute('role', 'option');
-      li.id = idPrefix + i;
+      li.id = idPrefix + (start + i);
       var a = resultLink(r);
       a.tabIndex = -1;
       li.appendChild(a);
       list.appendChild(li);
       return li;
     });
-    box.appendChild(list);
-    return links;
   }
 
   /**
@@ -561,16 +565,34 @@
       }
       return search(q, opts.limit).then(function (results) {
         if (mine !== seq) return;
-        items = showResults(box, results, box.id + '-r');
+        while (box.firstChild) box.removeChild(box.firstChild);
+        var list = el('ul', 'search-result-list');
+        list.setAttribute('role', 'listbox');
+        box.appendChild(list);
+        items = addResults(list, results, box.id + '-r', 0);
         current = -1;
         if (opts.popup) {
           box.hidden = false;
           var all = el('a', 'search-all', results.length ? 'All results for “' + q + '”' : 'No results for “' + q + '”');
           all.href = ROOT + 'search.html?q=' + encodeURIComponent(q);
           box.appendChild(all);
+        } else if (results.length === opts.limit) {
+          // search.html: more results on demand, so a query loads only what it shows.
+          var more = el('button', 'search-more', 'More results');
+          more.type = 'button';
+          more.addEventListener('click', function () {
+            more.disabled = true;
+            search(q, opts.limit, items.length).then(function (next) {
+              if (mine !== seq) return;
+              items = items.concat(addResults(list, next, box.id + '-r', items.length));
+              more.disabled = false;
+              if (next.length < opts.limit) more.remove();
+            }).catch(function () { more.remove(); });
+          });
+          box.appendChild(more);
         }
         if (opts.status) {
-          opts.status(results.length ? results.length + (results.length === 1 ? ' result' : ' results') + ' for “' + q + '”' : 'No results for “' + q + '”');
+          opts.status(results.length ? (results.length === opts.limit ? 'Results' : results.length + (results.length === 1 ? ' result' : ' results')) + ' for “' + q + '”' : 'No results for “' + q + '”');
         }
       }).catch(function (e) {
         if (mine !== seq) return;
