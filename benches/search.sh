@@ -78,5 +78,5 @@ for w in pick(40):
 for k, q in out: print(k + '\t' + q)
 PY
   REMEDY_BENCH_SITE="$dir/out" REMEDY_BENCH_QUERIES="$dir/queries.tsv" \
-    cargo test --quiet --test it search_benchmark -- --ignored --nocapture 2>&1 | grep -E '^(cold|latency|first|queries)'
+    cargo test --quiet --test it search_benchmark -- --ignored --nocapture 2>&1 | grep -E '^(cold|latency|first|queries|slowest)'
 done

@@ -8,6 +8,7 @@
 //! a reader's browser does. `search_benchmark` (ignored; run by benches/search.sh)
 //! measures a big site.
 
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -357,16 +358,21 @@ fn search_benchmark() {
     // Latency: all queries, each twice (the second is timed), over http, real time.
     let (base, results) = serve(site.clone(), "bench");
     let page = runner_page(&site, "latency", &queries, true, true);
+    // Its own process group, so that the browser and all its helpers can be ended.
+    let profile = tempfile::tempdir().unwrap();
     let mut child = std::process::Command::new("/usr/bin/chromium")
         .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        .arg(format!("--user-data-dir={}", tempfile::tempdir().unwrap().keep().display()))
+        .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("{base}{page}"))
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
+        .process_group(0)
         .spawn()
         .unwrap();
-    let json = results.recv_timeout(std::time::Duration::from_secs(300)).expect("the runner posts its results");
-    let _ = child.kill();
+    let json = results.recv_timeout(std::time::Duration::from_secs(300));
+    let _ = std::process::Command::new("kill").arg("--").arg(format!("-{}", child.id())).status();
     let _ = child.wait();
+    let json = json.expect("the runner posts its results");
     let ran: Vec<Ran> = serde_json::from_str(&json).unwrap();
     for kind in ["exact", "prefix", "typo"] {
         let mut ms: Vec<f64> = ran.iter().zip(&lines).filter(|(_, (k, _))| k == kind).map(|(r, _)| r.ms).collect();
@@ -383,6 +389,10 @@ fn search_benchmark() {
             p(1.0)
         );
     }
+    let mut slow: Vec<&Ran> = ran.iter().collect();
+    slow.sort_by(|a, b| b.ms.total_cmp(&a.ms));
+    let slow: Vec<String> = slow.iter().take(5).map(|r| format!("{:?} {:.1} ms", r.q, r.ms)).collect();
+    println!("slowest: {}", slow.join(", "));
     let mut colds: Vec<f64> = ran.iter().map(|r| r.cold).collect();
     colds.sort_by(f64::total_cmp);
     println!("first run of each query (shards loading): p50 {:.1} ms", colds[colds.len() / 2]);

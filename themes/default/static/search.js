@@ -335,7 +335,7 @@
    * then fewer typos, then
    * score (impacts times match factor; the metadata section plus the best one).
    */
-  function rank(matched) {
+  function rank(matched, k) {
     var pages = new Map();
     // A very common word (pruned postings) is not required to match, unless the
     // query has nothing else.
@@ -344,31 +344,38 @@
     });
     var allCommon = common.every(Boolean);
     matched.forEach(function (tm, ti) {
-      var best = new Map(); // page -> Map(section -> [score, typo])
+      // This term's best score per (page, section), keyed page * 4096 + section,
+      // and the pages it matches exactly (not only through a typo).
+      var best = new Map();
+      var exactPages = new Set();
       tm.matches.forEach(function (m) {
         var postings = decode(m.key);
         for (var i = 0; i < postings.length; i += 3) {
-          var page = postings[i];
-          var section = postings[i + 1];
+          var key = postings[i] * 4096 + Math.min(postings[i + 1], 4095);
           var score = postings[i + 2] * m.factor;
-          var secs = best.get(page);
-          if (!secs) { secs = new Map(); best.set(page, secs); }
-          var old = secs.get(section);
-          if (!old || old[0] < score) secs.set(section, [score, !!m.typo]);
+          var old = best.get(key);
+          if (old === undefined || old < score) best.set(key, score);
+          if (!m.typo) exactPages.add(postings[i]);
         }
       });
-      best.forEach(function (secs, page) {
+      best.forEach(function (score, key) {
+        var page = Math.floor(key / 4096);
         var p = pages.get(page);
-        if (!p) { p = { page: page, cover: 0, typos: 0, secs: new Map() }; pages.set(page, p); }
-        if (!common[ti] || allCommon) p.cover++;
-        var exact = false;
-        secs.forEach(function (v, s) {
-          p.secs.set(s, (p.secs.get(s) || 0) + v[0]);
-          if (!v[1]) exact = true;
-        });
-        if (!exact) p.typos++;
+        if (!p) {
+          p = { page: page, cover: 0, typos: 0, secs: new Map(), last: -1 };
+          pages.set(page, p);
+        }
+        if (p.last !== ti) {
+          p.last = ti;
+          if (!common[ti] || allCommon) p.cover++;
+          if (!exactPages.has(page)) p.typos++;
+        }
+        var section = key % 4096;
+        p.secs.set(section, (p.secs.get(section) || 0) + score);
       });
     });
+    // Keep the best `k` in order (insertion into a short sorted list: cheaper
+    // than sorting every matching page of a large site).
     var out = [];
     pages.forEach(function (p) {
       var meta = p.secs.get(0) || 0;
@@ -378,12 +385,18 @@
       });
       p.score = meta + bestScore;
       p.section = bestScore > 0 ? bestSection : 0;
-      out.push(p);
-    });
-    out.sort(function (a, b) {
-      return b.cover - a.cover || a.typos - b.typos || b.score - a.score || a.page - b.page;
+      if (out.length === k && better(out[k - 1], p)) return;
+      var i = out.length;
+      while (i > 0 && better(p, out[i - 1])) i--;
+      out.splice(i, 0, p);
+      if (out.length > k) out.pop();
     });
     return out;
+  }
+
+  /** Whether page match `a` ranks above `b`. */
+  function better(a, b) {
+    return (a.cover - b.cover || b.typos - a.typos || a.score - b.score || b.page - a.page) > 0;
   }
 
   /* ---- Results ------------------------------------------------------------- */
@@ -417,7 +430,7 @@
       var parsed = parseQuery(q);
       if (!parsed.terms.length) return [];
       return matchTerms(parsed.terms).then(function (matched) {
-        var ranked = rank(matched);
+        var ranked = rank(matched, offset + Math.max(limit, parsed.phrases.length ? 50 : 0));
         var keys = [];
         matched.forEach(function (tm) {
           tm.matches.forEach(function (m) { keys.push(m.key); });
@@ -431,7 +444,7 @@
           });
         }
         // Phrases are checked against the text of the best candidates.
-        var candidates = ranked.slice(0, Math.max(offset + limit, 50));
+        var candidates = ranked;
         return loadDocs(candidates.map(function (p) { return p.page; })).then(function () {
           return candidates.filter(function (p) {
             return hasPhrases(record(p.page), parsed.phrases);
@@ -459,7 +472,9 @@
 
   /** Whether a word of the text matches one of the query's keys. */
   function highlighted(word, keys) {
-    var w = trimChunk(word.toLowerCase());
+    var lower = word.toLowerCase();
+    if (!keys.some(function (k) { return lower.indexOf(k) >= 0; })) return false;
+    var w = trimChunk(lower);
     if (!w) return false;
     var parts = [w].concat(w.split(NOT_ALNUM));
     return keys.some(function (k) {
