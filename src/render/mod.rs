@@ -105,8 +105,10 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
     // Theme static files built into the binary, unless the site overrides them.
     let mut copies = site.copies.clone();
     copies.sort();
+    // (The search script only when search is on.)
     for (path, bytes) in &site.embedded_static {
-        if !owners.contains_key(path.as_str()) {
+        let unused = path == "search.js" && !config.search.enabled;
+        if !owners.contains_key(path.as_str()) && !unused {
             files.push(OutputFile { path: path.clone(), contents: bytes.to_vec() });
         }
     }

@@ -166,11 +166,24 @@ fn search_works_over_http_from_a_subfolder_under_a_strict_csp() {
     let found = results(&page.dom);
     assert!(!found.is_empty(), "no results:\n{}", page.dom);
     assert!(found.iter().take(3).any(|(h, _)| h == "icloud-backup/index.html"), "{found:?}");
-    // The query runner over http: a prefix and a typo.
-    let runner = runner_page(&site, "http", &["restar".into(), "stroage".into()], false, false);
+    // The query runner over http: a prefix, a typo, and queries that must not throw.
+    let mut queries: Vec<String> =
+        ["restar", "stroage", "", " ", "\"", "\"\"\"", "((( [", "\\", "😀 wi‑fi ∑", "constructor"]
+            .iter()
+            .map(|q| q.to_string())
+            .collect();
+    queries.extend(
+        ["__proto__ toString", "hasOwnProperty valueOf", "\u{0}\u{2028}</script>", "-- . # ~ / @"].map(String::from),
+    );
+    queries.push("backup ".repeat(100));
+    let runner = runner_page(&site, "http", &queries, false, false);
     let page = browser.open(&format!("{base}{runner}"), 10_000);
     assert_no_errors(&page, "runner over http");
     let ran = ran(&page);
+    assert_eq!(ran.len(), queries.len());
+    for r in &ran {
+        assert!(r.error.is_none(), "{:?} threw {:?}", r.q, r.error);
+    }
     assert_eq!(ran[0].urls.first().map(String::as_str), Some("icloud-backup/restart-your-iphone.html"), "{ran:?}");
     assert!(ran[1].urls.iter().any(|u| u.starts_with("icloud-backup/check-icloud-storage.html")), "{ran:?}");
 }
@@ -405,4 +418,29 @@ fn gzip_len(bytes: &[u8]) -> usize {
     let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     e.write_all(bytes).unwrap();
     e.finish().unwrap().len()
+}
+
+#[test]
+fn search_can_be_turned_off_and_warns_over_its_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("site");
+    crate::support::copy_tree(&repo_root().join("content"), &src.join("content"));
+    let config = std::fs::read_to_string(repo_root().join("site.toml")).unwrap();
+
+    std::fs::write(src.join("site.toml"), format!("{config}\n[search]\nbudget_kb = 1\n")).unwrap();
+    let out = dir.path().join("on");
+    let outcome = build(&src, &out);
+    let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, ["search-budget"], "{}", diagnostics_text(&outcome));
+    assert!(out.join("search/index.js").exists() && out.join("search.html").exists());
+    let page = std::fs::read_to_string(out.join("icloud-backup/index.html")).unwrap();
+    assert!(page.contains("role=\"search\" hidden") && page.contains("<script src=\"../search.js\" data-root=\"../\""));
+
+    std::fs::write(src.join("site.toml"), format!("{config}\n[search]\nenabled = false\n")).unwrap();
+    let out = dir.path().join("off");
+    let outcome = build(&src, &out);
+    assert!(outcome.diagnostics.is_empty(), "{}", diagnostics_text(&outcome));
+    assert!(!out.join("search").exists() && !out.join("search.html").exists() && !out.join("search.js").exists());
+    let page = std::fs::read_to_string(out.join("icloud-backup/index.html")).unwrap();
+    assert!(!page.contains("search"), "no search box or script when search is off");
 }

@@ -176,9 +176,16 @@
     return prev[b.length];
   }
 
+  var hasOwn = Object.prototype.hasOwnProperty;
+
+  /** obj[key] if obj has it itself (a query may be "constructor" or "__proto__"). */
+  function own(obj, key) {
+    return hasOwn.call(obj, key) ? obj[key] : undefined;
+  }
+
   function lookup(word) {
     var s = store.shards[shardOf(word)];
-    return s ? { key: s.k[word], form: s.f[word] } : {};
+    return s ? { key: own(s.k, word), form: own(s.f, word) } : {};
   }
 
   /** Adds matches for `key`'s exact word: the key itself and its stem. */
@@ -205,16 +212,16 @@
     }).then(function () {
       exactMatches(w, EXACT, out);
       if (term.prefix && w.length >= 2) {
-        var seen = {};
-        out.forEach(function (m) { seen[m.key] = true; });
+        var seen = new Set();
+        out.forEach(function (m) { seen.add(m.key); });
         var extra = [];
         shardsWithPrefix(w).forEach(function (n) {
           var s = store.shards[n];
           Object.keys(s.k).forEach(function (k) {
-            if (k.lastIndexOf(w, 0) === 0 && !seen[k]) { seen[k] = true; extra.push(k); }
+            if (k.lastIndexOf(w, 0) === 0 && !seen.has(k)) { seen.add(k); extra.push(k); }
           });
           Object.keys(s.f).forEach(function (k) {
-            if (k.lastIndexOf(w, 0) === 0 && !seen[s.f[k]]) { seen[s.f[k]] = true; extra.push(s.f[k]); }
+            if (k.lastIndexOf(w, 0) === 0 && !seen.has(s.f[k])) { seen.add(s.f[k]); extra.push(s.f[k]); }
           });
         });
         extra.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
@@ -303,7 +310,7 @@
   var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var DIGIT = {};
   for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
-  var decoded = {}; // key -> [page, section, impact, ...]
+  var decoded = new Map(); // key -> [page, section, impact, ...]
 
   /**
    * A key's postings as [page, section, impact, ...], with `.common` set for a
@@ -311,7 +318,7 @@
    * of base-64 digits (see src/search/index.rs): page deltas, sections, impacts.
    */
   function decode(key) {
-    if (decoded[key]) return decoded[key];
+    if (decoded.has(key)) return decoded.get(key);
     var text = lookup(key).key || '';
     var out = [];
     out.common = text.charAt(0) === '~';
@@ -326,7 +333,7 @@
       v = 0;
       shift = 0;
     }
-    decoded[key] = out;
+    decoded.set(key, out);
     return out;
   }
 
