@@ -26,6 +26,7 @@
 
 use std::collections::BTreeMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -140,32 +141,15 @@ struct Doc {
 
 /// Writes every search file for `pages`.
 pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
-    let tokenizer = Tokenizer::default();
+    // Pages are cut into terms in parallel, then merged in page order.
+    let per_page: Vec<(Vec<Doc>, Vec<(String, String)>)> =
+        pages.par_iter().enumerate().map_init(Tokenizer::default, |t, (p, page)| page_docs(t, p, page)).collect();
     let mut forms: BTreeMap<String, String> = BTreeMap::new();
     let mut docs = Vec::new();
-    for (p, page) in pages.iter().enumerate() {
-        let mut fields: Vec<Vec<(f32, &str)>> = vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
-        for s in &page.sections {
-            let mut f = vec![(BOOST_BODY, s.text.as_str())];
-            if let Some(h) = &s.heading {
-                f.push((BOOST_HEADING, h.as_str()));
-            }
-            fields.push(f);
-        }
-        for (section, fields) in fields.into_iter().enumerate() {
-            let mut doc = Doc { page: p, section, tf: BTreeMap::new(), len: 0 };
-            for (boost, text) in fields {
-                for term in tokenizer.terms(text) {
-                    doc.len += 1;
-                    *doc.tf.entry(term.key.clone()).or_default() += boost;
-                    if term.surface != term.key {
-                        forms.entry(term.surface).or_insert(term.key);
-                    }
-                }
-            }
-            if !doc.tf.is_empty() {
-                docs.push(doc);
-            }
+    for (page_docs, page_forms) in per_page {
+        docs.extend(page_docs);
+        for (surface, key) in page_forms {
+            forms.entry(surface).or_insert(key);
         }
     }
     let postings = postings(&docs, layout.max_postings);
@@ -252,6 +236,37 @@ struct Manifest<'a> {
     shards: Vec<&'a str>,
     vocab: Option<Vec<String>>,
     stop: &'a [&'a str],
+}
+
+/// A page's sections (section 0 is its metadata) with their term counts, and the
+/// word forms whose stem differs.
+fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> (Vec<Doc>, Vec<(String, String)>) {
+    let mut fields: Vec<Vec<(f32, &str)>> = vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
+    for s in &page.sections {
+        let mut f = vec![(BOOST_BODY, s.text.as_str())];
+        if let Some(h) = &s.heading {
+            f.push((BOOST_HEADING, h.as_str()));
+        }
+        fields.push(f);
+    }
+    let mut docs = Vec::new();
+    let mut forms = Vec::new();
+    for (section, fields) in fields.into_iter().enumerate() {
+        let mut doc = Doc { page: p, section, tf: BTreeMap::new(), len: 0 };
+        for (boost, text) in fields {
+            for term in tokenizer.terms(text) {
+                doc.len += 1;
+                *doc.tf.entry(term.key.clone()).or_default() += boost;
+                if term.surface != term.key {
+                    forms.push((term.surface, term.key));
+                }
+            }
+        }
+        if !doc.tf.is_empty() {
+            docs.push(doc);
+        }
+    }
+    (docs, forms)
 }
 
 /// Postings with impacts, by key.
