@@ -142,7 +142,7 @@ struct Doc {
 /// Writes every search file for `pages`.
 pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     // Pages are cut into terms in parallel, then merged in page order.
-    let per_page: Vec<(Vec<Doc>, Vec<(String, String)>)> =
+    let per_page: Vec<PageTerms> =
         pages.par_iter().enumerate().map_init(Tokenizer::default, |t, (p, page)| page_docs(t, p, page)).collect();
     let mut forms: BTreeMap<String, String> = BTreeMap::new();
     let mut docs = Vec::new();
@@ -238,9 +238,12 @@ struct Manifest<'a> {
     stop: &'a [&'a str],
 }
 
+/// A page's sections with their term counts, and its (word form, stem) pairs.
+type PageTerms = (Vec<Doc>, Vec<(String, String)>);
+
 /// A page's sections (section 0 is its metadata) with their term counts, and the
 /// word forms whose stem differs.
-fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> (Vec<Doc>, Vec<(String, String)>) {
+fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
     let mut fields: Vec<Vec<(f32, &str)>> = vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
     for s in &page.sections {
         let mut f = vec![(BOOST_BODY, s.text.as_str())];
