@@ -151,6 +151,11 @@ fn search_page_shows_results_from_disk() {
     assert!(page.dom.contains("<mark>Wi-Fi</mark>"), "the match is highlighted:\n{}", page.dom);
     assert!(page.dom.contains("results for “wifi”"), "the status echoes the query");
     assert!(page.dom.contains("value=\"wifi\"") || page.dom.contains("id=\"search-page-q\""));
+    // Reading a page loads no index.
+    guarded_copy(&site, "icloud-backup/restart-your-iphone.html", "t-read.html", &[]);
+    let read = browser.open(&file_url(&site.join("icloud-backup/t-read.html")), 5_000);
+    assert_no_errors(&read, "a step page");
+    assert!(!read.dom.contains("search/index.js") && !read.dom.contains("search/s-"), "{}", read.dom);
     // The header box is shown once the script runs.
     assert!(!page.dom.contains("role=\"search\" hidden"), "the header box stays hidden");
 }

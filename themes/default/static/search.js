@@ -203,6 +203,10 @@
     var w = term.word;
     var out = [];
     var need = [shardOf(w)];
+    var chars = Array.from(w);
+    for (var n = chars.length - 1; n >= Math.max(4, chars.length - 4); n--) {
+      need.push(shardOf(chars.slice(0, n).join(''))); // for stemGuess
+    }
     if (term.prefix && w.length >= 2) need = need.concat(shardsWithPrefix(w));
     return loadShards(need).then(function () {
       var forms = [];
@@ -211,6 +215,7 @@
       return loadShards(forms.map(shardOf));
     }).then(function () {
       exactMatches(w, EXACT, out);
+      if (!out.length) stemGuess(w, out);
       if (term.prefix && w.length >= 2) {
         var seen = new Set();
         out.forEach(function (m) { seen.add(m.key); });
@@ -234,6 +239,24 @@
       }
       return typoMatches(w, out);
     });
+  }
+
+  /**
+   * A word the site never uses in this form ("completing" where the text says
+   * "completed") has no entry mapping it to its stem: try the index's keys that
+   * are the word less a short ending (up to 4 letters), as a stemmer would cut.
+   * wordMatches has loaded their shards.
+   */
+  function stemGuess(w, out) {
+    var chars = Array.from(w);
+    if (chars.length < 5) return;
+    for (var n = chars.length - 1; n >= Math.max(4, chars.length - 4); n--) {
+      var stem = chars.slice(0, n).join('');
+      if (store.shards[shardOf(stem)] && lookup(stem).key) {
+        out.push({ key: stem, factor: PREFIX });
+        return;
+      }
+    }
   }
 
   /** One edit for words of 4+ letters, two for 8+, among words of the same first letter. */
