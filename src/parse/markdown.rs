@@ -12,7 +12,7 @@
 //!
 //! The plain text, cut at headings, is kept for search.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -40,7 +40,7 @@ pub fn render(
         out: Vec::new(),
         heading: None,
         code: None,
-        ids: HashSet::new(),
+        ids: Ids::default(),
         rendered: Rendered { sections: vec![Section::default()], ..Rendered::default() },
         diagnostics: Vec::new(),
         has_raw_html: false,
@@ -96,7 +96,7 @@ struct Renderer<'r, 'a> {
     out: Vec<Event<'a>>,
     heading: Option<Heading<'a>>,
     code: Option<(String, String)>,
-    ids: HashSet<String>,
+    ids: Ids,
     rendered: Rendered,
     diagnostics: Vec<Diagnostic>,
     has_raw_html: bool,
@@ -390,15 +390,27 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-fn unique_id(taken: &mut HashSet<String>, base: String) -> String {
-    let mut id = base.clone();
-    let mut n = 1;
-    while taken.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// `base`, or `base-1`, `base-2`, ... when taken. Remembers the next suffix to try
+/// for each base, so a page with thousands of equal headings stays linear.
+fn unique_id(ids: &mut Ids, base: String) -> String {
+    if ids.taken.insert(base.clone()) {
+        return base;
     }
-    taken.insert(id.clone());
-    id
+    let n = ids.next_suffix.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.taken.insert(id.clone()) {
+            return id;
+        }
+    }
+}
+
+/// The ids used on a page so far.
+#[derive(Default)]
+struct Ids {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
 }
 
 fn collapse_whitespace(s: &str) -> String {

@@ -58,6 +58,19 @@ pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnos
     diagnostics
 }
 
+/// The source paths of the files beside the pages that some page links to or shows.
+pub fn used_assets(site: &Site) -> BTreeSet<String> {
+    let bodies = std::iter::once(&site.home.body)
+        .chain(site.guides.iter().flat_map(|g| std::iter::once(&g.body).chain(g.steps.iter().map(|s| &s.body))));
+    bodies
+        .flat_map(|b| &b.links)
+        .filter_map(|l| match &l.target {
+            LinkTarget::Asset { source } => Some(source.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static str, String)> {
     if body.anchors.iter().any(|a| a == anchor) {
         return None;

@@ -10,8 +10,10 @@
 //! review the diff before committing it.
 
 mod cli;
+mod contributors;
 mod escaping;
 mod fixtures;
 mod output;
+mod robustness;
 mod site;
 mod support;
