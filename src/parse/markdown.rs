@@ -221,7 +221,14 @@ impl<'a> Renderer<'_, 'a> {
             return dest;
         }
         match classify(self.source, &dest, image) {
-            Ok(Classified::External) => dest,
+            Ok(Classified::External) => {
+                let lower = dest.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    let target = LinkTarget::External(dest.to_string());
+                    self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
+                }
+                dest
+            }
             Ok(Classified::Internal { target, href }) => {
                 self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
                 href.map_or(dest, CowStr::from)
@@ -468,6 +475,7 @@ mod tests {
                 LinkTarget::Page { source: "content/g/_index.md".into(), anchor: None },
                 LinkTarget::Asset { source: "content/g/pic.png".into() },
                 LinkTarget::Anchor("here".into()),
+                LinkTarget::External("https://e.org/x.md".into()),
             ]
         );
         assert_eq!(r.links[1].pos, Pos::new(4, 15));

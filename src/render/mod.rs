@@ -63,7 +63,7 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
             Err(d) => diagnostics.push(d),
         }
     }
-    files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().into_bytes() });
+    files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
     if let Some(base_url) = &config.base_url {
         files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, base_url) });

@@ -12,6 +12,7 @@
 mod cli;
 mod contributors;
 mod escaping;
+mod external;
 mod fixtures;
 mod output;
 mod robustness;
