@@ -24,6 +24,8 @@ pub struct Outcome {
     pub diagnostics: Vec<Diagnostic>,
     /// How many HTML pages the output holds.
     pub pages: usize,
+    /// Every `http(s)://` link: (page source, place, URL), for `check --external`.
+    pub external_links: Vec<(String, diagnostics::Pos, String)>,
 }
 
 /// Runs `load -> parse -> resolve -> render`. Writes nothing.
@@ -72,7 +74,9 @@ pub fn process(config: Config, sources: &Sources, include_drafts: bool, lints: b
     diags.extend(resolve_diags);
 
     let mut output = None;
+    let mut external_links = Vec::new();
     if let Some(site) = site {
+        external_links = resolve::links::external_links(&site);
         if lints {
             diags.extend(resolve::lints::lint(&site, &sources.assets));
         }
@@ -87,7 +91,7 @@ pub fn process(config: Config, sources: &Sources, include_drafts: bool, lints: b
         output = None;
     }
     let pages = output.as_ref().map_or(0, |o| o.files.iter().filter(|f| f.path.ends_with(".html")).count());
-    Outcome { output, config, diagnostics: diags, pages }
+    Outcome { output, config, diagnostics: diags, pages, external_links }
 }
 
 /// Runs the pipeline and, when it produced no error, writes the output to `out_dir`

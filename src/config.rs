@@ -15,8 +15,10 @@ pub const CONFIG_KEYS: &[&str] = &[
     "allow_raw_html",
     "edit_url",
     "max_file_size_kb",
+    "external_links",
     "search",
 ];
+pub const EXTERNAL_LINKS_KEYS: &[&str] = &["skip", "timeout_seconds", "concurrency", "cache_hours"];
 
 /// The default limit on the size of a file remedy reads (10 MB).
 pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
@@ -52,6 +54,26 @@ pub struct Config {
     /// Files larger than this are refused, and nothing past it is read.
     pub max_file_size_kb: u64,
     pub search: SearchConfig,
+    /// How `remedy check --external` checks `http(s)://` links.
+    pub external_links: ExternalLinks,
+}
+
+/// `[external_links]` in site.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLinks {
+    /// URL prefixes never checked (sites that refuse robots, say).
+    pub skip: Vec<String>,
+    pub timeout_seconds: u64,
+    /// How many requests are under way at once.
+    pub concurrency: usize,
+    /// How long a successful answer is remembered.
+    pub cache_hours: u64,
+}
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        ExternalLinks { skip: Vec::new(), timeout_seconds: 10, concurrency: 8, cache_hours: 24 }
+    }
 }
 
 impl Default for Config {
@@ -66,6 +88,7 @@ impl Default for Config {
             edit_url: None,
             max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
             search: SearchConfig::default(),
+            external_links: ExternalLinks::default(),
         }
     }
 }
@@ -131,16 +154,10 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let allow_raw_html = f.bool("allow_raw_html");
     let mut search = SearchConfig::default();
     if let Some((pos, entries)) = f.table("search") {
-        let mut s = Fields::new(CONFIG_FILE, "[search] of site.toml", pos, entries);
+        let mut s = Fields::new(CONFIG_FILE, "[search] in site.toml", pos, entries);
         search.enabled = s.opt_bool("enabled").unwrap_or(true);
-        match s.integer("budget_kb") {
-            Some(n) if n.value > 0 => search.budget_kb = n.value as u64,
-            Some(n) => {
-                s.error(n.pos, "wrong-type", format!("`budget_kb` must be a positive number of KiB, not {}", n.value))
-            }
-            None => {}
-        }
-        f.diagnostics.extend(s.finish(SEARCH_KEYS));
+        search.budget_kb = positive(&mut s, "budget_kb", search.budget_kb);
+        f.absorb(s.finish(SEARCH_KEYS));
     }
     let edit_url = match f.string("edit_url") {
         Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => Some(u.value),
@@ -151,17 +168,47 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         }
         None => None,
     };
-    let max_file_size_kb = match f.integer("max_file_size_kb") {
+    let max_file_size_kb = positive(&mut f, "max_file_size_kb", defaults.max_file_size_kb);
+    let external_links = match f.table("external_links") {
+        Some((pos, entries)) => {
+            let mut t = Fields::new(CONFIG_FILE, "[external_links] in site.toml", pos, entries);
+            let defaults = ExternalLinks::default();
+            let links = ExternalLinks {
+                skip: t.string_list("skip"),
+                timeout_seconds: positive(&mut t, "timeout_seconds", defaults.timeout_seconds),
+                concurrency: positive(&mut t, "concurrency", defaults.concurrency as u64) as usize,
+                cache_hours: positive(&mut t, "cache_hours", defaults.cache_hours),
+            };
+            f.absorb(t.finish(EXTERNAL_LINKS_KEYS));
+            links
+        }
+        None => ExternalLinks::default(),
+    };
+    let config = Config {
+        title,
+        description,
+        language,
+        theme,
+        base_url,
+        allow_raw_html,
+        edit_url,
+        max_file_size_kb,
+        external_links,
+        search,
+    };
+    (config, f.finish(CONFIG_KEYS))
+}
+
+/// A positive whole number, or `default` (with an error when it is not positive).
+fn positive(f: &mut Fields, key: &str, default: u64) -> u64 {
+    match f.integer(key) {
         Some(n) if n.value > 0 => n.value as u64,
         Some(n) => {
-            f.error(n.pos, "wrong-type", "`max_file_size_kb` must be a positive whole number".into());
-            defaults.max_file_size_kb
+            f.error(n.pos, "wrong-type", format!("`{key}` must be a positive whole number"));
+            default
         }
-        None => defaults.max_file_size_kb,
-    };
-    let config =
-        Config { title, description, language, theme, base_url, allow_raw_html, edit_url, max_file_size_kb, search };
-    (config, f.finish(CONFIG_KEYS))
+        None => default,
+    }
 }
 
 impl Config {
@@ -177,12 +224,14 @@ mod tests {
 
     #[test]
     fn reads_a_full_config() {
-        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\nedit_url = \"https://e.org/edit/{path}\"\nmax_file_size_kb = 5\n"));
+        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\nedit_url = \"https://e.org/edit/{path}\"\nmax_file_size_kb = 5\n[external_links]\nskip = [\"https://x.org/\"]\nconcurrency = 2\n"));
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
         assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
         assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
         assert_eq!(c.max_file_size_kb, 5);
+        assert_eq!(c.external_links.skip, vec!["https://x.org/".to_string()]);
+        assert_eq!((c.external_links.concurrency, c.external_links.timeout_seconds), (2, 10));
     }
 
     #[test]
@@ -200,7 +249,7 @@ mod tests {
         assert!(!c.search.enabled);
         assert_eq!(c.search.budget_kb, SearchConfig::default().budget_kb);
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].contains("`budget_kb` must be a positive"), "{d:?}");
+        assert!(d[0].contains("`budget_kb` must be a positive whole number"), "{d:?}");
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
         assert_eq!(d[0].code, "missing-config");

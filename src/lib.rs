@@ -6,6 +6,7 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod external;
 pub mod git;
 pub mod load;
 pub mod model;

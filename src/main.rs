@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand};
 use remedy::build::{self, Options};
 use remedy::diagnostics::{Diagnostic, Severity};
 use remedy::report::{self, Format};
-use remedy::{load, parse, scaffold, write};
+use remedy::{external, load, parse, scaffold, write};
 
 #[derive(Parser)]
 #[command(name = "remedy", version, about = "A static site generator for troubleshooting guides")]
@@ -54,6 +54,10 @@ enum Command {
         /// Check drafts too
         #[arg(long)]
         drafts: bool,
+        /// Also ask every http(s) link's server whether the page is there
+        /// (settings: [external_links] in site.toml)
+        #[arg(long)]
+        external: bool,
     },
     /// Start a new guide or step from a template that lists every field
     New {
@@ -87,7 +91,9 @@ enum New {
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Build { site_dir, out, drafts, force } => cmd_build(site_dir, out, drafts, force),
-        Command::Check { site_dir, format, strict, drafts } => cmd_check(site_dir, format, strict, drafts),
+        Command::Check { site_dir, format, strict, drafts, external } => {
+            cmd_check(site_dir, format, strict, drafts, external)
+        }
         Command::New { what, site } => cmd_new(&site, what),
     }
 }
@@ -116,9 +122,13 @@ fn cmd_build(site_dir: PathBuf, out: Option<PathBuf>, drafts: bool, force: bool)
     ExitCode::SUCCESS
 }
 
-fn cmd_check(site_dir: PathBuf, format: Format, strict: bool, drafts: bool) -> ExitCode {
+fn cmd_check(site_dir: PathBuf, format: Format, strict: bool, drafts: bool, external: bool) -> ExitCode {
     let options = Options { site_dir: site_dir.clone(), include_drafts: drafts };
-    let outcome = build::check(&options);
+    let mut outcome = build::check(&options);
+    if external {
+        outcome.diagnostics.extend(external::check(&outcome.external_links, &outcome.config.external_links, &site_dir));
+        remedy::diagnostics::sort(&mut outcome.diagnostics);
+    }
     let source = |path: &str| load::read_text(&site_dir.join(path), path, outcome.config.max_file_size_kb * 1024).ok();
     let (errors, warnings) = count(&outcome.diagnostics);
     let failed = errors > 0 || (strict && warnings > 0);

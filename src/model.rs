@@ -193,6 +193,8 @@ pub enum LinkTarget {
     Asset { source: String },
     /// An anchor on the same page.
     Anchor(String),
+    /// An `http(s)://` link, checked only by `remedy check --external`.
+    External(String),
 }
 
 /// The checked site: guides with their steps in order.

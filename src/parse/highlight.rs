@@ -66,7 +66,13 @@ fn highlight(syntax: &SyntaxReference, code: &str) -> String {
 }
 
 /// The highlighting stylesheet: a light theme, and a dark one for dark mode.
-pub fn stylesheet() -> String {
+/// Made once per process (loading syntect's themes is not cheap).
+pub fn stylesheet() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet)
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let light = css_for_theme_with_class_style(&themes.themes[LIGHT_THEME], CLASS_STYLE)
         .expect("the built-in light theme makes CSS");

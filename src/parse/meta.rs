@@ -110,18 +110,6 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// A nested table (`[search]` in site.toml): its entries and where it starts.
-    pub fn table(&mut self, key: &str) -> Option<(Pos, Vec<Entry>)> {
-        let entry = self.take(key)?;
-        match entry.value.value {
-            Value::Map(entries) => Some((entry.key_pos, entries)),
-            _ => {
-                self.wrong_type(key, &entry.value, "a table, like [search]");
-                None
-            }
-        }
-    }
-
     pub fn integer(&mut self, key: &str) -> Option<Located<i64>> {
         let entry = self.take(key)?;
         match entry.value.value {
@@ -171,6 +159,23 @@ impl<'a> Fields<'a> {
             self.wrong_type(key, &entry.value, "a date written YYYY-MM-DD");
             None
         }
+    }
+
+    /// A nested table (`[name]` in TOML), to be read with its own `Fields`.
+    pub fn table(&mut self, key: &str) -> Option<(Pos, Vec<Entry>)> {
+        let entry = self.take(key)?;
+        match entry.value.value {
+            Value::Map(entries) => Some((entry.key_pos, entries)),
+            _ => {
+                self.wrong_type(key, &entry.value, "a table");
+                None
+            }
+        }
+    }
+
+    /// Adds another reader's diagnostics (a nested table's) to this one's.
+    pub fn absorb(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
     }
 
     /// One of a fixed set of words.

@@ -34,10 +34,14 @@ enum Job<'a> {
 }
 
 pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (Option<Output>, Vec<Diagnostic>) {
-    let templates = match Templates::new(theme_templates) {
-        Ok(t) => t,
-        Err(diagnostics) => return (None, diagnostics),
-    };
+    match Templates::new(theme_templates) {
+        Ok(templates) => render_with(site, config, &templates),
+        Err(diagnostics) => (None, diagnostics),
+    }
+}
+
+/// [`render`] with templates already parsed (for callers that render many times).
+pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
     let mut jobs = vec![("index.html".to_string(), site.home.source.clone(), Job::Home)];
     for guide in &site.guides {
         jobs.push((format!("{}/index.html", guide.slug), guide.source.clone(), Job::Guide(guide)));
@@ -54,7 +58,7 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|(path, _, job)| {
-            let html = render_job(site, config, &templates, job)?;
+            let html = render_job(site, config, templates, job)?;
             Ok(OutputFile { path: path.clone(), contents: html.into_bytes() })
         })
         .collect();
@@ -67,7 +71,7 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
             Err(d) => diagnostics.push(d),
         }
     }
-    files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().into_bytes() });
+    files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
     let (search_files, search_diagnostics) = crate::search::index_files(site, &config.search);
     let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();

@@ -1,10 +1,10 @@
 //! The checks that `remedy check` adds to those of `build`: things that are not
 //! wrong enough to stop a build, but that a reviewer would want to hear about.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::{CopyFile, LinkTarget, Risk, Site};
+use crate::model::{CopyFile, Risk, Site};
 
 /// The tag that marks a step as one that backs the reader's data up.
 pub const BACKUP_TAG: &str = "backup";
@@ -45,22 +45,14 @@ pub fn lint(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
     out
 }
 
-/// Files in `content/` that no page links to or shows.
+/// Files in `content/` that no page links to or shows (they are not copied).
 fn unused_files(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
-    let bodies = std::iter::once(&site.home.body)
-        .chain(site.guides.iter().flat_map(|g| std::iter::once(&g.body).chain(g.steps.iter().map(|s| &s.body))));
-    let used: BTreeSet<&str> = bodies
-        .flat_map(|b| &b.links)
-        .filter_map(|l| match &l.target {
-            LinkTarget::Asset { source } => Some(source.as_str()),
-            _ => None,
-        })
-        .collect();
+    let used = super::links::used_assets(site);
     assets
         .iter()
-        .filter(|a| !used.contains(a.source.as_str()))
+        .filter(|a| !used.contains(&a.source))
         .map(|a| {
-            let message = "no page links to or shows this file; link it from a page or remove it";
+            let message = "no page links to or shows this file, so it is not copied; link it from a page or remove it";
             Diagnostic::warning(&a.source, Pos::START, "unused-file", message)
         })
         .collect()

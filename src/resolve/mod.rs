@@ -104,9 +104,13 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     let mut copies: Vec<CopyFile> = Vec::new();
     copies.extend(inputs.sources.theme.static_files.iter().cloned());
     copies.extend(inputs.sources.static_files.iter().cloned());
-    copies.extend(inputs.sources.assets.iter().cloned());
-    let site =
+    let mut site =
         Site { home, guides: site_guides, copies, embedded_static: inputs.sources.theme.embedded_static.clone() };
+    // Files beside the pages are copied only when a page links to them or shows
+    // them: a stray `.html` (or anything else) in content/ never reaches the output
+    // unless someone chose to link it (`remedy check` warns about the others).
+    let used = links::used_assets(&site);
+    site.copies.extend(inputs.sources.assets.iter().filter(|a| used.contains(a.source.as_str())).cloned());
     diagnostics.extend(links::check(&site, &inputs.sources.assets, &drafts));
     (Some(site), diagnostics)
 }

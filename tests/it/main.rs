@@ -12,9 +12,12 @@
 
 mod browser;
 mod cli;
+mod contributors;
 mod escaping;
+mod external;
 mod fixtures;
 mod output;
+mod robustness;
 mod search;
 mod site;
 mod support;
