@@ -354,9 +354,13 @@ fn search_benchmark() {
         })
         .expect("REMEDY_BENCH_QUERIES");
     let queries: Vec<String> = lines.iter().map(|(_, q)| q.clone()).collect();
-    // Cold: each of the first queries alone in a fresh browser.
+    // Cold: two queries of each kind, each alone in a fresh browser.
     let mut cold = Vec::new();
-    for (i, q) in queries.iter().take(6).enumerate() {
+    let samples: Vec<&String> = ["exact", "prefix", "typo"]
+        .iter()
+        .flat_map(|kind| lines.iter().filter(move |(k, _)| k == kind).take(2).map(|(_, q)| q))
+        .collect();
+    for (i, q) in samples.into_iter().enumerate() {
         let page = browser.open(
             &file_url(&site.join(runner_page(&site, &format!("cold{i}"), std::slice::from_ref(q), false, false))),
             30_000,
