@@ -126,7 +126,7 @@ pub struct Layout {
 
 impl Default for Layout {
     fn default() -> Self {
-        Layout { single_shard_pages: 300, shard_bytes: 48 * 1024, pages_per_doc_file: 10, max_postings: 2500 }
+        Layout { single_shard_pages: 300, shard_bytes: 48 * 1024, pages_per_doc_file: 5, max_postings: 2500 }
     }
 }
 

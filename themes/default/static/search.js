@@ -460,7 +460,7 @@
       var parsed = parseQuery(q);
       if (!parsed.terms.length) return [];
       return matchTerms(parsed.terms).then(function (matched) {
-        var ranked = rank(matched, offset + Math.max(limit, parsed.phrases.length ? 50 : 0));
+        var ranked = rank(matched, offset + Math.max(limit, parsed.phrases.length ? 20 : 0));
         var keys = [];
         matched.forEach(function (tm) {
           tm.matches.forEach(function (m) { keys.push(m.key); });
@@ -473,7 +473,8 @@
             return ranked.map(function (p) { return result(p, keys); });
           });
         }
-        // Phrases are checked against the text of the best candidates.
+        // Phrases are checked against the text of the best 20 candidates (past the
+        // offset): a phrase costs their doc files, so the number stays small.
         var candidates = ranked;
         return loadDocs(candidates.map(function (p) { return p.page; })).then(function () {
           return candidates.filter(function (p) {
