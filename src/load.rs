@@ -30,7 +30,20 @@ pub fn read_config(site_dir: &Path) -> Result<Option<String>, Diagnostic> {
 
 /// Reads everything under the site folder that a build uses.
 pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
+    let (sources, _, diagnostics) = load_with(site_dir, theme_name, &|_| false);
+    (sources, diagnostics)
+}
+
+/// Like [`load`], but does not read the Markdown files under `content/` for which
+/// `known` is true (`serve` keeps their text from an earlier run): their paths are
+/// returned apart, in order, instead of in `Sources::pages`.
+pub fn load_with(
+    site_dir: &Path,
+    theme_name: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> (Sources, Vec<String>, Vec<Diagnostic>) {
     let mut sources = Sources::default();
+    let mut kept = Vec::new();
     let mut diagnostics = Vec::new();
 
     let content = site_dir.join("content");
@@ -40,7 +53,9 @@ pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
         diagnostics.push(Diagnostic::error("content/", Pos::START, "missing-content", message));
     }
     for file in walk(site_dir, "content", &mut diagnostics) {
-        if file.rel.ends_with(".md") {
+        if file.rel.ends_with(".md") && known(&file.source) {
+            kept.push(file.source);
+        } else if file.rel.ends_with(".md") {
             match read_text(&file.disk, &file.source) {
                 Ok(text) => sources.pages.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
@@ -73,7 +88,7 @@ pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
     for file in walk(site_dir, "static", &mut diagnostics) {
         sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }
-    (sources, diagnostics)
+    (sources, kept, diagnostics)
 }
 
 struct Found {

@@ -5,6 +5,7 @@
 //! into an [`Output`]; `write` puts the output on disk. Nothing here touches the disk.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -143,7 +144,9 @@ pub struct Page {
     /// Source path relative to the site folder.
     pub source: String,
     pub kind: PageKind,
-    pub body: Rendered,
+    /// Shared, so that `serve` can keep parsed pages and hand them to `resolve`
+    /// again without copying every body.
+    pub body: Arc<Rendered>,
 }
 
 /// The rendered body of a page and what it mentions.
@@ -206,7 +209,7 @@ pub struct Site {
 pub struct Home {
     pub source: String,
     pub meta: HomeMeta,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
 }
 
 #[derive(Debug, Clone)]
@@ -214,7 +217,7 @@ pub struct Guide {
     pub slug: String,
     pub source: String,
     pub meta: GuideMeta,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// In step order; `Step::number` is the index plus one.
     pub steps: Vec<Step>,
 }
@@ -225,7 +228,7 @@ pub struct Step {
     pub number: usize,
     pub source: String,
     pub meta: StepMeta,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

@@ -25,7 +25,8 @@ pub struct Inputs<'a> {
 pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut home = None;
-    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> = BTreeMap::new();
+    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, std::sync::Arc<crate::model::Rendered>)> =
+        BTreeMap::new();
     let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
     let mut drafts: Vec<String> = Vec::new();
 
