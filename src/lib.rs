@@ -6,10 +6,12 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod theme;
 pub mod write;

@@ -35,15 +35,16 @@ pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
 }
 
 /// Like [`load`], but does not read the Markdown files under `content/` for which
-/// `known` is true (`serve` keeps their text from an earlier run): their paths are
-/// returned apart, in order, instead of in `Sources::pages`.
+/// `known` is true (`serve` keeps their text from an earlier run): they are left out
+/// of `Sources::pages`. Also returns the paths of all Markdown files, read or not,
+/// in the order `load` lists them.
 pub fn load_with(
     site_dir: &Path,
     theme_name: &str,
     known: &dyn Fn(&str) -> bool,
 ) -> (Sources, Vec<String>, Vec<Diagnostic>) {
     let mut sources = Sources::default();
-    let mut kept = Vec::new();
+    let mut markdown = Vec::new();
     let mut diagnostics = Vec::new();
 
     let content = site_dir.join("content");
@@ -53,9 +54,11 @@ pub fn load_with(
         diagnostics.push(Diagnostic::error("content/", Pos::START, "missing-content", message));
     }
     for file in walk(site_dir, "content", &mut diagnostics) {
-        if file.rel.ends_with(".md") && known(&file.source) {
-            kept.push(file.source);
-        } else if file.rel.ends_with(".md") {
+        if file.rel.ends_with(".md") {
+            markdown.push(file.source.clone());
+            if known(&file.source) {
+                continue;
+            }
             match read_text(&file.disk, &file.source) {
                 Ok(text) => sources.pages.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
@@ -88,7 +91,7 @@ pub fn load_with(
     for file in walk(site_dir, "static", &mut diagnostics) {
         sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }
-    (sources, kept, diagnostics)
+    (sources, markdown, diagnostics)
 }
 
 struct Found {

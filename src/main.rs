@@ -1,6 +1,7 @@
 //! The `remedy` command: parses arguments, runs a command, prints diagnostics, and
 //! sets the exit status (0 success, 1 content errors, 2 usage errors).
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -9,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use remedy::build::{self, Options};
 use remedy::diagnostics::Severity;
-use remedy::write;
+use remedy::{serve, write};
 
 #[derive(Parser)]
 #[command(name = "remedy", version, about = "A static site generator for troubleshooting guides")]
@@ -28,6 +29,24 @@ enum Command {
         /// Where to write the site (replaced as a whole on success)
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// Include pages whose front matter says `draft = true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Build the site and serve it locally; rebuild what changes and reload open pages
+    Serve {
+        /// The site folder, holding site.toml and content/
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// The port to listen on (0 picks a free port and prints the URL)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; the default lets only this machine connect
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
         /// Include pages whose front matter says `draft = true`
         #[arg(long)]
         drafts: bool,
@@ -59,7 +78,30 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Serve { site_dir, port, bind, open, drafts } => {
+            serve(serve::Options { site_dir, include_drafts: drafts, bind, port, quiet: false }, open)
+        }
     }
+}
+
+/// Serves until interrupted. Ctrl-C ends the process at once, which is clean: serve
+/// writes nothing to disk (the site is served from memory), so nothing is left behind.
+fn serve(options: serve::Options, open: bool) -> ExitCode {
+    let server = match serve::Server::start(&options) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("Serving {} at {}  (Ctrl-C to stop)", options.site_dir.display(), server.url());
+    if open {
+        if let Err(e) = opener::open(server.url()) {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+    }
+    server.wait();
+    ExitCode::SUCCESS
 }
 
 fn report(diagnostics: &[remedy::diagnostics::Diagnostic]) {
