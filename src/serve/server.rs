@@ -88,10 +88,12 @@ fn answer(request: &Request, state: &State, allowed: &Allowed) -> Answer {
             .or_else(|| query.split('&').find_map(|kv| kv.strip_prefix("since=")))
             .and_then(|v| v.trim().parse().ok())
             .unwrap_or(0);
+        state.hit(&path[1..]);
         let body = reload::events(state, since);
         return bytes(200, "text/event-stream; charset=utf-8", body.into_bytes());
     }
     if path == reload::SCRIPT_PATH {
+        state.hit(&path[1..]);
         return bytes(200, "text/javascript; charset=utf-8", reload::SCRIPT.as_bytes().to_vec());
     }
 

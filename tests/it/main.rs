@@ -4,7 +4,8 @@
 //!   must produce, invalid ones against the exact diagnostics expected);
 //! - `site`: the bundled guide, link integrity, determinism;
 //! - `output`: the safety of writing (failed builds, foreign folders);
-//! - `cli`: the `remedy` command's arguments and exit codes.
+//! - `cli`: the `remedy` command's arguments and exit codes;
+//! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
@@ -12,5 +13,6 @@
 mod cli;
 mod fixtures;
 mod output;
+mod serve;
 mod site;
 mod support;
