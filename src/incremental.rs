@@ -21,18 +21,19 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::build::Options;
-use crate::config;
+use crate::config::{self, Config};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
-use crate::model::{Page, Site, SourceFile};
+use crate::model::{CopyFile, Page, Site, SourceFile};
 use crate::parse;
 use crate::render::templates::Templates;
 use crate::render::{self, Job};
-use crate::resolve;
+use crate::resolve::{self, links};
 
 /// What changed since the last run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +63,8 @@ pub struct Build {
     /// How many Markdown files were parsed, and pages rendered, in this run.
     pub parsed: usize,
     pub rendered: usize,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// A Markdown file as parse left it.
@@ -84,6 +87,7 @@ pub struct Incremental {
     templates: Option<(u64, Templates)>,
     /// Output path -> fingerprint of its inputs and the page.
     rendered: HashMap<String, (u64, Arc<[u8]>)>,
+    last: Option<Last>,
 }
 
 impl Incremental {
@@ -95,6 +99,7 @@ impl Incremental {
             allow_raw_html: None,
             templates: None,
             rendered: HashMap::new(),
+            last: None,
         }
     }
 
@@ -113,8 +118,25 @@ impl Incremental {
 
     /// Runs the pipeline, reusing what `changes` leaves untouched.
     pub fn run(&mut self, changes: &Changes) -> Build {
+        if let Changes::Paths(paths) = changes {
+            if let Some(build) = self.quick(paths) {
+                return build;
+            }
+        }
+        self.full(changes)
+    }
+
+    /// The whole pipeline, with the parse and render caches.
+    fn full(&mut self, changes: &Changes) -> Build {
+        self.last = None;
         let site_dir = self.options.site_dir.clone();
         let mut diags = Vec::new();
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
         let config_text = match load::read_config(&site_dir) {
             Ok(text) => text,
             Err(d) => {
@@ -124,6 +146,8 @@ impl Incremental {
         };
         let (config, config_diags) = config::parse(config_text.as_deref());
         diags.extend(config_diags);
+        // What does not depend on the text of a page (for `quick`).
+        let mut fixed = diags.clone();
 
         // Everything is re-read when asked, or when the one setting parse reads changed.
         let everything = *changes == Changes::Everything || self.allow_raw_html != Some(config.allow_raw_html);
@@ -136,7 +160,9 @@ impl Incremental {
         let pages = &self.pages;
         let known = |path: &str| !dirty(path) && pages.contains_key(path);
         let (sources, md_paths, load_diags) = load::load_with(&site_dir, &config.theme, &known);
+        fixed.extend(load_diags.iter().cloned());
         diags.extend(load_diags);
+        lap("load");
 
         // Parse what is new or changed.
         let allow = config.allow_raw_html;
@@ -173,14 +199,20 @@ impl Incremental {
         others.extend(sources.theme.templates.iter().map(|t| t.path.clone()));
         self.others = others;
 
+        lap("parse");
         let mut pages = Vec::with_capacity(md_paths.len());
         for entry in md_paths.iter().filter_map(|path| self.pages.get(path)) {
             diags.extend(entry.diagnostics.iter().cloned());
             pages.extend(entry.page.clone());
         }
         let inputs = resolve::Inputs { pages, sources: &sources, include_drafts: self.options.include_drafts };
-        let (site, resolve_diags) = resolve::resolve(inputs);
-        diags.extend(resolve_diags);
+        let (site, structure_diags, drafts) = resolve::structure(inputs);
+        fixed.extend(structure_diags.iter().cloned());
+        diags.extend(structure_diags);
+        if let Some(site) = &site {
+            diags.extend(links::check(site, &sources.assets, &drafts));
+        }
+        lap("resolve");
 
         let mut files = None;
         let mut rendered_count = 0;
@@ -222,6 +254,7 @@ impl Incremental {
                     let paths: HashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
                     self.rendered.retain(|path, _| paths.contains(path.as_str()));
                 }
+                lap("render");
                 let (output, finish_diags) = render::finish(&site, &config, &jobs, Vec::new());
                 diags.extend(finish_diags);
                 files = output.map(|output| {
@@ -239,14 +272,125 @@ impl Incremental {
                     }
                     map
                 });
+                lap("finish");
+                drop(jobs);
+                if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags)) {
+                    let assets = sources.assets.clone();
+                    let (files, md_paths) = (files.clone(), md_paths.clone());
+                    self.last = Some(Last { site, drafts, assets, fixed, md_paths, files, config, global });
+                }
             }
         }
         diagnostics::sort(&mut diags);
         if diagnostics::has_errors(&diags) {
             files = None;
         }
-        Build { files, diagnostics: diags, parsed: parsed_count, rendered: rendered_count }
+        Build { files, diagnostics: diags, parsed: parsed_count, rendered: rendered_count, timings }
     }
+
+    /// The common case, fast: some pages' text changed, but not their front matter
+    /// nor their headings' ids, so the site's shape (order, lists, links' targets,
+    /// `steps.json`) is the same. Patches the last site with the new bodies, checks
+    /// links again and re-renders only those pages. `None` (nothing changed in the
+    /// output) means: run the whole pipeline.
+    fn quick(&mut self, paths: &BTreeSet<String>) -> Option<Build> {
+        let start = Instant::now();
+        let mut last = self.last.take()?;
+        let allow = last.config.allow_raw_html;
+        let mut changed = Vec::new();
+        for path in paths {
+            // Only Markdown files that the last build read, changed in place.
+            let disk = self.options.site_dir.join(path);
+            let plain = disk.symlink_metadata().is_ok_and(|m| m.file_type().is_file());
+            if !(path.starts_with("content/") && path.ends_with(".md") && self.pages.contains_key(path) && plain) {
+                return None;
+            }
+            let text = load::read_text(&disk, path).ok()?;
+            let key = hash(&(&text, allow));
+            let old = &self.pages[path];
+            if old.text == key {
+                continue;
+            }
+            let (page, diagnostics) = parse::parse_page(&SourceFile { path: path.clone(), text }, allow);
+            let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
+            let same_anchors = match (&page, &old.page) {
+                (Some(new), Some(old)) => new.body.anchors == old.body.anchors,
+                _ => false,
+            };
+            let same_shape = meta == old.meta && same_anchors;
+            // Kept either way: the whole pipeline reuses it.
+            self.pages.insert(path.clone(), Parsed { text: key, meta, page, diagnostics });
+            if !same_shape {
+                return None;
+            }
+            changed.push(path);
+        }
+
+        let mut diags = last.fixed.clone();
+        for entry in last.md_paths.iter().filter_map(|path| self.pages.get(path)) {
+            diags.extend(entry.diagnostics.iter().cloned());
+        }
+        for path in &changed {
+            let body = self.pages[*path].page.as_ref().map(|p| p.body.clone())?;
+            let site = &mut last.site;
+            if site.home.source == **path {
+                site.home.body = body;
+            } else if let Some(guide) = site.guides.iter_mut().find(|g| g.source == **path) {
+                guide.body = body;
+            } else if let Some(step) = site.guides.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.source == **path) {
+                step.body = body;
+            }
+            // Otherwise a draft, not part of the site.
+        }
+        diags.extend(links::check(&last.site, &last.assets, &last.drafts));
+
+        let mut rendered = 0;
+        let (_, templates) = self.templates.as_ref()?;
+        let jobs = render::jobs(&last.site);
+        for job in jobs.iter().filter(|j| changed.iter().any(|c| **c == j.source)) {
+            let key = job_key(&self.pages, &last.site, last.global, &job.job);
+            if self.rendered.get(&job.path).is_some_and(|(k, _)| *k == key) {
+                continue;
+            }
+            rendered += 1;
+            match render::render_job(&last.site, &last.config, templates, &job.job) {
+                Ok(html) => {
+                    let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+                    last.files.insert(job.path.clone(), Body::Bytes(bytes.clone()));
+                    self.rendered.insert(job.path.clone(), (key, bytes));
+                }
+                Err(d) => {
+                    self.rendered.remove(&job.path);
+                    diags.push(d);
+                }
+            }
+        }
+        drop(jobs);
+        diagnostics::sort(&mut diags);
+        let files = if diagnostics::has_errors(&diags) {
+            None
+        } else {
+            let files = last.files.clone();
+            self.last = Some(last);
+            Some(files)
+        };
+        let timings = vec![("quick", start.elapsed())];
+        Some(Build { files, diagnostics: diags, parsed: changed.len(), rendered, timings })
+    }
+}
+
+/// The last good run, for [`Incremental::quick`].
+struct Last {
+    site: Site,
+    drafts: Vec<String>,
+    assets: Vec<CopyFile>,
+    /// Diagnostics of the settings, of `load` and of the site's shape.
+    fixed: Vec<Diagnostic>,
+    md_paths: Vec<String>,
+    files: HashMap<String, Body>,
+    config: Config,
+    /// The fingerprint of the settings and templates.
+    global: u64,
 }
 
 fn hash<T: Hash + ?Sized>(value: &T) -> u64 {

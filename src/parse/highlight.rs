@@ -67,6 +67,12 @@ fn highlight(syntax: &SyntaxReference, code: &str) -> String {
 
 /// The highlighting stylesheet: a light theme, and a dark one for dark mode.
 pub fn stylesheet() -> String {
+    // Loading the themes takes milliseconds; `serve` asks for this on every rebuild.
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSS.get_or_init(make_stylesheet).clone()
+}
+
+fn make_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
     let light = css_for_theme_with_class_style(&themes.themes[LIGHT_THEME], CLASS_STYLE)
         .expect("the built-in light theme makes CSS");

@@ -23,6 +23,18 @@ pub struct Inputs<'a> {
 /// Builds the site model. Returns it even when there are errors (callers decide
 /// from the diagnostics), except when there is no home page to build on.
 pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
+    let sources = inputs.sources;
+    let (site, mut diagnostics, drafts) = structure(inputs);
+    if let Some(site) = &site {
+        diagnostics.extend(links::check(site, &sources.assets, &drafts));
+    }
+    (site, diagnostics)
+}
+
+/// Steps 1 and 2 of [`resolve`], without the link checks: the site, its
+/// diagnostics, and the drafts left out (which links must not point at). `serve`
+/// uses it to check links again after a change that moved nothing.
+pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
     let mut home = None;
     let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, std::sync::Arc<crate::model::Rendered>)> =
@@ -97,7 +109,7 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
         let message =
             "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
         diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, "missing-home", message));
-        return (None, diagnostics);
+        return (None, diagnostics, drafts);
     };
 
     let mut copies: Vec<CopyFile> = Vec::new();
@@ -106,6 +118,5 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     copies.extend(inputs.sources.assets.iter().cloned());
     let site =
         Site { home, guides: site_guides, copies, embedded_static: inputs.sources.theme.embedded_static.clone() };
-    diagnostics.extend(links::check(&site, &inputs.sources.assets, &drafts));
-    (Some(site), diagnostics)
+    (Some(site), diagnostics, drafts)
 }

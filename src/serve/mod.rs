@@ -202,7 +202,14 @@ fn report(build: &Build, started: Instant, what: &str) {
     }
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     if build.files.is_some() {
-        eprintln!("{what} in {ms:.1} ms ({} parsed, {} rendered)", build.parsed, build.rendered);
+        let stages: Vec<String> =
+            build.timings.iter().map(|(name, t)| format!("{name} {:.1}", t.as_secs_f64() * 1000.0)).collect();
+        eprintln!(
+            "{what} in {ms:.1} ms ({} parsed, {} rendered; ms: {})",
+            build.parsed,
+            build.rendered,
+            stages.join(", ")
+        );
     } else {
         let errors = build.diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
         eprintln!("error: the build failed with {errors} error(s); still serving the last good site");

@@ -168,7 +168,13 @@ fn incremental_matches_a_full_build_after_each_edit() {
         let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
         let build = incremental.run(&Changes::Paths(paths));
         let full = crate::support::run(&site, false);
-        let expected = full.output.expect(label);
+        let text = |d: &[remedy::diagnostics::Diagnostic]| d.iter().map(|d| format!("{d}\n")).collect::<String>();
+        assert_eq!(text(&build.diagnostics), text(&full.diagnostics), "{label}: the same diagnostics");
+        let quick = build.timings.first().is_some_and(|(stage, _)| *stage == "quick");
+        let Some(expected) = full.output else {
+            assert!(build.files.is_none(), "{label}: no site when the build fails");
+            return (build.parsed, build.rendered, quick);
+        };
         let files = build.files.unwrap_or_else(|| panic!("{label}: {:?}", build.diagnostics));
         let mut paths: Vec<&String> = files.keys().collect();
         paths.sort();
@@ -180,7 +186,7 @@ fn incremental_matches_a_full_build_after_each_edit() {
             let Body::Bytes(bytes) = &files[&file.path] else { panic!("{label}: {} is in memory", file.path) };
             assert!(**bytes == *file.contents, "{label}: {} differs from a full build", file.path);
         }
-        (build.parsed, build.rendered)
+        (build.parsed, build.rendered, quick)
     };
     let first = incremental.run(&Changes::Everything);
     assert!(first.files.is_some(), "{:?}", first.diagnostics);
@@ -193,9 +199,25 @@ fn incremental_matches_a_full_build_after_each_edit() {
     };
     // A body edit re-renders the page (and nothing that only lists titles).
     edit("content/printer/check-cable.md", "Look at the cable", "Look closely at the cable");
-    let (parsed, rendered) = check(&mut incremental, &["content/printer/check-cable.md"], "body edit");
-    assert_eq!(parsed, 1);
-    assert!(rendered <= 2, "the page and its guide at most, not {rendered}");
+    let (parsed, rendered, quick) = check(&mut incremental, &["content/printer/check-cable.md"], "body edit");
+    assert_eq!((parsed, rendered, quick), (1, 1, true), "only the page, on the quick path");
+    edit("content/printer/_index.md", "Call the maker.", "Call the maker, or the shop.");
+    let (_, rendered, quick) = check(&mut incremental, &["content/printer/_index.md"], "guide body edit");
+    assert_eq!((rendered, quick), (1, true));
+    // A broken link found on the quick path, then fixed.
+    edit("content/printer/check-cable.md", "go [home](../_index.md)", "go [home](../nowhere.md)");
+    check(&mut incremental, &["content/printer/check-cable.md"], "broken link");
+    edit("content/printer/check-cable.md", "go [home](../nowhere.md)", "go [home](../_index.md)");
+    check(&mut incremental, &["content/printer/check-cable.md"], "link fixed");
+    // A new heading (a new anchor) takes the whole pipeline.
+    edit("content/printer/reinstall-driver.md", "Save your settings.", "Save your settings.\n\n## Then\n");
+    let (_, _, quick) = check(&mut incremental, &["content/printer/reinstall-driver.md"], "new heading");
+    assert!(!quick);
+    // Breaking a heading others link to is an error in those others.
+    edit("content/printer/check-cable.md", "## Plug it in {#plug}", "## Plug it in {#plugged}");
+    check(&mut incremental, &["content/printer/check-cable.md"], "anchor renamed");
+    edit("content/printer/check-cable.md", "## Plug it in {#plugged}", "## Plug it in {#plug}");
+    check(&mut incremental, &["content/printer/check-cable.md"], "anchor restored");
     // A title edit reaches the neighbours, the guide, steps.html and steps.json.
     edit("content/printer/check-cable.md", "title = \"Check the cable\"", "title = \"Check the USB cable\"");
     check(&mut incremental, &["content/printer/check-cable.md"], "title edit");
@@ -221,7 +243,7 @@ fn incremental_matches_a_full_build_after_each_edit() {
     check(&mut incremental, &["content/router", "content/modem"], "renamed guide");
     // Settings change every page.
     edit("site.toml", "Fixture site", "Renamed site");
-    let (_, rendered) = check(&mut incremental, &["site.toml"], "site.toml");
+    let (_, rendered, _) = check(&mut incremental, &["site.toml"], "site.toml");
     assert!(rendered >= 8, "everything re-rendered, not {rendered}");
 }
 
