@@ -2,9 +2,9 @@
 //! being served, over many edits, beside the time of a full `remedy build`.
 //!
 //! ```text
-//! cargo build --release
+//! cargo build --release --bins --example serve_latency
 //! cargo run --release --example gen_corpus -- --steps 10000 --out /tmp/corpus-10k --only remedy
-//! cargo run --release --example serve_latency -- /tmp/corpus-10k/remedy --edits 25
+//! target/release/examples/serve_latency /tmp/corpus-10k/remedy --edits 25
 //! ```
 //!
 //! It runs `target/release/remedy` (or `--bin PATH`): one `build` (timed, into a
@@ -106,7 +106,7 @@ fn main() {
         ms(times[times.len() - 1])
     );
     let mut rebuilds: Vec<f64> =
-        log.iter().filter_map(|l| l.strip_prefix("rebuilt in ")?.split(' ').next()?.parse().ok()).collect();
+        log.iter().filter_map(|l| l.strip_prefix("rebuilt")?.split(" in ").nth(1)?.split(' ').next()?.parse().ok()).collect();
     rebuilds.sort_by(f64::total_cmp);
     if let Some(first) = log.iter().find(|l| l.starts_with("built in ")) {
         println!("serve's first build: {first}");

@@ -32,7 +32,7 @@ use crate::load;
 use crate::model::{CopyFile, Page, Site, SourceFile};
 use crate::parse;
 use crate::render::templates::Templates;
-use crate::render::{self, Job};
+use crate::render::{self, Job, PageJob};
 use crate::resolve::{self, links};
 
 /// What changed since the last run.
@@ -57,7 +57,7 @@ pub enum Body {
 #[derive(Debug)]
 pub struct Build {
     /// Output path -> file; `None` when there were errors.
-    pub files: Option<HashMap<String, Body>>,
+    pub files: Option<Files>,
     /// Every diagnostic, sorted.
     pub diagnostics: Vec<Diagnostic>,
     /// How many Markdown files were parsed, and pages rendered, in this run.
@@ -65,6 +65,8 @@ pub struct Build {
     pub rendered: usize,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Whether the quick path (one page's text, same shape) was taken.
+    pub quick: bool,
 }
 
 /// A Markdown file as parse left it.
@@ -201,17 +203,18 @@ impl Incremental {
 
         lap("parse");
         let mut pages = Vec::with_capacity(md_paths.len());
+        let mut parse_diags = Vec::new();
         for entry in md_paths.iter().filter_map(|path| self.pages.get(path)) {
-            diags.extend(entry.diagnostics.iter().cloned());
+            parse_diags.extend(entry.diagnostics.iter().cloned());
             pages.extend(entry.page.clone());
         }
+        diags.extend(parse_diags.iter().cloned());
         let inputs = resolve::Inputs { pages, sources: &sources, include_drafts: self.options.include_drafts };
         let (site, structure_diags, drafts) = resolve::structure(inputs);
         fixed.extend(structure_diags.iter().cloned());
         diags.extend(structure_diags);
-        if let Some(site) = &site {
-            diags.extend(links::check(site, &sources.assets, &drafts));
-        }
+        let link_diags = site.as_ref().map_or(Vec::new(), |site| links::check(site, &sources.assets, &drafts));
+        diags.extend(link_diags.iter().cloned());
         lap("resolve");
 
         let mut files = None;
@@ -270,14 +273,15 @@ impl Incremental {
                     for copy in output.copies {
                         map.insert(copy.path, Body::Disk(copy.disk));
                     }
-                    map
+                    Files { base: Arc::new(map), changed: HashMap::new() }
                 });
                 lap("finish");
                 drop(jobs);
                 if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags)) {
                     let assets = sources.assets.clone();
-                    let (files, md_paths) = (files.clone(), md_paths.clone());
-                    self.last = Some(Last { site, drafts, assets, fixed, md_paths, files, config, global });
+                    let files = files.clone();
+                    let last = Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, global };
+                    self.last = Some(last);
                 }
             }
         }
@@ -285,7 +289,7 @@ impl Incremental {
         if diagnostics::has_errors(&diags) {
             files = None;
         }
-        Build { files, diagnostics: diags, parsed: parsed_count, rendered: rendered_count, timings }
+        Build { files, diagnostics: diags, parsed: parsed_count, rendered: rendered_count, timings, quick: false }
     }
 
     /// The common case, fast: some pages' text changed, but not their front matter
@@ -326,9 +330,17 @@ impl Incremental {
             changed.push(path);
         }
 
-        let mut diags = last.fixed.clone();
-        for entry in last.md_paths.iter().filter_map(|path| self.pages.get(path)) {
-            diags.extend(entry.diagnostics.iter().cloned());
+        let mut timings = vec![("read+parse", start.elapsed())];
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+        let is_changed = |path: &str| changed.iter().any(|c| *c == path);
+        // Parse diagnostics are at the page's path; links' at the linking page's.
+        last.parse_diags.retain(|d| !is_changed(&d.path));
+        for path in &changed {
+            last.parse_diags.extend(self.pages[*path].diagnostics.iter().cloned());
         }
         for path in &changed {
             let body = self.pages[*path].page.as_ref().map(|p| p.body.clone())?;
@@ -342,21 +354,40 @@ impl Incremental {
             }
             // Otherwise a draft, not part of the site.
         }
-        diags.extend(links::check(&last.site, &last.assets, &last.drafts));
+        // Only the changed pages' own links can have changed: no target moved.
+        last.link_diags.retain(|d| !is_changed(&d.path));
+        last.link_diags.extend(links::check_some(&last.site, &last.assets, &last.drafts, &is_changed));
+        lap("links");
 
+        let mut diags: Vec<Diagnostic> =
+            last.fixed.iter().chain(&last.parse_diags).chain(&last.link_diags).cloned().collect();
         let mut rendered = 0;
         let (_, templates) = self.templates.as_ref()?;
-        let jobs = render::jobs(&last.site);
-        for job in jobs.iter().filter(|j| changed.iter().any(|c| **c == j.source)) {
-            let key = job_key(&self.pages, &last.site, last.global, &job.job);
+        // The pages made from the changed files (as `render::jobs` names them).
+        let site = &last.site;
+        let mut jobs = Vec::new();
+        let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
+        if is_changed(&site.home.source) {
+            jobs.push(job("index.html".into(), &site.home.source, Job::Home));
+        }
+        for guide in &site.guides {
+            if is_changed(&guide.source) {
+                jobs.push(job(format!("{}/index.html", guide.slug), &guide.source, Job::Guide(guide)));
+            }
+            for (i, step) in guide.steps.iter().enumerate().filter(|(_, s)| is_changed(&s.source)) {
+                jobs.push(job(format!("{}/{}.html", guide.slug, step.slug), &step.source, Job::Step(guide, i)));
+            }
+        }
+        for job in &jobs {
+            let key = job_key(&self.pages, site, last.global, &job.job);
             if self.rendered.get(&job.path).is_some_and(|(k, _)| *k == key) {
                 continue;
             }
             rendered += 1;
-            match render::render_job(&last.site, &last.config, templates, &job.job) {
+            match render::render_job(site, &last.config, templates, &job.job) {
                 Ok(html) => {
                     let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
-                    last.files.insert(job.path.clone(), Body::Bytes(bytes.clone()));
+                    last.files.changed.insert(job.path.clone(), Body::Bytes(bytes.clone()));
                     self.rendered.insert(job.path.clone(), (key, bytes));
                 }
                 Err(d) => {
@@ -366,6 +397,7 @@ impl Incremental {
             }
         }
         drop(jobs);
+        lap("render");
         diagnostics::sort(&mut diags);
         let files = if diagnostics::has_errors(&diags) {
             None
@@ -374,8 +406,26 @@ impl Incremental {
             self.last = Some(last);
             Some(files)
         };
-        let timings = vec![("quick", start.elapsed())];
-        Some(Build { files, diagnostics: diags, parsed: changed.len(), rendered, timings })
+        Some(Build { files, diagnostics: diags, parsed: changed.len(), rendered, timings, quick: true })
+    }
+}
+
+/// The files of a built site: a shared map, and the pages changed since it was made
+/// (so that a quick rebuild does not copy the map).
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    base: Arc<HashMap<String, Body>>,
+    changed: HashMap<String, Body>,
+}
+
+impl Files {
+    pub fn get(&self, path: &str) -> Option<&Body> {
+        self.changed.get(path).or_else(|| self.base.get(path))
+    }
+
+    /// Every output path, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.base.keys().chain(self.changed.keys().filter(|p| !self.base.contains_key(*p)))
     }
 }
 
@@ -386,8 +436,9 @@ struct Last {
     assets: Vec<CopyFile>,
     /// Diagnostics of the settings, of `load` and of the site's shape.
     fixed: Vec<Diagnostic>,
-    md_paths: Vec<String>,
-    files: HashMap<String, Body>,
+    parse_diags: Vec<Diagnostic>,
+    link_diags: Vec<Diagnostic>,
+    files: Files,
     config: Config,
     /// The fingerprint of the settings and templates.
     global: u64,

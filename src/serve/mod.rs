@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use crate::build;
 use crate::diagnostics::Severity;
-use crate::incremental::{Body, Build, Changes, Incremental};
+use crate::incremental::{Build, Changes, Files, Incremental};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -40,7 +40,7 @@ pub struct Options {
 /// The site being served.
 pub struct Site {
     /// Output path -> file; `None` until a build succeeds.
-    pub files: Option<HashMap<String, Body>>,
+    pub files: Option<Files>,
     /// The generation this site was built at.
     pub generation: u64,
 }
@@ -205,7 +205,8 @@ fn report(build: &Build, started: Instant, what: &str) {
         let stages: Vec<String> =
             build.timings.iter().map(|(name, t)| format!("{name} {:.1}", t.as_secs_f64() * 1000.0)).collect();
         eprintln!(
-            "{what} in {ms:.1} ms ({} parsed, {} rendered; ms: {})",
+            "{what}{} in {ms:.1} ms ({} parsed, {} rendered; ms: {})",
+            if build.quick { " (quick)" } else { "" },
             build.parsed,
             build.rendered,
             stages.join(", ")

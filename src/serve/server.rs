@@ -108,7 +108,7 @@ fn answer(request: &Request, state: &State, allowed: &Allowed) -> Answer {
     };
     let Some(body) = files.get(&rel) else {
         let folder = format!("{rel}/index.html");
-        if !rel.ends_with(".html") && files.contains_key(&folder) {
+        if !rel.ends_with(".html") && files.get(&folder).is_some() {
             // A folder named without its slash: relative links need the slash.
             let location = format!("/{rel}/");
             return text(301, "moved\n").with_header(raw_header("Location", &location));
