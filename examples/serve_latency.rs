@@ -105,8 +105,10 @@ fn main() {
         ms(times[0]),
         ms(times[times.len() - 1])
     );
-    let mut rebuilds: Vec<f64> =
-        log.iter().filter_map(|l| l.strip_prefix("rebuilt")?.split(" in ").nth(1)?.split(' ').next()?.parse().ok()).collect();
+    let mut rebuilds: Vec<f64> = log
+        .iter()
+        .filter_map(|l| l.strip_prefix("rebuilt")?.split(" in ").nth(1)?.split(' ').next()?.parse().ok())
+        .collect();
     rebuilds.sort_by(f64::total_cmp);
     if let Some(first) = log.iter().find(|l| l.starts_with("built in ")) {
         println!("serve's first build: {first}");

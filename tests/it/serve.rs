@@ -492,3 +492,19 @@ fn serve_has_help_for_every_flag_and_refuses_bad_ones() {
     assert_eq!(run(&["serve", "--port", "http"]).status.code(), Some(2));
     assert_eq!(run(&["serve", "--bind", "not-an-address"]).status.code(), Some(2));
 }
+
+#[test]
+fn a_port_in_use_is_an_error() {
+    let served = Served::start();
+    let url = served.url("");
+    let port: u16 = url.trim_end_matches('/').rsplit(':').next().unwrap().parse().unwrap();
+    let options = Options {
+        site_dir: served.site.clone(),
+        include_drafts: false,
+        bind: Ipv4Addr::LOCALHOST.into(),
+        port,
+        quiet: true,
+    };
+    let error = Server::start(&options).err().expect("the port is taken");
+    assert!(error.contains("cannot listen on"), "{error}");
+}
