@@ -1,18 +1,28 @@
 //! Incremental builds, for `serve`: the same pipeline as [`crate::build::run`], with
-//! what did not change kept in memory between runs.
+//! what did not change kept in memory between runs. Two paths:
 //!
-//! - `load` re-reads only the Markdown files that changed (the caller says which
-//!   paths changed; the folders are still walked, which is cheap, so added, deleted
-//!   and renamed files are seen);
+//! **Quick** (the usual save: a page's text changed, but not its front matter nor its
+//! heading ids, so nothing about the site's shape moved): only that file is read and
+//! parsed; the last site is patched with the new body; only that page's links are
+//! checked again (no target moved); only that page is rendered. The files made from
+//! the whole site (`steps.json`, ...) read front matter only and are kept.
+//!
+//! **Full**, for anything else (front matter, files added, deleted or renamed, new
+//! heading ids, settings, templates, static files):
+//! - `load` walks the folders again (so added, deleted and renamed files are seen)
+//!   but re-reads only the Markdown files that changed;
 //! - `parse` (Markdown and highlighting, the expensive stage) runs only for files
 //!   whose text changed: parsed pages are kept by path with a hash of their text;
 //! - `resolve` runs over every page (ordering and link checks are cheap);
 //! - `render` re-renders a page only when the fingerprint of its inputs changed.
 //!   The fingerprint of a job hashes exactly what [`render::render_job`] reads for it
 //!   (the settings, the templates, the page's own text and, for neighbours and lists,
-//!   the front matter of the pages it lists). When `render_job` starts reading
-//!   something new, [`job_key`] must hash it too: the test
-//!   `serve::incremental_matches_a_full_build_after_each_edit` compares the two.
+//!   the front matter of the pages it lists).
+//!
+//! When `render_job` or `render::finish` start reading something new (a search index
+//! made from page text, say), [`job_key`] and the quick path must follow: the test
+//! `serve::incremental_matches_a_full_build_after_each_edit` compares both paths
+//! with a full build, file by file.
 //!
 //! The result is the whole site in memory, byte for byte what `build` would write.
 
@@ -90,6 +100,8 @@ pub struct Incremental {
     /// Output path -> fingerprint of its inputs and the page.
     rendered: HashMap<String, (u64, Arc<[u8]>)>,
     last: Option<Last>,
+    /// Pages the quick path parsed before it gave way to the full one (for counts).
+    parsed_early: usize,
 }
 
 impl Incremental {
@@ -102,6 +114,7 @@ impl Incremental {
             templates: None,
             rendered: HashMap::new(),
             last: None,
+            parsed_early: 0,
         }
     }
 
@@ -182,7 +195,7 @@ impl Incremental {
                 (source.path.clone(), Parsed { text: *key, meta, page, diagnostics })
             })
             .collect();
-        let parsed_count = parsed.len();
+        let parsed_count = parsed.len() + std::mem::take(&mut self.parsed_early);
         self.pages.extend(parsed);
         // A changed file that could not be read (its error is reported) has no page.
         let read: HashSet<&str> = sources.pages.iter().map(|s| s.path.as_str()).collect();
@@ -324,6 +337,7 @@ impl Incremental {
             let same_shape = meta == old.meta && same_anchors;
             // Kept either way: the whole pipeline reuses it.
             self.pages.insert(path.clone(), Parsed { text: key, meta, page, diagnostics });
+            self.parsed_early += 1;
             if !same_shape {
                 return None;
             }
@@ -406,7 +420,8 @@ impl Incremental {
             self.last = Some(last);
             Some(files)
         };
-        Some(Build { files, diagnostics: diags, parsed: changed.len(), rendered, timings, quick: true })
+        let parsed = std::mem::take(&mut self.parsed_early);
+        Some(Build { files, diagnostics: diags, parsed, rendered, timings, quick: true })
     }
 }
 
