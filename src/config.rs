@@ -6,7 +6,21 @@ use crate::parse::front_matter::{self, Block, Format};
 use crate::parse::meta::Fields;
 
 pub const CONFIG_FILE: &str = "site.toml";
-pub const CONFIG_KEYS: &[&str] = &["title", "description", "language", "theme", "base_url", "allow_raw_html"];
+pub const CONFIG_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "language",
+    "theme",
+    "base_url",
+    "allow_raw_html",
+    "edit_url",
+    "max_file_size_kb",
+    "external_links",
+];
+pub const EXTERNAL_LINKS_KEYS: &[&str] = &["skip", "timeout_seconds", "concurrency", "cache_hours"];
+
+/// The default limit on the size of a file remedy reads (10 MB).
+pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
@@ -18,6 +32,30 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
+    pub edit_url: Option<String>,
+    /// Files larger than this are refused, and nothing past it is read.
+    pub max_file_size_kb: u64,
+    /// How `remedy check --external` checks `http(s)://` links.
+    pub external_links: ExternalLinks,
+}
+
+/// `[external_links]` in site.toml.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternalLinks {
+    /// URL prefixes never checked (sites that refuse robots, say).
+    pub skip: Vec<String>,
+    pub timeout_seconds: u64,
+    /// How many requests are under way at once.
+    pub concurrency: usize,
+    /// How long a successful answer is remembered.
+    pub cache_hours: u64,
+}
+
+impl Default for ExternalLinks {
+    fn default() -> Self {
+        ExternalLinks { skip: Vec::new(), timeout_seconds: 10, concurrency: 8, cache_hours: 24 }
+    }
 }
 
 impl Default for Config {
@@ -29,6 +67,9 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            edit_url: None,
+            max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
+            external_links: ExternalLinks::default(),
         }
     }
 }
@@ -92,8 +133,62 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         None => None,
     };
     let allow_raw_html = f.bool("allow_raw_html");
-    let config = Config { title, description, language, theme, base_url, allow_raw_html };
+    let edit_url = match f.string("edit_url") {
+        Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => Some(u.value),
+        Some(u) => {
+            let message = format!("`edit_url` must start with https:// or http://, not \"{}\"", u.value);
+            f.error(u.pos, "wrong-type", message);
+            None
+        }
+        None => None,
+    };
+    let max_file_size_kb = positive(&mut f, "max_file_size_kb", defaults.max_file_size_kb);
+    let external_links = match f.table("external_links") {
+        Some((pos, entries)) => {
+            let mut t = Fields::new(CONFIG_FILE, "[external_links] in site.toml", pos, entries);
+            let defaults = ExternalLinks::default();
+            let links = ExternalLinks {
+                skip: t.string_list("skip"),
+                timeout_seconds: positive(&mut t, "timeout_seconds", defaults.timeout_seconds),
+                concurrency: positive(&mut t, "concurrency", defaults.concurrency as u64) as usize,
+                cache_hours: positive(&mut t, "cache_hours", defaults.cache_hours),
+            };
+            f.absorb(t.finish(EXTERNAL_LINKS_KEYS));
+            links
+        }
+        None => ExternalLinks::default(),
+    };
+    let config = Config {
+        title,
+        description,
+        language,
+        theme,
+        base_url,
+        allow_raw_html,
+        edit_url,
+        max_file_size_kb,
+        external_links,
+    };
     (config, f.finish(CONFIG_KEYS))
+}
+
+/// A positive whole number, or `default` (with an error when it is not positive).
+fn positive(f: &mut Fields, key: &str, default: u64) -> u64 {
+    match f.integer(key) {
+        Some(n) if n.value > 0 => n.value as u64,
+        Some(n) => {
+            f.error(n.pos, "wrong-type", format!("`{key}` must be a positive whole number"));
+            default
+        }
+        None => default,
+    }
+}
+
+impl Config {
+    /// The "Edit this page" URL of the file at `source` (`{path}` is replaced).
+    pub fn edit_link(&self, source: &str) -> Option<String> {
+        self.edit_url.as_ref().map(|url| url.replace("{path}", source))
+    }
 }
 
 #[cfg(test)]
@@ -102,10 +197,14 @@ mod tests {
 
     #[test]
     fn reads_a_full_config() {
-        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\n"));
+        let (c, d) = parse(Some("title = \"T\"\ndescription = \"D\"\nlanguage = \"fr\"\ntheme = \"mine\"\nbase_url = \"https://e.org/x/\"\nallow_raw_html = true\nedit_url = \"https://e.org/edit/{path}\"\nmax_file_size_kb = 5\n[external_links]\nskip = [\"https://x.org/\"]\nconcurrency = 2\n"));
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
         assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
+        assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
+        assert_eq!(c.max_file_size_kb, 5);
+        assert_eq!(c.external_links.skip, vec!["https://x.org/".to_string()]);
+        assert_eq!((c.external_links.concurrency, c.external_links.timeout_seconds), (2, 10));
     }
 
     #[test]

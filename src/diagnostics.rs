@@ -30,6 +30,55 @@ impl Pos {
     }
 }
 
+/// Every diagnostic code, with what it means: the one place codes are documented
+/// (README's table is checked against it). Creating a diagnostic with a code not
+/// listed here is a bug, caught by a debug assertion.
+pub const CODES: &[(&str, &str)] = &[
+    ("missing-config", "there is no `site.toml`"),
+    ("config-syntax", "`site.toml` is not valid TOML"),
+    ("missing-content", "there is no `content/` folder"),
+    ("missing-home", "there is no `content/_index.md`"),
+    ("missing-theme", "`theme` names a folder that does not exist"),
+    ("missing-guide", "a step's folder has no `_index.md`"),
+    (
+        "misplaced-page",
+        "a Markdown file is not at `content/_index.md`, `content/<guide>/_index.md` or `content/<guide>/<step>.md`",
+    ),
+    ("bad-slug", "a file or folder name is not lowercase `a-z`, `0-9`, `-`"),
+    ("missing-front-matter", "a page does not start with `+++` or `---`"),
+    ("front-matter-syntax", "the TOML or YAML is invalid, the block is not closed, or YAML uses aliases"),
+    ("unknown-key", "a key that does not exist (the closest valid key is suggested)"),
+    ("missing-key", "a required key (`title`) is missing or empty"),
+    ("wrong-type", "a value of the wrong type or form"),
+    ("order-cycle", "`after` lists form a cycle"),
+    ("unknown-step", "`after` names a step that is not in the guide"),
+    ("duplicate-order", "two steps of a guide have the same `order`"),
+    ("risk-order", "a safer step comes after a destructive one"),
+    ("broken-link", "a link to a page that does not exist"),
+    ("broken-anchor", "a link to an `#anchor` that is not on the target page"),
+    ("missing-file", "an image or file that does not exist"),
+    ("draft-link", "a link to a draft that this build leaves out"),
+    ("link-escapes", "a link that is absolute or leaves `content/`"),
+    ("unsafe-link", "a `javascript:`-like link, made inert"),
+    ("raw-html-removed", "raw HTML that sanitizing removed"),
+    ("encoding", "a file that is not UTF-8 (a UTF-8 byte-order mark is fine)"),
+    ("file-too-large", "a file over the size limit (`max_file_size_kb`, 10 MB by default)"),
+    ("read-error", "a file or folder that cannot be read"),
+    ("symlink-skipped", "a symbolic link, not followed"),
+    ("output-conflict", "two sources would write the same output file"),
+    ("template-missing", "the theme lacks a required template"),
+    ("template-error", "a template that does not parse or render"),
+    ("write-error", "the output could not be written (the previous output is kept)"),
+    // Checks that only `remedy check` runs:
+    ("safe-with-side-effects", "a step with side effects whose risk is \"safe\""),
+    ("no-backup-first", "a destructive step with no earlier step tagged `backup`"),
+    ("duplicate-title", "two steps of a guide have the same title"),
+    ("empty-step", "a step with no instructions"),
+    ("unused-file", "a file in `content/` that no page links to or shows"),
+    ("empty-guide", "a guide with no steps"),
+    ("external-link", "an external link that does not answer with success (`check --external`)"),
+];
+
 /// One message about one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -44,10 +93,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(CODES.iter().any(|(c, _)| *c == code), "undocumented diagnostic code {code}");
         Diagnostic { path: path.into(), pos, severity: Severity::Error, code, message: message.into() }
     }
 
     pub fn warning(path: impl Into<String>, pos: Pos, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(CODES.iter().any(|(c, _)| *c == code), "undocumented diagnostic code {code}");
         Diagnostic { path: path.into(), pos, severity: Severity::Warning, code, message: message.into() }
     }
 
@@ -152,6 +203,14 @@ mod tests {
         assert_eq!(idx.pos(text.find('d').unwrap()), Pos::new(2, 4));
         assert_eq!(idx.pos(text.len()), Pos::new(4, 2));
         assert_eq!(idx.line_start(3), 9);
+    }
+
+    #[test]
+    fn every_code_is_in_the_readme() {
+        let readme = include_str!("../README.md");
+        for (code, _) in CODES {
+            assert!(readme.contains(&format!("| `{code}` |")), "README's table lacks `{code}`");
+        }
     }
 
     #[test]

@@ -39,7 +39,7 @@ use crate::build::Options;
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
-use crate::model::{CopyFile, Page, Site, SourceFile};
+use crate::model::{CopyFile, LinkTarget, Page, Rendered, Site, SourceFile};
 use crate::parse;
 use crate::render::templates::Templates;
 use crate::render::{self, Job, PageJob};
@@ -174,7 +174,7 @@ impl Incremental {
         };
         let pages = &self.pages;
         let known = |path: &str| !dirty(path) && pages.contains_key(path);
-        let (sources, md_paths, load_diags) = load::load_with(&site_dir, &config.theme, &known);
+        let (sources, md_paths, load_diags) = load::load_with(&site_dir, &config, &known);
         fixed.extend(load_diags.iter().cloned());
         diags.extend(load_diags);
         lap("load");
@@ -322,7 +322,7 @@ impl Incremental {
             if !(path.starts_with("content/") && path.ends_with(".md") && self.pages.contains_key(path) && plain) {
                 return None;
             }
-            let text = load::read_text(&disk, path).ok()?;
+            let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
             let key = hash(&(&text, allow));
             let old = &self.pages[path];
             if old.text == key {
@@ -330,8 +330,11 @@ impl Incremental {
             }
             let (page, diagnostics) = parse::parse_page(&SourceFile { path: path.clone(), text }, allow);
             let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
+            // Heading ids (link targets) and linked files (which are copied) unchanged.
             let same_anchors = match (&page, &old.page) {
-                (Some(new), Some(old)) => new.body.anchors == old.body.anchors,
+                (Some(new), Some(old)) => {
+                    new.body.anchors == old.body.anchors && asset_links(&new.body) == asset_links(&old.body)
+                }
                 _ => false,
             };
             let same_shape = meta == old.meta && same_anchors;
@@ -459,6 +462,17 @@ struct Last {
     global: u64,
 }
 
+/// The files beside the pages that a body links to or shows.
+fn asset_links(body: &Rendered) -> BTreeSet<&str> {
+    body.links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Asset { source } => Some(source.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
 fn hash<T: Hash + ?Sized>(value: &T) -> u64 {
     let mut hasher = DefaultHasher::new();
     value.hash(&mut hasher);
@@ -474,14 +488,14 @@ fn job_key(pages: &HashMap<String, Parsed>, site: &Site, global: u64, job: &Job<
     global.hash(&mut h);
     match job {
         Job::Home => {
-            (0u8, text(&site.home.source)).hash(&mut h);
+            (0u8, text(&site.home.source), &site.home.updated).hash(&mut h);
             for guide in &site.guides {
                 (&guide.slug, meta(&guide.source), guide.steps.len()).hash(&mut h);
             }
         }
         Job::Guide(guide) => {
             1u8.hash(&mut h);
-            (&guide.slug, text(&guide.source)).hash(&mut h);
+            (&guide.slug, text(&guide.source), &guide.updated).hash(&mut h);
             for step in &guide.steps {
                 (&step.slug, step.number, meta(&step.source)).hash(&mut h);
             }
@@ -491,7 +505,7 @@ fn job_key(pages: &HashMap<String, Parsed>, site: &Site, global: u64, job: &Job<
             let has_last_resort = guide.body.anchors.iter().any(|a| a == "still-not-fixed");
             (&guide.slug, meta(&guide.source), has_last_resort, guide.steps.len()).hash(&mut h);
             let step = &guide.steps[*i];
-            (&step.slug, step.number, text(&step.source)).hash(&mut h);
+            (&step.slug, step.number, text(&step.source), &step.updated).hash(&mut h);
             let prev = i.checked_sub(1).map(|p| &guide.steps[p]);
             let after = step.meta.after.iter().filter_map(|a| guide.steps.iter().find(|s| s.slug == a.value));
             for other in prev.into_iter().chain(guide.steps.get(i + 1)).chain(after) {

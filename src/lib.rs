@@ -6,12 +6,16 @@
 pub mod build;
 pub mod config;
 pub mod diagnostics;
+pub mod external;
+pub mod git;
 pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod report;
 pub mod resolve;
+pub mod scaffold;
 pub mod serve;
 pub mod theme;
 pub mod write;

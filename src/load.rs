@@ -11,13 +11,10 @@ use std::path::{Path, PathBuf};
 
 use walkdir::WalkDir;
 
-use crate::config::CONFIG_FILE;
+use crate::config::{Config, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE_KB};
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::model::{CopyFile, SourceFile, Sources, Theme};
 use crate::theme;
-
-/// Files larger than this are refused, and nothing past it is read.
-pub const MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
 /// Reads `site.toml`; `Ok(None)` when there is none.
 pub fn read_config(site_dir: &Path) -> Result<Option<String>, Diagnostic> {
@@ -25,12 +22,12 @@ pub fn read_config(site_dir: &Path) -> Result<Option<String>, Diagnostic> {
     if !path.exists() {
         return Ok(None);
     }
-    read_text(&path, CONFIG_FILE).map(Some)
+    read_text(&path, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE_KB * 1024).map(Some)
 }
 
 /// Reads everything under the site folder that a build uses.
-pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
-    let (sources, _, diagnostics) = load_with(site_dir, theme_name, &|_| false);
+pub fn load(site_dir: &Path, config: &Config) -> (Sources, Vec<Diagnostic>) {
+    let (sources, _, diagnostics) = load_with(site_dir, config, &|_| false);
     (sources, diagnostics)
 }
 
@@ -40,9 +37,11 @@ pub fn load(site_dir: &Path, theme_name: &str) -> (Sources, Vec<Diagnostic>) {
 /// in the order `load` lists them.
 pub fn load_with(
     site_dir: &Path,
-    theme_name: &str,
+    config: &Config,
     known: &dyn Fn(&str) -> bool,
 ) -> (Sources, Vec<String>, Vec<Diagnostic>) {
+    let theme_name = config.theme.as_str();
+    let limit = config.max_file_size_kb * 1024;
     let mut sources = Sources::default();
     let mut markdown = Vec::new();
     let mut diagnostics = Vec::new();
@@ -59,7 +58,7 @@ pub fn load_with(
             if known(&file.source) {
                 continue;
             }
-            match read_text(&file.disk, &file.source) {
+            match read_text(&file.disk, &file.source, limit) {
                 Ok(text) => sources.pages.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
             }
@@ -72,7 +71,7 @@ pub fn load_with(
     if site_dir.join(&theme_dir).is_dir() {
         let mut theme = Theme::default();
         for file in walk(site_dir, &format!("{theme_dir}/templates"), &mut diagnostics) {
-            match read_text(&file.disk, &file.source) {
+            match read_text(&file.disk, &file.source, limit) {
                 Ok(text) => theme.templates.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
             }
@@ -88,6 +87,7 @@ pub fn load_with(
         diagnostics.push(Diagnostic::error(CONFIG_FILE, Pos::START, "missing-theme", message));
     }
 
+    sources.last_commit = crate::git::last_commit_dates(site_dir);
     for file in walk(site_dir, "static", &mut diagnostics) {
         sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }
@@ -150,16 +150,19 @@ fn site_relative(site_dir: &Path, path: &Path) -> String {
 }
 
 /// Reads a file as UTF-8 text: a UTF-8 byte-order mark is dropped; UTF-16, invalid
-/// UTF-8 and files over [`MAX_FILE_SIZE`] are errors that say where and why.
-pub fn read_text(disk: &Path, source: &str) -> Result<String, Diagnostic> {
+/// UTF-8 and files over `limit` bytes are errors that say where and why.
+pub fn read_text(disk: &Path, source: &str, limit: u64) -> Result<String, Diagnostic> {
     let error = |pos, code, message: String| Diagnostic::error(source, pos, code, message);
     let file = File::open(disk).map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
     let mut bytes = Vec::new();
-    file.take(MAX_FILE_SIZE + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
-    if bytes.len() as u64 > MAX_FILE_SIZE {
-        let message = format!("file is larger than {} MB; split it up", MAX_FILE_SIZE / 1024 / 1024);
+    if bytes.len() as u64 > limit {
+        let message = format!(
+            "file is larger than the limit of {} KB (`max_file_size_kb` in site.toml); split it up",
+            limit / 1024
+        );
         return Err(error(Pos::START, "file-too-large", message));
     }
     decode(bytes).map_err(|(pos, message)| error(pos, "encoding", message))

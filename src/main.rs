@@ -1,16 +1,19 @@
 //! The `remedy` command: parses arguments, runs a command, prints diagnostics, and
 //! sets the exit status (0 success, 1 content errors, 2 usage errors).
 
+use std::fs::OpenOptions;
+use std::io::{IsTerminal, Write};
 use std::net::IpAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
 use remedy::build::{self, Options};
-use remedy::diagnostics::Severity;
-use remedy::{serve, write};
+use remedy::diagnostics::{Diagnostic, Severity};
+use remedy::report::{self, Format};
+use remedy::{external, load, parse, scaffold, serve, write};
 
 #[derive(Parser)]
 #[command(name = "remedy", version, about = "A static site generator for troubleshooting guides")]
@@ -32,6 +35,38 @@ enum Command {
         /// Include pages whose front matter says `draft = true`
         #[arg(long)]
         drafts: bool,
+        /// Replace the output folder even if remedy did not make it (never the site
+        /// folder, its parents, or its source folders)
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check the site as a build would, plus review checks; write nothing
+    Check {
+        /// The site folder, holding site.toml and content/
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// How to print diagnostics: human (with the source line), github (workflow
+        /// annotations), json (one object a line)
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+        /// Fail on warnings too
+        #[arg(long)]
+        strict: bool,
+        /// Check drafts too
+        #[arg(long)]
+        drafts: bool,
+        /// Also ask every http(s) link's server whether the page is there
+        /// (settings: [external_links] in site.toml)
+        #[arg(long)]
+        external: bool,
+    },
+    /// Start a new guide or step from a template that lists every field
+    New {
+        #[command(subcommand)]
+        what: New,
+        /// The site folder
+        #[arg(long, default_value = ".", global = true)]
+        site: PathBuf,
     },
     /// Build the site and serve it locally; rebuild what changes and reload open pages
     Serve {
@@ -53,40 +88,143 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum New {
+    /// Write content/<slug>/_index.md
+    Guide {
+        /// The guide's folder name: lowercase a-z, 0-9 and '-'
+        slug: String,
+    },
+    /// Write content/<guide>/<slug>.md
+    Step {
+        /// The guide's slug (its folder under content/)
+        guide: String,
+        /// The step's file name without .md: lowercase a-z, 0-9 and '-'
+        slug: String,
+        /// A step that must come before this one
+        #[arg(long, value_name = "STEP")]
+        after: Option<String>,
+    },
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
-        Command::Build { site_dir, out, drafts } => {
-            let started = Instant::now();
-            let out_dir = out.unwrap_or_else(|| site_dir.join("public"));
-            let options = Options { site_dir: site_dir.clone(), include_drafts: drafts };
-            if let Err(e) = write::check_out_dir(&site_dir, &out_dir) {
-                eprintln!("{e}");
-                return ExitCode::from(1);
-            }
-            let outcome = build::build(&options, &out_dir);
-            report(&outcome.diagnostics);
-            if outcome.output.is_some() {
-                eprintln!(
-                    "built {} pages into {} in {} ms",
-                    outcome.pages,
-                    out_dir.display(),
-                    started.elapsed().as_millis()
-                );
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+    match Cli::parse().command {
+        Command::Build { site_dir, out, drafts, force } => cmd_build(site_dir, out, drafts, force),
+        Command::Check { site_dir, format, strict, drafts, external } => {
+            cmd_check(site_dir, format, strict, drafts, external)
         }
+        Command::New { what, site } => cmd_new(&site, what),
         Command::Serve { site_dir, port, bind, open, drafts } => {
-            serve(serve::Options { site_dir, include_drafts: drafts, bind, port, quiet: false }, open)
+            cmd_serve(serve::Options { site_dir, include_drafts: drafts, bind, port, quiet: false }, open)
+        }
+    }
+}
+
+fn cmd_build(site_dir: PathBuf, out: Option<PathBuf>, drafts: bool, force: bool) -> ExitCode {
+    let started = Instant::now();
+    let out_dir = out.unwrap_or_else(|| site_dir.join("public"));
+    if let Err(e) = write::check_out_dir(&site_dir, &out_dir, force) {
+        eprintln!("{e}");
+        return ExitCode::from(1);
+    }
+    let options = Options { site_dir, include_drafts: drafts };
+    let outcome = build::build(&options, &out_dir, force);
+    for d in &outcome.diagnostics {
+        eprintln!("{d}");
+    }
+    let (errors, warnings) = count(&outcome.diagnostics);
+    if outcome.output.is_none() {
+        eprintln!("error: the build failed with {errors} error(s) and {warnings} warning(s); nothing was written");
+        return ExitCode::from(1);
+    }
+    if warnings > 0 {
+        eprintln!("{warnings} warning(s)");
+    }
+    eprintln!("built {} pages into {} in {} ms", outcome.pages, out_dir.display(), started.elapsed().as_millis());
+    ExitCode::SUCCESS
+}
+
+fn cmd_check(site_dir: PathBuf, format: Format, strict: bool, drafts: bool, external: bool) -> ExitCode {
+    let options = Options { site_dir: site_dir.clone(), include_drafts: drafts };
+    let mut outcome = build::check(&options);
+    if external {
+        outcome.diagnostics.extend(external::check(&outcome.external_links, &outcome.config.external_links, &site_dir));
+        remedy::diagnostics::sort(&mut outcome.diagnostics);
+    }
+    let source = |path: &str| load::read_text(&site_dir.join(path), path, outcome.config.max_file_size_kb * 1024).ok();
+    let (errors, warnings) = count(&outcome.diagnostics);
+    let failed = errors > 0 || (strict && warnings > 0);
+    if format == Format::Human {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        eprint!("{}", report::human(&outcome.diagnostics, &source, color));
+        match (errors, warnings) {
+            (0, 0) => eprintln!("no problems found"),
+            _ => eprintln!("{errors} error(s), {warnings} warning(s)"),
+        }
+    } else {
+        print!("{}", report::format(format, &outcome.diagnostics, &source, false));
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn cmd_new(site: &Path, what: New) -> ExitCode {
+    let (path, text) = match &what {
+        New::Guide { slug } => (format!("content/{slug}/_index.md"), scaffold::guide(slug)),
+        New::Step { guide, slug, after } => {
+            (format!("content/{guide}/{slug}.md"), scaffold::step(slug, after.as_deref()))
+        }
+    };
+    let slugs: Vec<&str> = match &what {
+        New::Guide { slug } => vec![slug],
+        New::Step { guide, slug, after } => {
+            [Some(guide.as_str()), Some(slug.as_str()), after.as_deref()].into_iter().flatten().collect()
+        }
+    };
+    for slug in slugs {
+        if let Some(message) = parse::bad_slug(slug) {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
+    }
+    if let New::Step { guide, .. } = &what {
+        if !site.join(format!("content/{guide}/_index.md")).is_file() {
+            eprintln!("error: there is no guide `{guide}` (content/{guide}/_index.md); create it with `remedy new guide {guide}`");
+            return ExitCode::from(1);
+        }
+    }
+    let full = site.join(&path);
+    if let Some(parent) = full.parent() {
+        if let Err(e) = std::fs::create_dir_all(parent) {
+            eprintln!("{}: error: cannot create the folder: {e}", parent.display());
+            return ExitCode::from(1);
+        }
+    }
+    // `create_new` refuses to overwrite, atomically.
+    let written =
+        OpenOptions::new().write(true).create_new(true).open(&full).and_then(|mut f| f.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            eprintln!("wrote {path}; fill it in, then run `remedy check`");
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!("{path}: error: the file already exists; remedy does not overwrite it");
+            ExitCode::from(1)
+        }
+        Err(e) => {
+            eprintln!("{path}: error: cannot write: {e}");
+            ExitCode::from(1)
         }
     }
 }
 
 /// Serves until interrupted. Ctrl-C ends the process at once, which is clean: serve
 /// writes nothing to disk (the site is served from memory), so nothing is left behind.
-fn serve(options: serve::Options, open: bool) -> ExitCode {
+fn cmd_serve(options: serve::Options, open: bool) -> ExitCode {
     let server = match serve::Server::start(&options) {
         Ok(server) => server,
         Err(e) => {
@@ -104,15 +242,7 @@ fn serve(options: serve::Options, open: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn report(diagnostics: &[remedy::diagnostics::Diagnostic]) {
-    for d in diagnostics {
-        eprintln!("{d}");
-    }
+fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
     let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    let warnings = diagnostics.len() - errors;
-    if errors > 0 {
-        eprintln!("error: the build failed with {errors} error(s) and {warnings} warning(s); nothing was written");
-    } else if warnings > 0 {
-        eprintln!("{warnings} warning(s)");
-    }
+    (errors, diagnostics.len() - errors)
 }

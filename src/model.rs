@@ -49,6 +49,9 @@ pub struct Sources {
     /// Files under `static/`, copied as they are.
     pub static_files: Vec<CopyFile>,
     pub theme: Theme,
+    /// Source path -> date of its last git commit (`YYYY-MM-DD`), when the site is a
+    /// git checkout.
+    pub last_commit: std::collections::BTreeMap<String, String>,
 }
 
 /// How much a step can cost the reader.
@@ -193,6 +196,8 @@ pub enum LinkTarget {
     Asset { source: String },
     /// An anchor on the same page.
     Anchor(String),
+    /// An `http(s)://` link, checked only by `remedy check --external`.
+    External(String),
 }
 
 /// The checked site: guides with their steps in order.
@@ -210,6 +215,9 @@ pub struct Home {
     pub source: String,
     pub meta: HomeMeta,
     pub body: Arc<Rendered>,
+    /// When the page last changed: nothing for the home page's front matter, so the
+    /// file's last commit, if known.
+    pub updated: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -218,6 +226,8 @@ pub struct Guide {
     pub source: String,
     pub meta: GuideMeta,
     pub body: Arc<Rendered>,
+    /// The file's last commit date, if known.
+    pub updated: Option<String>,
     /// In step order; `Step::number` is the index plus one.
     pub steps: Vec<Step>,
 }
@@ -229,6 +239,8 @@ pub struct Step {
     pub source: String,
     pub meta: StepMeta,
     pub body: Arc<Rendered>,
+    /// `updated` from the front matter, or else the file's last commit date.
+    pub updated: Option<String>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

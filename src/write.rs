@@ -35,7 +35,9 @@ fn fail(path: &Path, message: impl Into<String>) -> WriteError {
 }
 
 /// Refuses output folders that would destroy something remedy did not make.
-pub fn check_out_dir(site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> {
+/// `force` allows replacing a folder without the marker, but never the site folder,
+/// its parents, its source folders or the home folder.
+pub fn check_out_dir(site_dir: &Path, out_dir: &Path, force: bool) -> Result<(), WriteError> {
     let site = absolute(site_dir);
     let out = absolute(out_dir);
     if site.starts_with(&out) {
@@ -55,13 +57,13 @@ pub fn check_out_dir(site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> 
     if std::env::var_os("HOME").is_some_and(|home| absolute(Path::new(&home)) == out) {
         return Err(fail(out_dir, "refusing to write into the home folder"));
     }
-    if out.is_dir() && !out.join(MARKER).is_file() {
+    if out.is_dir() && !out.join(MARKER).is_file() && !force {
         let mut entries =
             fs::read_dir(&out).map_err(|e| fail(out_dir, format!("cannot read the output folder: {e}")))?;
         if entries.next().is_some() {
             return Err(fail(
                 out_dir,
-                format!("refusing to replace this folder: it is not empty and was not made by remedy (it has no {MARKER} file); choose a new or empty folder with --out"),
+                format!("refusing to replace this folder: it is not empty and was not made by remedy (it has no {MARKER} file); choose a new or empty folder with --out, or replace it anyway with --force"),
             ));
         }
     } else if out.exists() && !out.is_dir() {
@@ -72,8 +74,8 @@ pub fn check_out_dir(site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> 
 
 /// Writes the output and swaps it into place. On error, nothing of the old output
 /// has changed and the staging folder is gone.
-pub fn write(output: &Output, site_dir: &Path, out_dir: &Path) -> Result<(), WriteError> {
-    check_out_dir(site_dir, out_dir)?;
+pub fn write(output: &Output, site_dir: &Path, out_dir: &Path, force: bool) -> Result<(), WriteError> {
+    check_out_dir(site_dir, out_dir, force)?;
     let out = absolute(out_dir);
     let parent = out.parent().ok_or_else(|| fail(out_dir, "the output folder has no parent folder"))?;
     let name = out.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
@@ -86,8 +88,9 @@ pub fn write(output: &Output, site_dir: &Path, out_dir: &Path) -> Result<(), Wri
         return Err(e);
     }
     let old = parent.join(format!(".{name}.remedy-old-{}", std::process::id()));
-    if out.is_dir() && !out.join(MARKER).exists() {
-        // An empty folder (check_out_dir refused any other): make way for the output.
+    let foreign = out.is_dir() && !out.join(MARKER).exists();
+    if foreign && fs::read_dir(&out).is_ok_and(|mut d| d.next().is_none()) {
+        // An empty folder: make way for the output.
         fs::remove_dir(&out).map_err(|e| fail(&out, format!("cannot replace the empty folder: {e}")))?;
     }
     if out.exists() {
@@ -103,6 +106,10 @@ pub fn write(output: &Output, site_dir: &Path, out_dir: &Path) -> Result<(), Wri
         }
         let _ = remove_ours(&staging);
         return Err(fail(&out, format!("cannot move the new output into place: {e}")));
+    }
+    if foreign && old.exists() {
+        // Only reachable with --force (check_out_dir refused it otherwise).
+        return fs::remove_dir_all(&old).map_err(|e| fail(&old, format!("cannot remove the old output: {e}")));
     }
     remove_ours(&old)
 }

@@ -66,10 +66,10 @@ fn highlight(syntax: &SyntaxReference, code: &str) -> String {
 }
 
 /// The highlighting stylesheet: a light theme, and a dark one for dark mode.
-pub fn stylesheet() -> String {
-    // Loading the themes takes milliseconds; `serve` asks for this on every rebuild.
-    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    CSS.get_or_init(make_stylesheet).clone()
+/// Made once per process (loading syntect's themes is not cheap).
+pub fn stylesheet() -> &'static str {
+    static CSS: OnceLock<String> = OnceLock::new();
+    CSS.get_or_init(make_stylesheet)
 }
 
 fn make_stylesheet() -> String {

@@ -12,7 +12,7 @@
 //!
 //! The plain text, cut at headings, is kept for search.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -40,7 +40,7 @@ pub fn render(
         out: Vec::new(),
         heading: None,
         code: None,
-        ids: HashSet::new(),
+        ids: Ids::default(),
         rendered: Rendered { sections: vec![Section::default()], ..Rendered::default() },
         diagnostics: Vec::new(),
         has_raw_html: false,
@@ -96,7 +96,7 @@ struct Renderer<'r, 'a> {
     out: Vec<Event<'a>>,
     heading: Option<Heading<'a>>,
     code: Option<(String, String)>,
-    ids: HashSet<String>,
+    ids: Ids,
     rendered: Rendered,
     diagnostics: Vec<Diagnostic>,
     has_raw_html: bool,
@@ -221,7 +221,14 @@ impl<'a> Renderer<'_, 'a> {
             return dest;
         }
         match classify(self.source, &dest, image) {
-            Ok(Classified::External) => dest,
+            Ok(Classified::External) => {
+                let lower = dest.to_ascii_lowercase();
+                if lower.starts_with("http://") || lower.starts_with("https://") {
+                    let target = LinkTarget::External(dest.to_string());
+                    self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
+                }
+                dest
+            }
             Ok(Classified::Internal { target, href }) => {
                 self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
                 href.map_or(dest, CowStr::from)
@@ -390,15 +397,27 @@ pub fn slugify(text: &str) -> String {
     slug
 }
 
-fn unique_id(taken: &mut HashSet<String>, base: String) -> String {
-    let mut id = base.clone();
-    let mut n = 1;
-    while taken.contains(&id) {
-        id = format!("{base}-{n}");
-        n += 1;
+/// `base`, or `base-1`, `base-2`, ... when taken. Remembers the next suffix to try
+/// for each base, so a page with thousands of equal headings stays linear.
+fn unique_id(ids: &mut Ids, base: String) -> String {
+    if ids.taken.insert(base.clone()) {
+        return base;
     }
-    taken.insert(id.clone());
-    id
+    let n = ids.next_suffix.entry(base.clone()).or_insert(1);
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if ids.taken.insert(id.clone()) {
+            return id;
+        }
+    }
+}
+
+/// The ids used on a page so far.
+#[derive(Default)]
+struct Ids {
+    taken: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
 }
 
 fn collapse_whitespace(s: &str) -> String {
@@ -456,6 +475,7 @@ mod tests {
                 LinkTarget::Page { source: "content/g/_index.md".into(), anchor: None },
                 LinkTarget::Asset { source: "content/g/pic.png".into() },
                 LinkTarget::Anchor("here".into()),
+                LinkTarget::External("https://e.org/x.md".into()),
             ]
         );
         assert_eq!(r.links[1].pos, Pos::new(4, 15));

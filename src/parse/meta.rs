@@ -149,6 +149,23 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A nested table (`[name]` in TOML), to be read with its own `Fields`.
+    pub fn table(&mut self, key: &str) -> Option<(Pos, Vec<Entry>)> {
+        let entry = self.take(key)?;
+        match entry.value.value {
+            Value::Map(entries) => Some((entry.key_pos, entries)),
+            _ => {
+                self.wrong_type(key, &entry.value, "a table");
+                None
+            }
+        }
+    }
+
+    /// Adds another reader's diagnostics (a nested table's) to this one's.
+    pub fn absorb(&mut self, diagnostics: Vec<Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, key: &str, choices: &[(&str, T)]) -> Option<Located<T>> {
         let s = self.string(key)?;

@@ -24,6 +24,10 @@ pub struct Common<'a> {
     /// Markup later features add to every page (`<script>` tags); empty when unused.
     pub extra_head: &'a str,
     pub extra_body: &'a str,
+    /// "Edit this page" (from `edit_url` in site.toml), for pages made from a file.
+    pub edit_url: Option<String>,
+    /// When the page last changed (front matter `updated`, else the last git commit).
+    pub updated: Option<&'a str>,
 }
 
 impl<'a> Common<'a> {
@@ -35,7 +39,16 @@ impl<'a> Common<'a> {
             page_description,
             extra_head: "",
             extra_body: "",
+            edit_url: None,
+            updated: None,
         }
+    }
+
+    /// For a page made from the file at `source`.
+    pub fn from_file(mut self, config: &Config, source: &str, updated: Option<&'a str>) -> Self {
+        self.edit_url = config.edit_link(source);
+        self.updated = updated;
+        self
     }
 }
 
@@ -218,7 +231,7 @@ impl<'a> StepCtx<'a> {
             prerequisites: &m.prerequisites,
             applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
             tags: &m.tags,
-            updated: m.updated.as_deref(),
+            updated: step.updated.as_deref(),
             body_html: &step.body.html,
             toc: &step.body.toc,
         }

@@ -40,15 +40,19 @@ pub struct PageJob<'a> {
 }
 
 pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (Option<Output>, Vec<Diagnostic>) {
-    let templates = match Templates::new(theme_templates) {
-        Ok(t) => t,
-        Err(diagnostics) => return (None, diagnostics),
-    };
+    match Templates::new(theme_templates) {
+        Ok(templates) => render_with(site, config, &templates),
+        Err(diagnostics) => (None, diagnostics),
+    }
+}
+
+/// [`render`] with templates already parsed (for callers that render many times).
+pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
     let jobs = jobs(site);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|j| {
-            let html = render_job(site, config, &templates, &j.job)?;
+            let html = render_job(site, config, templates, &j.job)?;
             Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
         })
         .collect();
@@ -95,7 +99,7 @@ pub fn finish(
     pages: Vec<OutputFile>,
 ) -> (Option<Output>, Vec<Diagnostic>) {
     let mut files = pages;
-    files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().into_bytes() });
+    files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
     if let Some(base_url) = &config.base_url {
         files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, base_url) });
@@ -149,7 +153,8 @@ pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job
                     "",
                     home.meta.title.clone(),
                     home.meta.description.as_deref().unwrap_or(&config.description),
-                ),
+                )
+                .from_file(config, &home.source, home.updated.as_deref()),
                 page: home_ctx(home),
                 guides: site.guides.iter().map(|g| GuideCard::new(g, "")).collect(),
             };
@@ -164,7 +169,8 @@ pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job
                     "../",
                     format!("{} · {}", guide.meta.title, config.title),
                     guide.meta.summary.as_deref().unwrap_or(""),
-                ),
+                )
+                .from_file(config, &guide.source, guide.updated.as_deref()),
                 guide: GuideCtx::new(guide),
                 steps,
                 costly_steps,
@@ -187,7 +193,8 @@ pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job
                     "../",
                     format!("Step {}: {} · {}", step.number, step.meta.title, guide.meta.title),
                     step.meta.summary.as_deref().unwrap_or(""),
-                ),
+                )
+                .from_file(config, &step.source, step.updated.as_deref()),
                 guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: "index.html" },
                 step: StepCtx::new(guide, step),
                 after,

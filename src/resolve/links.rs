@@ -35,6 +35,7 @@ pub fn check_some(
         for link in &body.links {
             let problem = match &link.target {
                 LinkTarget::Anchor(anchor) => missing_anchor(body, anchor, "this page"),
+                LinkTarget::External(_) => None,
                 LinkTarget::Page { source: target, anchor } => match pages.get(target.as_str()) {
                     Some(target_body) => anchor.as_deref().and_then(|a| missing_anchor(target_body, a, target)),
                     None if drafts.contains(target) => Some((
@@ -66,6 +67,37 @@ pub fn check_some(
         }
     }
     diagnostics
+}
+
+/// Every `http(s)://` link: (page source, place, URL), in page order.
+pub fn external_links(site: &Site) -> Vec<(String, crate::diagnostics::Pos, String)> {
+    let pages = std::iter::once((&site.home.source, &site.home.body)).chain(
+        site.guides
+            .iter()
+            .flat_map(|g| std::iter::once((&g.source, &g.body)).chain(g.steps.iter().map(|s| (&s.source, &s.body)))),
+    );
+    let mut out = Vec::new();
+    for (source, body) in pages {
+        for link in &body.links {
+            if let LinkTarget::External(url) = &link.target {
+                out.push((source.clone(), link.pos, url.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The source paths of the files beside the pages that some page links to or shows.
+pub fn used_assets(site: &Site) -> BTreeSet<String> {
+    let bodies = std::iter::once(&site.home.body)
+        .chain(site.guides.iter().flat_map(|g| std::iter::once(&g.body).chain(g.steps.iter().map(|s| &s.body))));
+    bodies
+        .flat_map(|b| &b.links)
+        .filter_map(|l| match &l.target {
+            LinkTarget::Asset { source } => Some(source.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static str, String)> {

@@ -6,6 +6,7 @@
 //! 3. check every internal link and anchor (`links`).
 
 pub mod links;
+pub mod lints;
 pub mod order;
 
 use std::collections::BTreeMap;
@@ -44,7 +45,10 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
 
     for page in inputs.pages {
         match page.kind {
-            PageKind::Home(meta) => home = Some(Home { source: page.source, meta, body: page.body }),
+            PageKind::Home(meta) => {
+                let updated = inputs.sources.last_commit.get(&page.source).cloned();
+                home = Some(Home { source: page.source, meta, body: page.body, updated });
+            }
             PageKind::Guide { slug, meta } => {
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
@@ -56,13 +60,10 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
                 } else {
-                    steps.entry(guide).or_default().push(Step {
-                        slug,
-                        number: 0,
-                        source: page.source,
-                        meta,
-                        body: page.body,
-                    });
+                    let updated =
+                        meta.updated.clone().or_else(|| inputs.sources.last_commit.get(&page.source).cloned());
+                    let step = Step { slug, number: 0, source: page.source, meta, body: page.body, updated };
+                    steps.entry(guide).or_default().push(step);
                 }
             }
         }
@@ -101,7 +102,8 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
                 step
             })
             .collect();
-        site_guides.push(Guide { slug, source, meta, body, steps: ordered_steps });
+        let updated = inputs.sources.last_commit.get(&source).cloned();
+        site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps });
     }
     site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
 
@@ -115,8 +117,12 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
     let mut copies: Vec<CopyFile> = Vec::new();
     copies.extend(inputs.sources.theme.static_files.iter().cloned());
     copies.extend(inputs.sources.static_files.iter().cloned());
-    copies.extend(inputs.sources.assets.iter().cloned());
-    let site =
+    let mut site =
         Site { home, guides: site_guides, copies, embedded_static: inputs.sources.theme.embedded_static.clone() };
+    // Files beside the pages are copied only when a page links to them or shows
+    // them: a stray `.html` (or anything else) in content/ never reaches the output
+    // unless someone chose to link it (`remedy check` warns about the others).
+    let used = links::used_assets(&site);
+    site.copies.extend(inputs.sources.assets.iter().filter(|a| used.contains(a.source.as_str())).cloned());
     (Some(site), diagnostics, drafts)
 }

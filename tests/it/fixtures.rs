@@ -6,6 +6,8 @@
 //!   excepted; `_copies.txt` lists the files copied as they are).
 //! - `invalid/<case>/site/` must fail, with exactly the diagnostics in
 //!   `invalid/<case>/expected.txt`.
+//! - `check/<case>/site/` is run through `remedy check`'s checks; its diagnostics
+//!   must equal `check/<case>/expected.txt`.
 //!
 //! To add a case, make the folder with its `site/`, run `REMEDY_BLESS=1 cargo test
 //! fixtures`, and read what it wrote before committing it.
@@ -122,4 +124,15 @@ fn drafts_are_built_only_when_asked() {
     let with_paths = paths(&with);
     assert!(with_paths.contains(&"printer/draft-step.html".to_string()), "{with_paths:?}");
     assert!(with_paths.contains(&"draft-guide/index.html".to_string()), "{with_paths:?}");
+}
+
+#[test]
+fn check_fixtures_report_the_expected_review_warnings() {
+    let mut failures = Vec::new();
+    for (case, dir) in cases("check") {
+        let options = remedy::build::Options { site_dir: dir.join("site"), include_drafts: false };
+        let outcome = remedy::build::check(&options);
+        check_text(&mut failures, &case, &dir.join("expected.txt"), &diagnostics_text(&outcome));
+    }
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
 }

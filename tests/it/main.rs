@@ -11,8 +11,12 @@
 //! review the diff before committing it.
 
 mod cli;
+mod contributors;
+mod escaping;
+mod external;
 mod fixtures;
 mod output;
+mod robustness;
 mod serve;
 mod site;
 mod support;

@@ -59,18 +59,37 @@ fn bundled_guide_builds_with_every_page() {
 #[test]
 fn every_internal_link_resolves_to_a_file_from_disk() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let files = build_bundled(&out);
+    let files = build_bundled(&dir.path().join("public"));
+    let checked = check_links(&files);
+    assert!(checked > 100, "only {checked} links checked");
+}
+
+#[test]
+fn every_internal_link_of_every_valid_fixture_resolves() {
+    for entry in std::fs::read_dir(crate::support::fixtures().join("valid")).unwrap() {
+        let case = entry.unwrap().path();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let outcome = build(&case.join("site"), &out);
+        assert!(outcome.output.is_some(), "{}: {}", case.display(), diagnostics_text(&outcome));
+        check_links(&read_tree(&out));
+    }
+}
+
+/// Checks every `href` and `src` of every HTML page as a browser would resolve it from
+/// disk: relative, naming a file of the output, with its `#anchor` on the page.
+/// Returns how many references were checked.
+fn check_links(files: &BTreeMap<String, Vec<u8>>) -> usize {
     let mut problems = Vec::new();
     let mut checked = 0;
-    for (path, bytes) in &files {
+    for (path, bytes) in files {
         if !path.ends_with(".html") {
             continue;
         }
         let html = String::from_utf8_lossy(bytes);
         let folder = Path::new(path).parent().unwrap_or(Path::new(""));
         for reference in references(&html) {
-            if reference.contains("://") || reference.starts_with("mailto:") {
+            if reference.contains("://") || reference.starts_with("mailto:") || reference == "#" {
                 continue;
             }
             if reference.starts_with('/') {
@@ -93,7 +112,7 @@ fn every_internal_link_resolves_to_a_file_from_disk() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(checked > 100, "only {checked} links checked");
+    checked
 }
 
 fn normalize(path: &Path) -> String {

@@ -20,7 +20,7 @@ pub fn run(site: &Path, drafts: bool) -> Outcome {
 
 /// Builds a site into `out`.
 pub fn build(site: &Path, out: &Path) -> Outcome {
-    build::build(&Options { site_dir: site.to_path_buf(), include_drafts: false }, out)
+    build::build(&Options { site_dir: site.to_path_buf(), include_drafts: false }, out, false)
 }
 
 pub fn diagnostics_text(outcome: &Outcome) -> String {

@@ -1,0 +1,44 @@
+//! Fuzzes the whole pure pipeline (parse -> resolve -> render) on a site made from
+//! the input: the bytes are cut at NUL into up to six files placed as the home page,
+//! two guides and their steps, so links, `after` and anchors can meet each other.
+//! The theme's templates are parsed once, as a long-lived caller would.
+//! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run pipeline` (see fuzz/README.md).
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use remedy::config::Config;
+use remedy::model::{SourceFile, Sources};
+use remedy::render::templates::Templates;
+use remedy::{parse, render, resolve};
+
+const PATHS: [&str; 6] =
+    ["content/_index.md", "content/g/_index.md", "content/g/a.md", "content/g/b.md", "content/h/_index.md", "content/h/c.md"];
+
+fn templates() -> &'static Templates {
+    static T: OnceLock<Templates> = OnceLock::new();
+    T.get_or_init(|| Templates::new(&remedy::theme::embedded().templates).ok().expect("the default theme parses"))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let pages = text
+        .split('\0')
+        .zip(PATHS)
+        .map(|(text, path)| SourceFile { path: path.to_string(), text: text.to_string() })
+        .collect::<Vec<_>>();
+    let sources = Sources { pages, theme: remedy::theme::embedded(), ..Sources::default() };
+    let config = Config { title: "Fuzz".into(), ..Config::default() };
+    let (pages, mut diagnostics) = parse::parse_all(&sources.pages, false);
+    let (site, more) = resolve::resolve(resolve::Inputs { pages, sources: &sources, include_drafts: true });
+    diagnostics.extend(more);
+    if let Some(site) = site {
+        diagnostics.extend(resolve::lints::lint(&site, &sources.assets));
+        let (_, more) = render::render_with(&site, &config, templates());
+        diagnostics.extend(more);
+    }
+    for d in &diagnostics {
+        assert!(d.pos.line >= 1 && d.pos.col >= 1, "{d}");
+    }
+});
