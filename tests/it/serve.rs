@@ -209,6 +209,12 @@ fn incremental_matches_a_full_build_after_each_edit() {
     check(&mut incremental, &["content/printer/check-cable.md"], "broken link");
     edit("content/printer/check-cable.md", "go [home](../nowhere.md)", "go [home](../_index.md)");
     check(&mut incremental, &["content/printer/check-cable.md"], "link fixed");
+    // A picture no page shows any more is not copied: the whole pipeline again.
+    edit("content/printer/check-cable.md", "![A cable](cable.png \"The cable\")", "");
+    let (_, _, quick) = check(&mut incremental, &["content/printer/check-cable.md"], "image removed");
+    assert!(!quick);
+    edit("content/printer/check-cable.md", "Look closely at the cable", "Look closely at the cable![A](cable.png)");
+    check(&mut incremental, &["content/printer/check-cable.md"], "image back");
     // A new heading (a new anchor) takes the whole pipeline.
     edit("content/printer/reinstall-driver.md", "Save your settings.", "Save your settings.\n\n## Then\n");
     let (_, _, quick) = check(&mut incremental, &["content/printer/reinstall-driver.md"], "new heading");
