@@ -27,9 +27,23 @@ pub fn read_config(site_dir: &Path) -> Result<Option<String>, Diagnostic> {
 
 /// Reads everything under the site folder that a build uses.
 pub fn load(site_dir: &Path, config: &Config) -> (Sources, Vec<Diagnostic>) {
+    let (sources, _, diagnostics) = load_with(site_dir, config, &|_| false);
+    (sources, diagnostics)
+}
+
+/// Like [`load`], but does not read the Markdown files under `content/` for which
+/// `known` is true (`serve` keeps their text from an earlier run): they are left out
+/// of `Sources::pages`. Also returns the paths of all Markdown files, read or not,
+/// in the order `load` lists them.
+pub fn load_with(
+    site_dir: &Path,
+    config: &Config,
+    known: &dyn Fn(&str) -> bool,
+) -> (Sources, Vec<String>, Vec<Diagnostic>) {
     let theme_name = config.theme.as_str();
     let limit = config.max_file_size_kb * 1024;
     let mut sources = Sources::default();
+    let mut markdown = Vec::new();
     let mut diagnostics = Vec::new();
 
     let content = site_dir.join("content");
@@ -40,6 +54,10 @@ pub fn load(site_dir: &Path, config: &Config) -> (Sources, Vec<Diagnostic>) {
     }
     for file in walk(site_dir, "content", &mut diagnostics) {
         if file.rel.ends_with(".md") {
+            markdown.push(file.source.clone());
+            if known(&file.source) {
+                continue;
+            }
             match read_text(&file.disk, &file.source, limit) {
                 Ok(text) => sources.pages.push(SourceFile { path: file.source, text }),
                 Err(d) => diagnostics.push(d),
@@ -73,7 +91,7 @@ pub fn load(site_dir: &Path, config: &Config) -> (Sources, Vec<Diagnostic>) {
     for file in walk(site_dir, "static", &mut diagnostics) {
         sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }
-    (sources, diagnostics)
+    (sources, markdown, diagnostics)
 }
 
 struct Found {

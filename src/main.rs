@@ -3,6 +3,7 @@
 
 use std::fs::OpenOptions;
 use std::io::{IsTerminal, Write};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -12,7 +13,7 @@ use clap::{Parser, Subcommand};
 use remedy::build::{self, Options};
 use remedy::diagnostics::{Diagnostic, Severity};
 use remedy::report::{self, Format};
-use remedy::{external, load, parse, scaffold, write};
+use remedy::{external, load, parse, scaffold, serve, write};
 
 #[derive(Parser)]
 #[command(name = "remedy", version, about = "A static site generator for troubleshooting guides")]
@@ -67,6 +68,24 @@ enum Command {
         #[arg(long, default_value = ".", global = true)]
         site: PathBuf,
     },
+    /// Build the site and serve it locally; rebuild what changes and reload open pages
+    Serve {
+        /// The site folder, holding site.toml and content/
+        #[arg(default_value = ".")]
+        site_dir: PathBuf,
+        /// The port to listen on (0 picks a free port and prints the URL)
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; the default lets only this machine connect
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in the default browser once it is served
+        #[arg(long)]
+        open: bool,
+        /// Include pages whose front matter says `draft = true`
+        #[arg(long)]
+        drafts: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -95,6 +114,9 @@ fn main() -> ExitCode {
             cmd_check(site_dir, format, strict, drafts, external)
         }
         Command::New { what, site } => cmd_new(&site, what),
+        Command::Serve { site_dir, port, bind, open, drafts } => {
+            cmd_serve(serve::Options { site_dir, include_drafts: drafts, bind, port, quiet: false }, open)
+        }
     }
 }
 
@@ -198,6 +220,26 @@ fn cmd_new(site: &Path, what: New) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Serves until interrupted. Ctrl-C ends the process at once, which is clean: serve
+/// writes nothing to disk (the site is served from memory), so nothing is left behind.
+fn cmd_serve(options: serve::Options, open: bool) -> ExitCode {
+    let server = match serve::Server::start(&options) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(1);
+        }
+    };
+    println!("Serving {} at {}  (Ctrl-C to stop)", options.site_dir.display(), server.url());
+    if open {
+        if let Err(e) = opener::open(server.url()) {
+            eprintln!("warning: cannot open a browser: {e}");
+        }
+    }
+    server.wait();
+    ExitCode::SUCCESS
 }
 
 fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {

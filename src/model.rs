@@ -5,6 +5,7 @@
 //! into an [`Output`]; `write` puts the output on disk. Nothing here touches the disk.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -146,7 +147,9 @@ pub struct Page {
     /// Source path relative to the site folder.
     pub source: String,
     pub kind: PageKind,
-    pub body: Rendered,
+    /// Shared, so that `serve` can keep parsed pages and hand them to `resolve`
+    /// again without copying every body.
+    pub body: Arc<Rendered>,
 }
 
 /// The rendered body of a page and what it mentions.
@@ -211,7 +214,7 @@ pub struct Site {
 pub struct Home {
     pub source: String,
     pub meta: HomeMeta,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// When the page last changed: nothing for the home page's front matter, so the
     /// file's last commit, if known.
     pub updated: Option<String>,
@@ -222,7 +225,7 @@ pub struct Guide {
     pub slug: String,
     pub source: String,
     pub meta: GuideMeta,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// The file's last commit date, if known.
     pub updated: Option<String>,
     /// In step order; `Step::number` is the index plus one.
@@ -235,7 +238,7 @@ pub struct Step {
     pub number: usize,
     pub source: String,
     pub meta: StepMeta,
-    pub body: Rendered,
+    pub body: Arc<Rendered>,
     /// `updated` from the front matter, or else the file's last commit date.
     pub updated: Option<String>,
 }

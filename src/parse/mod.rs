@@ -104,7 +104,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     }
     let (body, body_diags) = markdown::render(path, text, body_offset, &lines, allow_raw_html);
     diagnostics.extend(body_diags);
-    (Some(Page { source: source.path.clone(), kind, body }), diagnostics)
+    (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
 }
 
 fn place(path: &str) -> Result<Place<'_>, String> {

@@ -23,14 +23,21 @@ use templates::Templates;
 /// The "source" of the files remedy makes from the whole site.
 const GENERATED: &str = "(generated)";
 
-/// One page to render: its output path, its source (for messages) and how to render it.
-enum Job<'a> {
+/// How to render one page.
+pub enum Job<'a> {
     Home,
     Guide(&'a Guide),
     Step(&'a Guide, usize),
     Steps,
     NotFound,
     Search,
+}
+
+/// One page to render: its output path, its source (for messages) and how to render it.
+pub struct PageJob<'a> {
+    pub path: String,
+    pub source: String,
+    pub job: Job<'a>,
 }
 
 pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (Option<Output>, Vec<Diagnostic>) {
@@ -42,24 +49,12 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
 
 /// [`render`] with templates already parsed (for callers that render many times).
 pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
-    let mut jobs = vec![("index.html".to_string(), site.home.source.clone(), Job::Home)];
-    for guide in &site.guides {
-        jobs.push((format!("{}/index.html", guide.slug), guide.source.clone(), Job::Guide(guide)));
-        for (i, step) in guide.steps.iter().enumerate() {
-            jobs.push((format!("{}/{}.html", guide.slug, step.slug), step.source.clone(), Job::Step(guide, i)));
-        }
-    }
-    jobs.push(("steps.html".into(), GENERATED.into(), Job::Steps));
-    jobs.push(("404.html".into(), GENERATED.into(), Job::NotFound));
-    if config.search.enabled {
-        jobs.push(("search.html".into(), GENERATED.into(), Job::Search));
-    }
-
+    let jobs = jobs(site, config);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|(path, _, job)| {
-            let html = render_job(site, config, templates, job)?;
-            Ok(OutputFile { path: path.clone(), contents: html.into_bytes() })
+        .map(|j| {
+            let html = render_job(site, config, templates, &j.job)?;
+            Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
         })
         .collect();
 
@@ -71,6 +66,43 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
             Err(d) => diagnostics.push(d),
         }
     }
+    let (output, finish_diags) = finish(site, config, &jobs, files);
+    diagnostics.extend(finish_diags);
+    if crate::diagnostics::has_errors(&diagnostics) {
+        return (None, diagnostics);
+    }
+    (output, diagnostics)
+}
+
+/// Every page the site has, in a fixed order.
+pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
+    let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
+    let mut jobs = vec![job("index.html".to_string(), &site.home.source, Job::Home)];
+    for guide in &site.guides {
+        jobs.push(job(format!("{}/index.html", guide.slug), &guide.source, Job::Guide(guide)));
+        for (i, step) in guide.steps.iter().enumerate() {
+            jobs.push(job(format!("{}/{}.html", guide.slug, step.slug), &step.source, Job::Step(guide, i)));
+        }
+    }
+    jobs.push(job("steps.html".into(), GENERATED, Job::Steps));
+    jobs.push(job("404.html".into(), GENERATED, Job::NotFound));
+    if config.search.enabled {
+        jobs.push(job("search.html".into(), GENERATED, Job::Search));
+    }
+    jobs
+}
+
+/// Completes the output around the rendered `pages`: adds the files made from the
+/// whole site (`steps.json`, ...), the theme's built-in static files and the copies,
+/// after checking that every output path comes from exactly one source. `serve`
+/// passes no pages (it keeps them apart) and adds its own.
+pub fn finish(
+    site: &Site,
+    config: &Config,
+    jobs: &[PageJob<'_>],
+    pages: Vec<OutputFile>,
+) -> (Option<Output>, Vec<Diagnostic>) {
+    let mut files = pages;
     files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
     let (search_files, search_diagnostics) = crate::search::index_files(site, &config.search);
@@ -81,11 +113,12 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
     }
 
     // Every output path must come from exactly one source.
+    let mut diagnostics = Vec::new();
     let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
     let generated = ["highlight.css", "steps.json", "sitemap.xml"];
     let sources = jobs
         .iter()
-        .map(|(p, s, _)| (p.as_str(), s.as_str()))
+        .map(|j| (j.path.as_str(), j.source.as_str()))
         .chain(generated.iter().map(|g| (*g, GENERATED)))
         .chain(search_paths.iter().map(|p| (p.as_str(), GENERATED)))
         .chain(site.copies.iter().map(|c| (c.path.as_str(), c.source.as_str())));
@@ -120,7 +153,8 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
     (Some(Output { files, copies }), diagnostics)
 }
 
-fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>) -> Result<String, Diagnostic> {
+/// Renders one page. Pure: the same site, config and templates give the same HTML.
+pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>) -> Result<String, Diagnostic> {
     match job {
         Job::Home => {
             let home = &site.home;

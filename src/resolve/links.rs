@@ -7,6 +7,16 @@ use crate::diagnostics::{closest, Diagnostic};
 use crate::model::{CopyFile, LinkTarget, Rendered, Site};
 
 pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnostic> {
+    check_some(site, assets, drafts, &|_| true)
+}
+
+/// Like [`check`], for the links of the pages `which` selects (by source path) only.
+pub fn check_some(
+    site: &Site,
+    assets: &[CopyFile],
+    drafts: &[String],
+    which: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     let mut pages: HashMap<&str, &Rendered> = HashMap::new();
     pages.insert(&site.home.source, &site.home.body);
     for guide in &site.guides {
@@ -18,7 +28,7 @@ pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnos
     let assets: BTreeSet<&str> = assets.iter().map(|a| a.source.as_str()).collect();
 
     let mut diagnostics = Vec::new();
-    let mut sources: Vec<&&str> = pages.keys().collect();
+    let mut sources: Vec<&&str> = pages.keys().filter(|s| which(s)).collect();
     sources.sort();
     for &&source in &sources {
         let body = pages[source];

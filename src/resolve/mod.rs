@@ -24,9 +24,22 @@ pub struct Inputs<'a> {
 /// Builds the site model. Returns it even when there are errors (callers decide
 /// from the diagnostics), except when there is no home page to build on.
 pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
+    let sources = inputs.sources;
+    let (site, mut diagnostics, drafts) = structure(inputs);
+    if let Some(site) = &site {
+        diagnostics.extend(links::check(site, &sources.assets, &drafts));
+    }
+    (site, diagnostics)
+}
+
+/// Steps 1 and 2 of [`resolve`], without the link checks: the site, its
+/// diagnostics, and the drafts left out (which links must not point at). `serve`
+/// uses it to check links again after a change that moved nothing.
+pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<String>) {
     let mut diagnostics = Vec::new();
     let mut home = None;
-    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, crate::model::Rendered)> = BTreeMap::new();
+    let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, std::sync::Arc<crate::model::Rendered>)> =
+        BTreeMap::new();
     let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
     let mut drafts: Vec<String> = Vec::new();
 
@@ -98,7 +111,7 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
         let message =
             "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
         diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, "missing-home", message));
-        return (None, diagnostics);
+        return (None, diagnostics, drafts);
     };
 
     let mut copies: Vec<CopyFile> = Vec::new();
@@ -111,6 +124,5 @@ pub fn resolve(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>) {
     // unless someone chose to link it (`remedy check` warns about the others).
     let used = links::used_assets(&site);
     site.copies.extend(inputs.sources.assets.iter().filter(|a| used.contains(a.source.as_str())).cloned());
-    diagnostics.extend(links::check(&site, &inputs.sources.assets, &drafts));
-    (Some(site), diagnostics)
+    (Some(site), diagnostics, drafts)
 }

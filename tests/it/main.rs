@@ -6,6 +6,7 @@
 //! - `output`: the safety of writing (failed builds, foreign folders);
 //! - `cli`: the `remedy` command's arguments and exit codes;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
+//! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
@@ -19,5 +20,6 @@ mod fixtures;
 mod output;
 mod robustness;
 mod search;
+mod serve;
 mod site;
 mod support;

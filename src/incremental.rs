@@ -1,0 +1,536 @@
+//! Incremental builds, for `serve`: the same pipeline as [`crate::build::run`], with
+//! what did not change kept in memory between runs. Two paths:
+//!
+//! **Quick** (the usual save: a page's text changed, but not its front matter nor its
+//! heading ids, so nothing about the site's shape moved): only that file is read and
+//! parsed; the last site is patched with the new body; only that page's links are
+//! checked again (no target moved); only that page is rendered. The files made from
+//! the whole site (`steps.json`, ...) read front matter only and are kept.
+//!
+//! **Full**, for anything else (front matter, files added, deleted or renamed, new
+//! heading ids, settings, templates, static files):
+//! - `load` walks the folders again (so added, deleted and renamed files are seen)
+//!   but re-reads only the Markdown files that changed;
+//! - `parse` (Markdown and highlighting, the expensive stage) runs only for files
+//!   whose text changed: parsed pages are kept by path with a hash of their text;
+//! - `resolve` runs over every page (ordering and link checks are cheap);
+//! - `render` re-renders a page only when the fingerprint of its inputs changed.
+//!   The fingerprint of a job hashes exactly what [`render::render_job`] reads for it
+//!   (the settings, the templates, the page's own text and, for neighbours and lists,
+//!   the front matter of the pages it lists).
+//!
+//! When `render_job` or `render::finish` start reading something new (a search index
+//! made from page text, say), [`job_key`] and the quick path must follow: the test
+//! `serve::incremental_matches_a_full_build_after_each_edit` compares both paths
+//! with a full build, file by file.
+//!
+//! The result is the whole site in memory, byte for byte what `build` would write.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::build::Options;
+use crate::config::{self, Config};
+use crate::diagnostics::{self, Diagnostic};
+use crate::load;
+use crate::model::{CopyFile, LinkTarget, Page, Rendered, Site, SourceFile};
+use crate::parse;
+use crate::render::templates::Templates;
+use crate::render::{self, Job, PageJob};
+use crate::resolve::{self, links};
+
+/// What changed since the last run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changes {
+    /// Anything may have changed: re-read every file (parsed pages are still reused
+    /// when their text is the same).
+    Everything,
+    /// These paths (relative to the site folder, `/` separators) changed; a folder
+    /// stands for everything under it.
+    Paths(BTreeSet<String>),
+}
+
+/// A file of the built site, in memory or (for copies) on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Bytes(Arc<[u8]>),
+    Disk(PathBuf),
+}
+
+/// What one run produced.
+#[derive(Debug)]
+pub struct Build {
+    /// Output path -> file; `None` when there were errors.
+    pub files: Option<Files>,
+    /// Every diagnostic, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// How many Markdown files were parsed, and pages rendered, in this run.
+    pub parsed: usize,
+    pub rendered: usize,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+    /// Whether the quick path (one page's text, same shape) was taken.
+    pub quick: bool,
+}
+
+/// A Markdown file as parse left it.
+struct Parsed {
+    /// Hash of the text (and of the one setting parse reads).
+    text: u64,
+    /// Hash of the front matter as read (what lists of pages show).
+    meta: u64,
+    page: Option<Page>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The state kept between runs.
+pub struct Incremental {
+    options: Options,
+    pages: HashMap<String, Parsed>,
+    /// Inputs other than Markdown (assets, static files, templates), by site path.
+    others: Vec<String>,
+    allow_raw_html: Option<bool>,
+    templates: Option<(u64, Templates)>,
+    /// Output path -> fingerprint of its inputs and the page.
+    rendered: HashMap<String, (u64, Arc<[u8]>)>,
+    last: Option<Last>,
+    /// Pages the quick path parsed before it gave way to the full one (for counts).
+    parsed_early: usize,
+}
+
+impl Incremental {
+    pub fn new(options: Options) -> Incremental {
+        Incremental {
+            options,
+            pages: HashMap::new(),
+            others: Vec::new(),
+            allow_raw_html: None,
+            templates: None,
+            rendered: HashMap::new(),
+            last: None,
+            parsed_early: 0,
+        }
+    }
+
+    pub fn site_dir(&self) -> &Path {
+        &self.options.site_dir
+    }
+
+    /// Whether the last run read `path` (a file or a folder holding files).
+    pub fn knows(&self, path: &str) -> bool {
+        if self.pages.contains_key(path) || self.others.iter().any(|o| o == path) {
+            return true;
+        }
+        let folder = format!("{path}/");
+        self.pages.keys().chain(&self.others).any(|p| p.starts_with(&folder))
+    }
+
+    /// Runs the pipeline, reusing what `changes` leaves untouched.
+    pub fn run(&mut self, changes: &Changes) -> Build {
+        if let Changes::Paths(paths) = changes {
+            if let Some(build) = self.quick(paths) {
+                return build;
+            }
+        }
+        self.full(changes)
+    }
+
+    /// The whole pipeline, with the parse and render caches.
+    fn full(&mut self, changes: &Changes) -> Build {
+        self.last = None;
+        let site_dir = self.options.site_dir.clone();
+        let mut diags = Vec::new();
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+        let config_text = match load::read_config(&site_dir) {
+            Ok(text) => text,
+            Err(d) => {
+                diags.push(d);
+                Some(String::new())
+            }
+        };
+        let (config, config_diags) = config::parse(config_text.as_deref());
+        diags.extend(config_diags);
+        // What does not depend on the text of a page (for `quick`).
+        let mut fixed = diags.clone();
+
+        // Everything is re-read when asked, or when the one setting parse reads changed.
+        let everything = *changes == Changes::Everything || self.allow_raw_html != Some(config.allow_raw_html);
+        self.allow_raw_html = Some(config.allow_raw_html);
+        let dirty = |path: &str| match changes {
+            _ if everything => true,
+            Changes::Everything => true,
+            Changes::Paths(set) => set.contains(path) || path.match_indices('/').any(|(i, _)| set.contains(&path[..i])),
+        };
+        let pages = &self.pages;
+        let known = |path: &str| !dirty(path) && pages.contains_key(path);
+        let (sources, md_paths, load_diags) = load::load_with(&site_dir, &config, &known);
+        fixed.extend(load_diags.iter().cloned());
+        diags.extend(load_diags);
+        lap("load");
+
+        // Parse what is new or changed.
+        let allow = config.allow_raw_html;
+        let todo: Vec<(u64, &SourceFile)> = sources
+            .pages
+            .iter()
+            .map(|s| (hash(&(&s.text, allow)), s))
+            .filter(|(key, s)| self.pages.get(&s.path).is_none_or(|p| p.text != *key))
+            .collect();
+        let parsed: Vec<(String, Parsed)> = todo
+            .par_iter()
+            .map(|(key, source)| {
+                let (page, diagnostics) = parse::parse_page(source, allow);
+                let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
+                (source.path.clone(), Parsed { text: *key, meta, page, diagnostics })
+            })
+            .collect();
+        let parsed_count = parsed.len() + std::mem::take(&mut self.parsed_early);
+        self.pages.extend(parsed);
+        // A changed file that could not be read (its error is reported) has no page.
+        let read: HashSet<&str> = sources.pages.iter().map(|s| s.path.as_str()).collect();
+        let unreadable: Vec<&String> = md_paths.iter().filter(|p| dirty(p) && !read.contains(p.as_str())).collect();
+        for path in &unreadable {
+            self.pages.remove(*path);
+        }
+        if self.pages.len() != md_paths.len() || !unreadable.is_empty() {
+            // Every readable listed path is in the map (kept or just parsed): drop the others.
+            let listed: HashSet<&str> = md_paths.iter().map(String::as_str).collect();
+            self.pages.retain(|path, _| listed.contains(path.as_str()));
+        }
+        let mut others: Vec<String> = Vec::new();
+        others.extend(sources.assets.iter().chain(&sources.static_files).map(|c| c.source.clone()));
+        others.extend(sources.theme.static_files.iter().map(|c| c.source.clone()));
+        others.extend(sources.theme.templates.iter().map(|t| t.path.clone()));
+        self.others = others;
+
+        lap("parse");
+        let mut pages = Vec::with_capacity(md_paths.len());
+        let mut parse_diags = Vec::new();
+        for entry in md_paths.iter().filter_map(|path| self.pages.get(path)) {
+            parse_diags.extend(entry.diagnostics.iter().cloned());
+            pages.extend(entry.page.clone());
+        }
+        diags.extend(parse_diags.iter().cloned());
+        let inputs = resolve::Inputs { pages, sources: &sources, include_drafts: self.options.include_drafts };
+        let (site, structure_diags, drafts) = resolve::structure(inputs);
+        fixed.extend(structure_diags.iter().cloned());
+        diags.extend(structure_diags);
+        let link_diags = site.as_ref().map_or(Vec::new(), |site| links::check(site, &sources.assets, &drafts));
+        diags.extend(link_diags.iter().cloned());
+        lap("resolve");
+
+        let mut files = None;
+        let mut rendered_count = 0;
+        if let Some(site) = site.filter(|_| !sources.theme.templates.is_empty()) {
+            let templates_key = hash(&sources.theme.templates.iter().map(|t| (&t.path, &t.text)).collect::<Vec<_>>());
+            if self.templates.as_ref().is_none_or(|(key, _)| *key != templates_key) {
+                self.templates = match Templates::new(&sources.theme.templates) {
+                    Ok(t) => Some((templates_key, t)),
+                    Err(d) => {
+                        diags.extend(d);
+                        None
+                    }
+                };
+            }
+            if let Some((_, templates)) = &self.templates {
+                let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
+                let jobs = render::jobs(&site, &config);
+                let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, &site, global, &j.job)).collect();
+                let todo: Vec<usize> = (0..jobs.len())
+                    .filter(|&i| self.rendered.get(&jobs[i].path).is_none_or(|(key, _)| *key != keys[i]))
+                    .collect();
+                let results: Vec<(usize, Result<String, Diagnostic>)> = todo
+                    .par_iter()
+                    .map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i].job)))
+                    .collect();
+                rendered_count = results.len();
+                for (i, result) in results {
+                    match result {
+                        Ok(html) => {
+                            self.rendered.insert(jobs[i].path.clone(), (keys[i], Arc::from(html.into_bytes())));
+                        }
+                        Err(d) => {
+                            self.rendered.remove(&jobs[i].path);
+                            diags.push(d);
+                        }
+                    }
+                }
+                if self.rendered.len() > jobs.len() {
+                    let paths: HashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
+                    self.rendered.retain(|path, _| paths.contains(path.as_str()));
+                }
+                lap("render");
+                let (output, finish_diags) = render::finish(&site, &config, &jobs, Vec::new());
+                diags.extend(finish_diags);
+                files = output.map(|output| {
+                    let mut map = HashMap::with_capacity(jobs.len() + output.files.len() + output.copies.len());
+                    for job in &jobs {
+                        if let Some((_, bytes)) = self.rendered.get(&job.path) {
+                            map.insert(job.path.clone(), Body::Bytes(bytes.clone()));
+                        }
+                    }
+                    for file in output.files {
+                        map.insert(file.path, Body::Bytes(Arc::from(file.contents)));
+                    }
+                    for copy in output.copies {
+                        map.insert(copy.path, Body::Disk(copy.disk));
+                    }
+                    Files { base: Arc::new(map), changed: HashMap::new() }
+                });
+                lap("finish");
+                drop(jobs);
+                if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags)) {
+                    let assets = sources.assets.clone();
+                    let files = files.clone();
+                    let last = Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, global };
+                    self.last = Some(last);
+                }
+            }
+        }
+        diagnostics::sort(&mut diags);
+        if diagnostics::has_errors(&diags) {
+            files = None;
+        }
+        Build { files, diagnostics: diags, parsed: parsed_count, rendered: rendered_count, timings, quick: false }
+    }
+
+    /// The common case, fast: some pages' text changed, but not their front matter
+    /// nor their headings' ids, so the site's shape (order, lists, links' targets,
+    /// `steps.json`) is the same. Patches the last site with the new bodies, checks
+    /// links again and re-renders only those pages. `None` (nothing changed in the
+    /// output) means: run the whole pipeline.
+    fn quick(&mut self, paths: &BTreeSet<String>) -> Option<Build> {
+        let start = Instant::now();
+        let mut last = self.last.take()?;
+        let allow = last.config.allow_raw_html;
+        let mut changed = Vec::new();
+        for path in paths {
+            // Only Markdown files that the last build read, changed in place.
+            let disk = self.options.site_dir.join(path);
+            let plain = disk.symlink_metadata().is_ok_and(|m| m.file_type().is_file());
+            if !(path.starts_with("content/") && path.ends_with(".md") && self.pages.contains_key(path) && plain) {
+                return None;
+            }
+            let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
+            let key = hash(&(&text, allow));
+            let old = &self.pages[path];
+            if old.text == key {
+                continue;
+            }
+            let (page, diagnostics) = parse::parse_page(&SourceFile { path: path.clone(), text }, allow);
+            let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
+            // Heading ids (link targets) and linked files (which are copied) unchanged.
+            let same_anchors = match (&page, &old.page) {
+                (Some(new), Some(old)) => {
+                    new.body.anchors == old.body.anchors && asset_links(&new.body) == asset_links(&old.body)
+                }
+                _ => false,
+            };
+            let same_shape = meta == old.meta && same_anchors;
+            // Kept either way: the whole pipeline reuses it.
+            self.pages.insert(path.clone(), Parsed { text: key, meta, page, diagnostics });
+            self.parsed_early += 1;
+            if !same_shape {
+                return None;
+            }
+            changed.push(path);
+        }
+
+        let mut timings = vec![("read+parse", start.elapsed())];
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            timings.push((name, clock.elapsed()));
+            clock = Instant::now();
+        };
+        let is_changed = |path: &str| changed.iter().any(|c| *c == path);
+        // Parse diagnostics are at the page's path; links' at the linking page's.
+        last.parse_diags.retain(|d| !is_changed(&d.path));
+        for path in &changed {
+            last.parse_diags.extend(self.pages[*path].diagnostics.iter().cloned());
+        }
+        for path in &changed {
+            let body = self.pages[*path].page.as_ref().map(|p| p.body.clone())?;
+            let site = &mut last.site;
+            if site.home.source == **path {
+                site.home.body = body;
+            } else if let Some(guide) = site.guides.iter_mut().find(|g| g.source == **path) {
+                guide.body = body;
+            } else if let Some(step) = site.guides.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.source == **path) {
+                step.body = body;
+            }
+            // Otherwise a draft, not part of the site.
+        }
+        // Only the changed pages' own links can have changed: no target moved.
+        last.link_diags.retain(|d| !is_changed(&d.path));
+        last.link_diags.extend(links::check_some(&last.site, &last.assets, &last.drafts, &is_changed));
+        lap("links");
+
+        let mut diags: Vec<Diagnostic> =
+            last.fixed.iter().chain(&last.parse_diags).chain(&last.link_diags).cloned().collect();
+        let mut rendered = 0;
+        let (_, templates) = self.templates.as_ref()?;
+        // The pages made from the changed files (as `render::jobs` names them).
+        let site = &last.site;
+        let mut jobs = Vec::new();
+        let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
+        if is_changed(&site.home.source) {
+            jobs.push(job("index.html".into(), &site.home.source, Job::Home));
+        }
+        for guide in &site.guides {
+            if is_changed(&guide.source) {
+                jobs.push(job(format!("{}/index.html", guide.slug), &guide.source, Job::Guide(guide)));
+            }
+            for (i, step) in guide.steps.iter().enumerate().filter(|(_, s)| is_changed(&s.source)) {
+                jobs.push(job(format!("{}/{}.html", guide.slug, step.slug), &step.source, Job::Step(guide, i)));
+            }
+        }
+        for job in &jobs {
+            let key = job_key(&self.pages, site, last.global, &job.job);
+            if self.rendered.get(&job.path).is_some_and(|(k, _)| *k == key) {
+                continue;
+            }
+            rendered += 1;
+            match render::render_job(site, &last.config, templates, &job.job) {
+                Ok(html) => {
+                    let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+                    last.files.changed.insert(job.path.clone(), Body::Bytes(bytes.clone()));
+                    self.rendered.insert(job.path.clone(), (key, bytes));
+                }
+                Err(d) => {
+                    self.rendered.remove(&job.path);
+                    diags.push(d);
+                }
+            }
+        }
+        drop(jobs);
+        lap("render");
+        // The search index is made from every page's text: make it again, so that
+        // search never answers from the text before the edit.
+        let (search_files, search_diags) = crate::search::index_files(site, &last.config.search);
+        for file in search_files {
+            last.files.changed.insert(file.path, Body::Bytes(Arc::from(file.contents)));
+        }
+        diags.extend(search_diags);
+        lap("search");
+        diagnostics::sort(&mut diags);
+        let files = if diagnostics::has_errors(&diags) {
+            None
+        } else {
+            let files = last.files.clone();
+            self.last = Some(last);
+            Some(files)
+        };
+        let parsed = std::mem::take(&mut self.parsed_early);
+        Some(Build { files, diagnostics: diags, parsed, rendered, timings, quick: true })
+    }
+}
+
+/// The files of a built site: a shared map, and the pages changed since it was made
+/// (so that a quick rebuild does not copy the map).
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    base: Arc<HashMap<String, Body>>,
+    changed: HashMap<String, Body>,
+}
+
+impl Files {
+    pub fn get(&self, path: &str) -> Option<&Body> {
+        self.changed.get(path).or_else(|| self.base.get(path))
+    }
+
+    /// Every output path, in no particular order.
+    pub fn paths(&self) -> impl Iterator<Item = &String> {
+        self.base.keys().chain(self.changed.keys().filter(|p| !self.base.contains_key(*p)))
+    }
+}
+
+/// The last good run, for [`Incremental::quick`].
+struct Last {
+    site: Site,
+    drafts: Vec<String>,
+    assets: Vec<CopyFile>,
+    /// Diagnostics of the settings, of `load` and of the site's shape.
+    fixed: Vec<Diagnostic>,
+    parse_diags: Vec<Diagnostic>,
+    link_diags: Vec<Diagnostic>,
+    files: Files,
+    config: Config,
+    /// The fingerprint of the settings and templates.
+    global: u64,
+}
+
+/// The files beside the pages that a body links to or shows.
+fn asset_links(body: &Rendered) -> BTreeSet<&str> {
+    body.links
+        .iter()
+        .filter_map(|l| match &l.target {
+            LinkTarget::Asset { source } => Some(source.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn hash<T: Hash + ?Sized>(value: &T) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of everything [`render::render_job`] reads for `job`, besides the
+/// settings and templates (`global`).
+fn job_key(pages: &HashMap<String, Parsed>, site: &Site, global: u64, job: &Job<'_>) -> u64 {
+    let text = |source: &str| pages.get(source).map_or(0, |p| p.text);
+    let meta = |source: &str| pages.get(source).map_or(0, |p| p.meta);
+    let mut h = DefaultHasher::new();
+    global.hash(&mut h);
+    match job {
+        Job::Home => {
+            (0u8, text(&site.home.source), &site.home.updated).hash(&mut h);
+            for guide in &site.guides {
+                (&guide.slug, meta(&guide.source), guide.steps.len()).hash(&mut h);
+            }
+        }
+        Job::Guide(guide) => {
+            1u8.hash(&mut h);
+            (&guide.slug, text(&guide.source), &guide.updated).hash(&mut h);
+            for step in &guide.steps {
+                (&step.slug, step.number, meta(&step.source)).hash(&mut h);
+            }
+        }
+        Job::Step(guide, i) => {
+            2u8.hash(&mut h);
+            let has_last_resort = guide.body.anchors.iter().any(|a| a == "still-not-fixed");
+            (&guide.slug, meta(&guide.source), has_last_resort, guide.steps.len()).hash(&mut h);
+            let step = &guide.steps[*i];
+            (&step.slug, step.number, text(&step.source), &step.updated).hash(&mut h);
+            let prev = i.checked_sub(1).map(|p| &guide.steps[p]);
+            let after = step.meta.after.iter().filter_map(|a| guide.steps.iter().find(|s| s.slug == a.value));
+            for other in prev.into_iter().chain(guide.steps.get(i + 1)).chain(after) {
+                (&other.slug, other.number, meta(&other.source)).hash(&mut h);
+            }
+        }
+        Job::Steps => {
+            3u8.hash(&mut h);
+            for guide in &site.guides {
+                (&guide.slug, meta(&guide.source)).hash(&mut h);
+                for step in &guide.steps {
+                    (&step.slug, step.number, meta(&step.source)).hash(&mut h);
+                }
+            }
+        }
+        Job::NotFound => 4u8.hash(&mut h),
+        Job::Search => 5u8.hash(&mut h),
+    }
+    h.finish()
+}
