@@ -38,18 +38,25 @@ pub fn check(options: &Options) -> Outcome {
     run_with(options, true)
 }
 
-fn run_with(options: &Options, lints: bool) -> Outcome {
-    let site_dir = options.site_dir.as_path();
+/// Reads and checks `site.toml` (defaults, and a diagnostic, when it is missing or
+/// unreadable).
+pub fn read_config(site_dir: &Path) -> (Config, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let config_text = match load::read_config(site_dir) {
+    let text = match load::read_config(site_dir) {
         Ok(text) => text,
         Err(d) => {
             diags.push(d);
             Some(String::new())
         }
     };
-    let (config, config_diags) = config::parse(config_text.as_deref());
+    let (config, config_diags) = config::parse(text.as_deref());
     diags.extend(config_diags);
+    (config, diags)
+}
+
+fn run_with(options: &Options, lints: bool) -> Outcome {
+    let site_dir = options.site_dir.as_path();
+    let (config, mut diags) = read_config(site_dir);
 
     let (sources, load_diags) = load::load(site_dir, &config);
     diags.extend(load_diags);

@@ -36,7 +36,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::build::Options;
-use crate::config::{self, Config};
+use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{CopyFile, LinkTarget, Page, Rendered, Site, SourceFile};
@@ -152,14 +152,7 @@ impl Incremental {
             timings.push((name, clock.elapsed()));
             clock = Instant::now();
         };
-        let config_text = match load::read_config(&site_dir) {
-            Ok(text) => text,
-            Err(d) => {
-                diags.push(d);
-                Some(String::new())
-            }
-        };
-        let (config, config_diags) = config::parse(config_text.as_deref());
+        let (config, config_diags) = crate::build::read_config(&site_dir);
         diags.extend(config_diags);
         // What does not depend on the text of a page (for `quick`).
         let mut fixed = diags.clone();
