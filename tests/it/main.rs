@@ -1,1 +1,2 @@
 //! Integration tests (filled in next).
+mod corpus;
