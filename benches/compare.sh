@@ -16,6 +16,7 @@
 #   MEM_RUNS         runs per tool under /usr/bin/time -v, for peak memory (default 2)
 #   STEPS_PER_GUIDE  steps per guide in the corpus (default 20)
 #   SEED             the generator's seed (default 42)
+#   REMEDY           a remedy binary to measure instead of building target/release/remedy
 #   WORK             where corpora, logs and results go (default /tmp/remedy-bench)
 #   OUT_DIR          where the tools write their output (default /dev/shm/remedy-bench
 #                    when /dev/shm exists, else $WORK): tmpfs keeps the disk out of the
@@ -81,10 +82,14 @@ if has mdbook && ! command -v mdbook >/dev/null; then
     cargo install mdbook --locked
 fi
 
-echo "building remedy and the corpus generator (release)" >&2
-cargo build --release --quiet --bin remedy --example gen_corpus
-REMEDY="$ROOT/target/release/remedy"
 GEN="$ROOT/target/release/examples/gen_corpus"
+if [ -n "${REMEDY:-}" ] && [ -x "$GEN" ]; then
+    echo "using REMEDY=$REMEDY as it is (not rebuilt)" >&2
+else
+    echo "building remedy and the corpus generator (release)" >&2
+    cargo build --release --quiet --bin remedy --example gen_corpus
+    REMEDY="$ROOT/target/release/remedy"
+fi
 
 mkdir -p "$WORK"
 RESULTS="$WORK/results.md"
