@@ -85,8 +85,8 @@ impl Rng {
         self.below(100) < percent
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
+    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len())]
     }
 
     /// `k` distinct indices of `0..n`, in the order drawn.
@@ -305,12 +305,12 @@ fn fill(rng: &mut Rng, template: &str, out: &mut String) {
         out.push_str(&rest[..start]);
         let end = start + rest[start..].find('}').expect("slots are closed");
         match &rest[start + 1..end] {
-            "app" => out.push_str(*rng.pick(APPS)),
-            "obj" => out.push_str(*rng.pick(OBJECTS)),
-            "adj" => out.push_str(*rng.pick(ADJECTIVES)),
-            "noun" => out.push_str(*rng.pick(NOUNS)),
-            "verb" => out.push_str(*rng.pick(VERBS)),
-            "ident" => out.push_str(*rng.pick(IDENTS)),
+            "app" => out.push_str(rng.pick(APPS)),
+            "obj" => out.push_str(rng.pick(OBJECTS)),
+            "adj" => out.push_str(rng.pick(ADJECTIVES)),
+            "noun" => out.push_str(rng.pick(NOUNS)),
+            "verb" => out.push_str(rng.pick(VERBS)),
+            "ident" => out.push_str(rng.pick(IDENTS)),
             "n" => {
                 let n = rng.range(2, 600);
                 write!(out, "{n}").expect("writing to a String");
@@ -327,7 +327,7 @@ fn paragraph(rng: &mut Rng, sentences: usize, out: &mut String) {
         if i > 0 {
             out.push(' ');
         }
-        let t = *rng.pick(SENTENCES);
+        let t = rng.pick(SENTENCES);
         fill(rng, t, out);
     }
     out.push_str("\n\n");
@@ -432,7 +432,7 @@ fn plan(opts: &Options) -> Vec<GuidePlan> {
     let mut out = Vec::with_capacity(guides);
     for g in 0..guides {
         let n = per.min(opts.steps - g * per);
-        let topic = *rng.pick(TOPICS);
+        let topic = rng.pick(TOPICS);
         let title = format!(
             "{} {} on {}",
             title_case(topic),
@@ -477,9 +477,9 @@ fn plan(opts: &Options) -> Vec<GuidePlan> {
 }
 
 fn code_block(rng: &mut Rng, out: &mut String) {
-    let lang = *rng.pick(&["shell", "json", "rust", "python", "yaml"]);
-    let ident = *rng.pick(IDENTS);
-    let service = *rng.pick(SERVICES);
+    let lang = rng.pick(&["shell", "json", "rust", "python", "yaml"]);
+    let ident = rng.pick(IDENTS);
+    let service = rng.pick(SERVICES);
     let n = rng.range(1, 9000);
     let m = rng.range(1, 500);
     writeln!(out, "```{lang}").expect("writing to a String");
@@ -490,7 +490,7 @@ fn code_block(rng: &mut Rng, out: &mut String) {
         ),
         "json" => format!(
             "{{\n  \"service\": \"{service}\",\n  \"{ident}\": {{ \"limit\": {n}, \"retries\": {m}, \"enabled\": {} }},\n  \"tags\": [\"{ident}-{m}\", \"{service}\"],\n  \"ratio\": {}.{:02}\n}}\n",
-            n % 2 == 0,
+            n.is_multiple_of(2),
             m % 7,
             n % 100
         ),
@@ -502,7 +502,7 @@ fn code_block(rng: &mut Rng, out: &mut String) {
         ),
         _ => format!(
             "{service}:\n  {ident}:\n    limit: {n}\n    retries: {m}\n    enabled: {}\n  paths:\n    - /var/lib/{service}/{ident}-{m}\n    - /etc/{service}/conf.d\n",
-            n % 3 != 0
+            !n.is_multiple_of(3)
         ),
     };
     out.push_str(&body);
@@ -512,10 +512,10 @@ fn code_block(rng: &mut Rng, out: &mut String) {
 fn table(rng: &mut Rng, out: &mut String) {
     out.push_str("| Setting | Expected | What to do if it differs |\n| --- | --- | --- |\n");
     for _ in 0..rng.range(3, 5) {
-        let ident = *rng.pick(IDENTS);
+        let ident = rng.pick(IDENTS);
         let n = rng.range(1, 999);
         let verb = rng.pick(VERBS).to_lowercase();
-        let obj = *rng.pick(OBJECTS);
+        let obj = rng.pick(OBJECTS);
         writeln!(out, "| `{ident}` | {n} | {} {obj} |", title_case(&verb))
             .expect("writing to a String");
     }
@@ -523,7 +523,7 @@ fn table(rng: &mut Rng, out: &mut String) {
 }
 
 fn alert(rng: &mut Rng, out: &mut String) {
-    let kind = *rng.pick(&["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"]);
+    let kind = rng.pick(&["NOTE", "TIP", "IMPORTANT", "WARNING", "CAUTION"]);
     writeln!(out, "> [!{kind}]").expect("writing to a String");
     out.push_str("> ");
     let mut text = String::new();
@@ -549,7 +549,7 @@ fn step_body(flavor: Flavor, opts: &Options, guides: &[GuidePlan], g: usize, i: 
             0 => {
                 for k in 0..rng.range(3, 5) {
                     write!(out, "{}. ", k + 1).expect("writing to a String");
-                    let t = *rng.pick(ITEMS);
+                    let t = rng.pick(ITEMS);
                     fill(&mut rng, t, &mut out);
                     out.push('\n');
                 }
@@ -558,7 +558,7 @@ fn step_body(flavor: Flavor, opts: &Options, guides: &[GuidePlan], g: usize, i: 
             1 => {
                 for _ in 0..rng.range(2, 4) {
                     out.push_str("- ");
-                    let t = *rng.pick(SENTENCES);
+                    let t = rng.pick(SENTENCES);
                     fill(&mut rng, t, &mut out);
                     out.push('\n');
                 }
@@ -577,7 +577,7 @@ fn step_body(flavor: Flavor, opts: &Options, guides: &[GuidePlan], g: usize, i: 
         if guide.steps.len() > 1 {
             let j = (i + 1 + rng.below(guide.steps.len() - 1)) % guide.steps.len();
             let other = &guide.steps[j];
-            let target_heading = *rng.pick(&other.headings);
+            let target_heading = rng.pick(&other.headings);
             let t = Target {
                 guide: &guide.slug,
                 step: Some(&other.slug),
@@ -660,10 +660,10 @@ fn step_meta(opts: &Options, guides: &[GuidePlan], g: usize, i: usize) -> StepMe
     let after = (i > 0 && rng.chance(25)).then(|| guides[g].steps[i - 1].slug.clone());
     StepMeta {
         summary,
-        time: *rng.pick(DURATIONS),
+        time: rng.pick(DURATIONS),
         side_effects,
         prerequisites,
-        tags: vec![slugify(guides[g].topic), (*rng.pick(IDENTS)).to_string()],
+        tags: vec![slugify(guides[g].topic), (rng.pick(IDENTS)).to_string()],
         after,
     }
 }
@@ -681,7 +681,7 @@ fn guide_intro(flavor: Flavor, opts: &Options, guides: &[GuidePlan], g: usize) -
     out.push_str("## Before you start\n\n");
     for _ in 0..3 {
         out.push_str("- ");
-        let t = *rng.pick(SENTENCES);
+        let t = rng.pick(SENTENCES);
         fill(&mut rng, t, &mut out);
         out.push('\n');
     }
@@ -721,7 +721,7 @@ fn guide_front(opts: &Options, guides: &[GuidePlan], g: usize) -> (String, Vec<S
     let error = format!(
         "Error {}: {} could not be completed.",
         rng.range(100, 999),
-        title_case(*rng.pick(NOUNS))
+        title_case(rng.pick(NOUNS))
     );
     (summary, symptoms, error)
 }
