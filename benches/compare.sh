@@ -97,7 +97,7 @@ RESULTS="$WORK/results.md"
     echo "# remedy benchmark, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) RAM, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-    echo "Versions: remedy $(git -C "$ROOT" rev-parse --short HEAD)$(has hugo && echo ", $(hugo version | cut -d' ' -f1-2)")$(has mdbook && echo ", mdbook $(mdbook --version | cut -d' ' -f2)"), hyperfine $(hyperfine --version | cut -d' ' -f2)"
+    echo "Versions: remedy $(git -C "$ROOT" rev-parse --short HEAD) ($REMEDY)$(has hugo && echo ", $(hugo version | cut -d' ' -f1-2)")$(has mdbook && echo ", mdbook $(mdbook --version | cut -d' ' -f2)"), hyperfine $(hyperfine --version | cut -d' ' -f2)"
     echo "Settings: RUNS=$RUNS MEM_RUNS=$MEM_RUNS STEPS_PER_GUIDE=$STEPS_PER_GUIDE SEED=$SEED OUT_DIR=$OUT_DIR"
     echo "Load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$RESULTS"
