@@ -5,6 +5,7 @@
 //! - `site`: the bundled guide, link integrity, determinism;
 //! - `output`: the safety of writing (failed builds, foreign folders);
 //! - `cli`: the `remedy` command's arguments and exit codes;
+//! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
 //!
@@ -14,6 +15,7 @@
 mod browser;
 mod cli;
 mod contributors;
+mod corpus;
 mod escaping;
 mod external;
 mod fixtures;

@@ -1,0 +1,106 @@
+//! The benchmark corpus generator (`examples/gen_corpus.rs`) in CI: a 200-step corpus
+//! builds with no diagnostic at all, and the parallel build is byte-identical to a
+//! build on one thread.
+
+use std::path::PathBuf;
+
+use remedy::build::{self, Options};
+use remedy::model::Output;
+
+#[path = "../../examples/gen_corpus.rs"]
+#[allow(dead_code)]
+mod gen_corpus;
+
+/// A fresh folder under the system's temp folder, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("remedy-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn corpus(name: &str, steps: usize) -> (TempDir, Options) {
+    let dir = TempDir::new(name);
+    let mut opts = gen_corpus::Options::new(steps, &dir.0);
+    opts.hugo = false;
+    opts.mdbook = false;
+    gen_corpus::generate(&opts).expect("the generator writes the corpus");
+    let options = Options { site_dir: dir.0.join("remedy"), include_drafts: false };
+    (dir, options)
+}
+
+#[test]
+fn generated_corpus_builds_without_diagnostics() {
+    let (_dir, options) = corpus("corpus-smoke", 200);
+    let outcome = build::run(&options);
+    let diags: Vec<String> = outcome.diagnostics.iter().map(ToString::to_string).collect();
+    assert!(diags.is_empty(), "{diags:#?}");
+    assert!(outcome.output.is_some());
+    // 200 steps, 10 guides, the home page, steps.html, 404.html and search.html.
+    assert_eq!(outcome.pages, 200 + 10 + 4);
+}
+
+#[test]
+fn generator_is_deterministic() {
+    let a = TempDir::new("corpus-det-a");
+    let b = TempDir::new("corpus-det-b");
+    for dir in [&a, &b] {
+        gen_corpus::generate(&gen_corpus::Options::new(30, &dir.0)).expect("generates");
+    }
+    let files = |root: &PathBuf| -> Vec<(PathBuf, Vec<u8>)> {
+        let mut out: Vec<(PathBuf, Vec<u8>)> = walk(root)
+            .into_iter()
+            .map(|p| {
+                let bytes = std::fs::read(&p).expect("readable");
+                (p.strip_prefix(root).expect("under root").to_path_buf(), bytes)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let (fa, fb) = (files(&a.0), files(&b.0));
+    assert!(fa.len() > 3 * 30, "{} files", fa.len());
+    assert!(fa == fb, "two runs with the same seed differ");
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("readable dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+fn build_on(threads: usize, options: &Options) -> Output {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
+    let outcome = pool.install(|| build::run(options));
+    outcome.output.expect("the corpus builds")
+}
+
+#[test]
+fn parallel_output_is_identical_to_serial_output() {
+    let (_dir, options) = corpus("corpus-parallel", 120);
+    let serial = build_on(1, &options);
+    let parallel = build_on(4, &options);
+    assert_eq!(serial.files.len(), parallel.files.len());
+    for (s, p) in serial.files.iter().zip(&parallel.files) {
+        assert_eq!(s.path, p.path);
+        assert!(s.contents == p.contents, "{} differs", s.path);
+    }
+    assert_eq!(serial.copies, parallel.copies);
+}
