@@ -39,7 +39,7 @@ use crate::build::Options;
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
-use crate::model::{CopyFile, LinkTarget, Page, Rendered, Site, SourceFile};
+use crate::model::{CopyFile, LinkTarget, OutputFile, Page, Rendered, Site, SourceFile};
 use crate::parse;
 use crate::render::templates::Templates;
 use crate::render::{self, Job, PageJob};
@@ -102,6 +102,8 @@ pub struct Incremental {
     last: Option<Last>,
     /// Pages the quick path parsed before it gave way to the full one (for counts).
     parsed_early: usize,
+    /// Whether the last (quick) run left the search index of the text before it.
+    search_stale: bool,
 }
 
 impl Incremental {
@@ -115,7 +117,19 @@ impl Incremental {
             rendered: HashMap::new(),
             last: None,
             parsed_early: 0,
+            search_stale: false,
         }
+    }
+
+    /// After a quick run, the work of making the search index again from the new
+    /// text; `None` when the index is up to date. It takes seconds on a large site,
+    /// so `serve` runs it on its own thread once the changed page is served.
+    pub fn search_refresh(&mut self) -> Option<SearchRefresh> {
+        if !std::mem::take(&mut self.search_stale) {
+            return None;
+        }
+        let last = self.last.as_ref()?;
+        Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
     }
 
     pub fn site_dir(&self) -> &Path {
@@ -144,6 +158,7 @@ impl Incremental {
     /// The whole pipeline, with the parse and render caches.
     fn full(&mut self, changes: &Changes) -> Build {
         self.last = None;
+        self.search_stale = false;
         let site_dir = self.options.site_dir.clone();
         let mut diags = Vec::new();
         let mut timings = Vec::new();
@@ -408,14 +423,9 @@ impl Incremental {
         }
         drop(jobs);
         lap("render");
-        // The search index is made from every page's text: make it again, so that
-        // search never answers from the text before the edit.
-        let (search_files, search_diags) = crate::search::index_files(site, &last.config.search);
-        for file in search_files {
-            last.files.changed.insert(file.path, Body::Bytes(Arc::from(file.contents)));
-        }
-        diags.extend(search_diags);
-        lap("search");
+        // The search index is made from every page's text, which takes seconds on a
+        // large site: it is made again by `refresh_search`, after the page is served.
+        self.search_stale = true;
         diagnostics::sort(&mut diags);
         let files = if diagnostics::has_errors(&diags) {
             None
@@ -426,6 +436,18 @@ impl Incremental {
         };
         let parsed = std::mem::take(&mut self.parsed_early);
         Some(Build { files, diagnostics: diags, parsed, rendered, timings, quick: true })
+    }
+}
+
+/// Making the search index of a site again (see [`Incremental::search_refresh`]).
+pub struct SearchRefresh {
+    site: Site,
+    config: crate::config::SearchConfig,
+}
+
+impl SearchRefresh {
+    pub fn run(self) -> Vec<OutputFile> {
+        crate::search::index_files(&self.site, &self.config).0
     }
 }
 
@@ -440,6 +462,15 @@ pub struct Files {
 impl Files {
     pub fn get(&self, path: &str) -> Option<&Body> {
         self.changed.get(path).or_else(|| self.base.get(path))
+    }
+
+    /// These files with `replacing` put in (the search index, say).
+    pub fn with(&self, replacing: Vec<OutputFile>) -> Files {
+        let mut files = self.clone();
+        for file in replacing {
+            files.changed.insert(file.path, Body::Bytes(Arc::from(file.contents)));
+        }
+        files
     }
 
     /// Every output path, in no particular order.

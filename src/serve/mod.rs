@@ -77,6 +77,22 @@ impl State {
         *self.hits.lock().expect("hits lock").entry(path.to_string()).or_default() += 1;
     }
 
+    fn generation(&self) -> u64 {
+        self.status.lock().expect("status lock").generation
+    }
+
+    /// Puts `index` (fresh search files) into the served site, if it is still the
+    /// site of `generation`; no new generation, so no page reloads.
+    fn refresh(&self, generation: u64, index: Vec<crate::model::OutputFile>) {
+        let status = self.status.lock().expect("status lock");
+        let mut site = self.site.write().expect("site lock");
+        if status.generation == generation {
+            if let Some(files) = &site.files {
+                *site = Arc::new(Site { files: Some(files.with(index)), generation });
+            }
+        }
+    }
+
     /// Makes a build's result the current state, and wakes the pages waiting for it.
     fn publish(&self, build: Build) {
         let mut status = self.status.lock().expect("status lock");
@@ -152,6 +168,13 @@ impl Server {
                     report(&build, started, "rebuilt");
                 }
                 s.publish(build);
+                // Then the search index, off the path of the next save: on its own
+                // thread, and dropped if a newer build is served first (which
+                // starts its own). Pages are not reloaded for it.
+                if let Some(refresh) = incremental.search_refresh() {
+                    let (s, generation) = (s.clone(), s.generation());
+                    std::thread::spawn(move || s.refresh(generation, refresh.run()));
+                }
             }
         }));
 
