@@ -24,7 +24,7 @@
 //! score of the key in that section, boosts included, quantized to 1..=255; a
 //! query adds impacts up, so ranking needs nothing else from the index.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -253,36 +253,39 @@ fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
         fields.push(f);
     }
     let mut docs = Vec::new();
-    let mut forms = Vec::new();
+    // Each form once per page (pages repeat their words), first stem kept.
+    let mut forms: BTreeMap<String, String> = BTreeMap::new();
     for (section, fields) in fields.into_iter().enumerate() {
         let mut doc = Doc { page: p, section, tf: BTreeMap::new(), len: 0 };
         for (boost, text) in fields {
             for term in tokenizer.terms(text) {
                 doc.len += 1;
-                *doc.tf.entry(term.key.clone()).or_default() += boost;
                 if term.surface != term.key {
-                    forms.push((term.surface, term.key));
+                    forms.entry(term.surface).or_insert_with(|| term.key.clone());
                 }
+                *doc.tf.entry(term.key).or_default() += boost;
             }
         }
         if !doc.tf.is_empty() {
             docs.push(doc);
         }
     }
-    (docs, forms)
+    (docs, forms.into_iter().collect())
 }
 
 /// Postings with impacts, by key.
 fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
     let n = docs.len().max(1) as f32;
     let avg_len = (docs.iter().map(|d| d.len).sum::<usize>() as f32 / n).max(1.0);
-    let mut df: BTreeMap<&str, usize> = BTreeMap::new();
+    // Hash maps while counting (millions of entries on a large site); the keys are
+    // sorted once at the end, so the output does not depend on hashing.
+    let mut df: HashMap<&str, usize> = HashMap::new();
     for d in docs {
         for k in d.tf.keys() {
             *df.entry(k).or_default() += 1;
         }
     }
-    let mut lists: BTreeMap<&str, Vec<(u32, u32, u32)>> = BTreeMap::new();
+    let mut lists: HashMap<&str, Vec<(u32, u32, u32)>> = HashMap::new();
     for d in docs {
         let norm = K1 * (1.0 - B + B * d.len as f32 / avg_len);
         for (k, tf) in &d.tf {
@@ -293,6 +296,8 @@ fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
             lists.entry(k).or_default().push((d.page as u32, d.section as u32, impact));
         }
     }
+    let mut lists: Vec<(&str, Vec<(u32, u32, u32)>)> = lists.into_iter().collect();
+    lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = BTreeMap::new();
     for (k, mut list) in lists {
         let mut text = String::new();

@@ -33,14 +33,16 @@ pub struct Term {
     pub surface: String,
 }
 
-/// Cuts text into terms, in reading order.
+/// Cuts text into terms, in reading order. Remembers the stems it made (a site
+/// repeats its words), so keep one per thread.
 pub struct Tokenizer {
     stemmer: Stemmer,
+    stems: std::cell::RefCell<std::collections::HashMap<String, String>>,
 }
 
 impl Default for Tokenizer {
     fn default() -> Self {
-        Tokenizer { stemmer: Stemmer::create(Algorithm::English) }
+        Tokenizer { stemmer: Stemmer::create(Algorithm::English), stems: Default::default() }
     }
 }
 
@@ -65,7 +67,12 @@ fn keep(word: &str) -> bool {
 
 impl Tokenizer {
     pub fn stem(&self, word: &str) -> String {
-        self.stemmer.stem(word).into_owned()
+        if let Some(stem) = self.stems.borrow().get(word) {
+            return stem.clone();
+        }
+        let stem = self.stemmer.stem(word).into_owned();
+        self.stems.borrow_mut().insert(word.to_string(), stem.clone());
+        stem
     }
 
     fn word(&self, word: &str, out: &mut Vec<Term>) {
