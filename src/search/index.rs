@@ -273,6 +273,9 @@ fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
     (docs, forms.into_iter().collect())
 }
 
+/// (page, section, impact).
+type Posting = (u32, u32, u32);
+
 /// Postings with impacts, by key.
 fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
     let n = docs.len().max(1) as f32;
@@ -285,7 +288,7 @@ fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
             *df.entry(k).or_default() += 1;
         }
     }
-    let mut lists: HashMap<&str, Vec<(u32, u32, u32)>> = HashMap::new();
+    let mut lists: HashMap<&str, Vec<Posting>> = HashMap::new();
     for d in docs {
         let norm = K1 * (1.0 - B + B * d.len as f32 / avg_len);
         for (k, tf) in &d.tf {
@@ -296,7 +299,7 @@ fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
             lists.entry(k).or_default().push((d.page as u32, d.section as u32, impact));
         }
     }
-    let mut lists: Vec<(&str, Vec<(u32, u32, u32)>)> = lists.into_iter().collect();
+    let mut lists: Vec<(&str, Vec<Posting>)> = lists.into_iter().collect();
     lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let mut out = BTreeMap::new();
     for (k, mut list) in lists {
