@@ -258,10 +258,14 @@ impl Incremental {
                 let todo: Vec<usize> = (0..jobs.len())
                     .filter(|&i| self.rendered.get(&jobs[i].path).is_none_or(|(key, _)| *key != keys[i]))
                     .collect();
-                let results: Vec<(usize, Result<String, Diagnostic>)> = todo
-                    .par_iter()
-                    .map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i].job)))
-                    .collect();
+                let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
+                    || {
+                        todo.par_iter()
+                            .map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i].job)))
+                            .collect()
+                    },
+                    || crate::search::index_files(&site, &config.search),
+                );
                 rendered_count = results.len();
                 for (i, result) in results {
                     match result {
@@ -279,7 +283,7 @@ impl Incremental {
                     self.rendered.retain(|path, _| paths.contains(path.as_str()));
                 }
                 lap("render");
-                let (output, finish_diags) = render::finish(&site, &config, &jobs, Vec::new());
+                let (output, finish_diags) = render::finish(&site, &config, &jobs, Vec::new(), search);
                 diags.extend(finish_diags);
                 files = output.map(|output| {
                     let mut map = HashMap::with_capacity(jobs.len() + output.files.len() + output.copies.len());

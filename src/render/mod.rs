@@ -50,13 +50,18 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
 /// [`render`] with templates already parsed (for callers that render many times).
 pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
     let jobs = jobs(site, config);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        .map(|j| {
-            let html = render_job(site, config, templates, &j.job)?;
-            Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
-        })
-        .collect();
+    // The search index needs the site, not the pages: make it while they render.
+    let (rendered, search) = rayon::join(
+        || -> Vec<Result<OutputFile, Diagnostic>> {
+            jobs.par_iter()
+                .map(|j| {
+                    let html = render_job(site, config, templates, &j.job)?;
+                    Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
+                })
+                .collect()
+        },
+        || crate::search::index_files(site, &config.search),
+    );
 
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(rendered.len() + 3);
@@ -66,7 +71,7 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
             Err(d) => diagnostics.push(d),
         }
     }
-    let (output, finish_diags) = finish(site, config, &jobs, files);
+    let (output, finish_diags) = finish(site, config, &jobs, files, search);
     diagnostics.extend(finish_diags);
     if crate::diagnostics::has_errors(&diagnostics) {
         return (None, diagnostics);
@@ -93,19 +98,21 @@ pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
 }
 
 /// Completes the output around the rendered `pages`: adds the files made from the
-/// whole site (`steps.json`, ...), the theme's built-in static files and the copies,
-/// after checking that every output path comes from exactly one source. `serve`
-/// passes no pages (it keeps them apart) and adds its own.
+/// whole site (`steps.json`, ...), the `search` index (from `search::index_files`),
+/// the theme's built-in static files and the copies, after checking that every
+/// output path comes from exactly one source. `serve` passes no pages (it keeps
+/// them apart) and adds its own.
 pub fn finish(
     site: &Site,
     config: &Config,
     jobs: &[PageJob<'_>],
     pages: Vec<OutputFile>,
+    search: (Vec<OutputFile>, Vec<Diagnostic>),
 ) -> (Option<Output>, Vec<Diagnostic>) {
     let mut files = pages;
     files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
-    let (search_files, search_diagnostics) = crate::search::index_files(site, &config.search);
+    let (search_files, search_diagnostics) = search;
     let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
     files.extend(search_files);
     if let Some(base_url) = &config.base_url {
