@@ -7,9 +7,12 @@
 //!   parents, and the folders that hold the site's sources.
 //! - Every output path is checked to stay inside the output folder.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
 
 use crate::model::Output;
 
@@ -114,30 +117,39 @@ pub fn write(output: &Output, site_dir: &Path, out_dir: &Path, force: bool) -> R
     remove_ours(&old)
 }
 
+/// Writes every file into `staging`: the folders first, then the files in parallel.
+/// Every file is tried; the error reported is the first in output order (the
+/// caller removes the staging folder).
 fn write_all(output: &Output, staging: &Path) -> Result<(), WriteError> {
     fs::create_dir_all(staging).map_err(|e| fail(staging, format!("cannot create the folder: {e}")))?;
     write_file(&staging.join(MARKER), MARKER_TEXT.as_bytes())?;
-    for file in &output.files {
-        let path = inside(staging, &file.path)?;
-        write_file(&path, &file.contents)?;
+    let files: Vec<(PathBuf, &[u8])> = output
+        .files
+        .iter()
+        .map(|f| Ok((inside(staging, &f.path)?, f.contents.as_slice())))
+        .collect::<Result<_, WriteError>>()?;
+    let copies: Vec<(PathBuf, &Path)> =
+        output.copies.iter().map(|c| Ok((inside(staging, &c.path)?, c.disk.as_path()))).collect::<Result<_, _>>()?;
+    let folders: BTreeSet<&Path> =
+        files.iter().map(|(p, _)| p).chain(copies.iter().map(|(p, _)| p)).filter_map(|p| p.parent()).collect();
+    for folder in folders {
+        fs::create_dir_all(folder).map_err(|e| fail(folder, format!("cannot create the folder: {e}")))?;
     }
-    for copy in &output.copies {
-        let path = inside(staging, &copy.path)?;
-        create_parent(&path)?;
-        fs::copy(&copy.disk, &path).map_err(|e| fail(&copy.disk, format!("cannot copy to the output: {e}")))?;
-    }
-    Ok(())
+    let written: Vec<Result<(), WriteError>> = files.par_iter().map(|(path, bytes)| write_file(path, bytes)).collect();
+    written.into_iter().collect::<Result<(), _>>()?;
+    let copied: Vec<Result<(), WriteError>> = copies
+        .par_iter()
+        .map(|(path, disk)| {
+            fs::copy(disk, path).map(drop).map_err(|e| fail(disk, format!("cannot copy to the output: {e}")))
+        })
+        .collect();
+    copied.into_iter().collect()
 }
 
+/// Creates (or truncates) `path` and writes `contents`; its folder must exist.
 fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
-    create_parent(path)?;
     let mut file = fs::File::create(path).map_err(|e| fail(path, format!("cannot write: {e}")))?;
     file.write_all(contents).map_err(|e| fail(path, format!("cannot write: {e}")))
-}
-
-fn create_parent(path: &Path) -> Result<(), WriteError> {
-    let parent = path.parent().expect("an output file has a folder");
-    fs::create_dir_all(parent).map_err(|e| fail(parent, format!("cannot create the folder: {e}")))
 }
 
 /// `root/rel`, provided `rel` is a plain relative path that stays inside `root`.
