@@ -243,7 +243,7 @@ type PageTerms = (Vec<Doc>, Vec<(String, String)>);
 
 /// A page's sections (section 0 is its metadata) with their term counts, and the
 /// word forms whose stem differs.
-fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
+fn page_docs(tokenizer: &mut Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
     let mut fields: Vec<Vec<(f32, &str)>> = vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
     for s in &page.sections {
         let mut f = vec![(BOOST_BODY, s.text.as_str())];
