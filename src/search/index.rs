@@ -31,7 +31,6 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::tokenize::{Tokenizer, STOP_WORDS};
 use crate::model::OutputFile;
@@ -234,22 +233,24 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         size += bytes;
         shards.last_mut().unwrap().push(item);
     }
-    let mut firsts = Vec::new();
-    for (n, shard) in shards.iter().enumerate() {
-        firsts.push(if n == 0 { "" } else { shard[0].0 });
-        let mut k = serde_json::Map::new();
-        let mut f = serde_json::Map::new();
-        for (word, postings, stem) in shard {
-            if let Some(p) = postings {
-                k.insert(word.to_string(), Value::from(*p));
+    let firsts: Vec<&str> = shards.iter().enumerate().map(|(n, shard)| if n == 0 { "" } else { shard[0].0 }).collect();
+    let shard_files: Vec<OutputFile> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, shard)| {
+            let mut data = Shard::default();
+            for (word, postings, stem) in shard {
+                if let Some(p) = postings {
+                    data.k.insert(word, p);
+                }
+                if let Some(s) = stem {
+                    data.f.insert(word, s);
+                }
             }
-            if let Some(s) = stem {
-                f.insert(word.to_string(), Value::from(*s));
-            }
-        }
-        let data = serde_json::json!({ "k": k, "f": f });
-        files.push(script(format!("search/s-{n}.js"), &format!("shard({n},"), &data));
-    }
+            script(format!("search/s-{n}.js"), &format!("shard({n},"), &data)
+        })
+        .collect();
+    files.extend(shard_files);
 
     // Vocabulary by first letter, for typos (sharded sites only).
     let mut vocab_letters = Vec::new();
@@ -262,17 +263,22 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         }
         for (c, words) in by_letter {
             let hex = format!("{:x}", c as u32);
-            files.push(script(format!("search/v-{hex}.js"), &format!("vocab(\"{hex}\","), &serde_json::json!(words)));
+            files.push(script(format!("search/v-{hex}.js"), &format!("vocab(\"{hex}\","), &words));
             vocab_letters.push(c.to_string());
         }
     }
 
     // What results show, a few pages per file.
     let per = layout.pages_per_doc_file.max(1);
-    for (n, chunk) in pages.chunks(per).enumerate() {
-        let records: Vec<Value> = chunk.iter().map(page_record).collect();
-        files.push(script(format!("search/d-{n}.js"), &format!("docs({n},"), &Value::from(records)));
-    }
+    let doc_files: Vec<OutputFile> = pages
+        .par_chunks(per)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let records: Vec<_> = chunk.iter().map(page_record).collect();
+            script(format!("search/d-{n}.js"), &format!("docs({n},"), &records)
+        })
+        .collect();
+    files.extend(doc_files);
 
     let manifest = Manifest {
         v: 1,
@@ -282,6 +288,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         vocab: sharded.then_some(vocab_letters),
         stop: STOP_WORDS,
     };
+    // Through a `Value`, which writes the fields sorted by name.
     let manifest = serde_json::to_value(&manifest).expect("a manifest serializes");
     files.push(script("search/index.js".into(), "manifest(", &manifest));
     files
@@ -384,7 +391,8 @@ fn postings<'w>(docs: &[Doc], words: &'w [String], max_postings: usize) -> Vec<(
 
 /// One key's postings string (see the module comment).
 fn encode(list: &[Posting], max_postings: usize) -> String {
-    let mut text = String::new();
+    // About three digits per posting.
+    let mut text = String::with_capacity(1 + 3 * list.len().min(max_postings));
     let mut list = Cow::Borrowed(list);
     if list.len() > max_postings {
         // A very common word: keep its best postings only, and say so (`~`).
@@ -404,17 +412,25 @@ fn encode(list: &[Posting], max_postings: usize) -> String {
     text
 }
 
+/// A shard: `k` maps keys to postings, `f` maps word forms to stems (both sorted,
+/// `f` first, as serde_json's own maps would write them).
+#[derive(Serialize, Default)]
+struct Shard<'a> {
+    f: BTreeMap<&'a str, &'a str>,
+    k: BTreeMap<&'a str, &'a str>,
+}
+
 /// `[url, title, guide, step, risk, [[heading, anchor, text], ...]]`; section 0
 /// has no heading and shows the metadata text.
-fn page_record(p: &PageDoc) -> Value {
-    let mut sections = vec![serde_json::json!([null, null, p.meta_text])];
-    sections.extend(p.sections.iter().map(|s| serde_json::json!([s.heading, s.anchor, s.text])));
-    serde_json::json!([p.url, p.title, p.guide, p.step, p.risk, sections])
+fn page_record(p: &PageDoc) -> impl Serialize + '_ {
+    let mut sections = vec![(None, None, p.meta_text.as_str())];
+    sections.extend(p.sections.iter().map(|s| (s.heading.as_deref(), s.anchor.as_deref(), s.text.as_str())));
+    (&p.url, &p.title, &p.guide, p.step, p.risk, sections)
 }
 
 /// `window.__remedySearch.<call><json>);` with `</`, U+2028 and U+2029 escaped,
 /// so no indexed text can end a script element or a JS string.
-fn script(path: String, call: &str, data: &Value) -> OutputFile {
+fn script(path: String, call: &str, data: &impl Serialize) -> OutputFile {
     let json = serde_json::to_string(data).expect("JSON serializes");
     let json = json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
     OutputFile { path, contents: format!("window.__remedySearch.{call}{json});\n").into_bytes() }
@@ -423,6 +439,7 @@ fn script(path: String, call: &str, data: &Value) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn page(url: &str, title: &str, body: &str) -> PageDoc {
         PageDoc {
