@@ -24,11 +24,13 @@
 //! score of the key in that section, boosts included, quantized to 1..=255; a
 //! query adds impacts up, so ranking needs nothing else from the index.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use serde_json::Value;
 
 use super::tokenize::{Tokenizer, STOP_WORDS};
 use crate::model::OutputFile;
@@ -130,37 +132,93 @@ impl Default for Layout {
     }
 }
 
+/// Numbers every distinct word (key or word form) of the site, so that counting
+/// works on `u32`s rather than strings. Threads meet words in any order, so the
+/// numbers are in no particular order: everything written is sorted by the words.
+#[derive(Default)]
+struct Words(Mutex<FxHashMap<String, u32>>);
+
+impl Words {
+    /// Every word, indexed by its number.
+    fn into_vec(self) -> Vec<String> {
+        let ids = self.0.into_inner().expect("no thread panicked while numbering");
+        let mut words = vec![String::new(); ids.len()];
+        for (word, id) in ids {
+            words[id as usize] = word;
+        }
+        words
+    }
+}
+
+/// A thread's cache in front of [`Words`]: the lock is taken only for words it
+/// has not met yet.
+struct WordIds<'a> {
+    shared: &'a Words,
+    cache: FxHashMap<String, u32>,
+}
+
+impl<'a> WordIds<'a> {
+    fn new(shared: &'a Words) -> Self {
+        WordIds { shared, cache: FxHashMap::default() }
+    }
+
+    fn id(&mut self, word: &str) -> u32 {
+        if let Some(&id) = self.cache.get(word) {
+            return id;
+        }
+        let id = {
+            let mut ids = self.shared.0.lock().expect("no thread panicked while numbering");
+            let next = ids.len() as u32;
+            *ids.entry(word.to_string()).or_insert(next)
+        };
+        self.cache.insert(word.to_string(), id);
+        id
+    }
+}
+
 /// One section's counts while indexing.
 struct Doc {
-    page: usize,
-    section: usize,
-    /// Weighted term frequencies.
-    tf: BTreeMap<String, f32>,
+    page: u32,
+    section: u32,
+    /// Weighted term frequencies by word number, sorted by number.
+    tf: Vec<(u32, f32)>,
     len: usize,
 }
 
 /// Writes every search file for `pages`.
 pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
     // Pages are cut into terms in parallel, then merged in page order.
-    let per_page: Vec<PageTerms> =
-        pages.par_iter().enumerate().map_init(Tokenizer::default, |t, (p, page)| page_docs(t, p, page)).collect();
-    let mut forms: BTreeMap<String, String> = BTreeMap::new();
+    let words = Words::default();
+    let per_page: Vec<PageTerms> = pages
+        .par_iter()
+        .enumerate()
+        .map_init(|| (Tokenizer::default(), WordIds::new(&words)), |(t, ids), (p, page)| page_docs(t, ids, p, page))
+        .collect();
+    let words = words.into_vec();
+    // A form's stem is the same wherever it occurs, so any page may say it.
+    let mut stem_of: Vec<Option<u32>> = vec![None; words.len()];
     let mut docs = Vec::new();
     for (page_docs, page_forms) in per_page {
         docs.extend(page_docs);
-        for (surface, key) in page_forms {
-            forms.entry(surface).or_insert(key);
+        for (form, stem) in page_forms {
+            stem_of[form as usize] = Some(stem);
         }
     }
-    let postings = postings(&docs, layout.max_postings);
+    let postings = postings(&docs, &words, layout.max_postings);
+    let mut forms: Vec<(&str, &str)> = stem_of
+        .iter()
+        .enumerate()
+        .filter_map(|(form, stem)| stem.map(|s| (words[form].as_str(), words[s as usize].as_str())))
+        .collect();
+    forms.sort_unstable();
     let mut files = Vec::new();
 
     // Keys and forms, sorted together, cut into shards by size.
     // (word, postings or None, stem or None): keys and forms sorted together.
     let mut items: Vec<(&str, Option<&str>, Option<&str>)> = postings
         .iter()
-        .map(|(k, v)| (k.as_str(), Some(v.as_str()), None))
-        .chain(forms.iter().map(|(f, s)| (f.as_str(), None, Some(s.as_str()))))
+        .map(|(k, v)| (*k, Some(v.as_str()), None))
+        .chain(forms.iter().map(|(f, s)| (*f, None, Some(*s))))
         .collect();
     items.sort_by(|a, b| a.0.cmp(b.0));
     let sharded = pages.len() > layout.single_shard_pages;
@@ -175,22 +233,24 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         size += bytes;
         shards.last_mut().unwrap().push(item);
     }
-    let mut firsts = Vec::new();
-    for (n, shard) in shards.iter().enumerate() {
-        firsts.push(if n == 0 { "" } else { shard[0].0 });
-        let mut k = serde_json::Map::new();
-        let mut f = serde_json::Map::new();
-        for (word, postings, stem) in shard {
-            if let Some(p) = postings {
-                k.insert(word.to_string(), Value::from(*p));
+    let firsts: Vec<&str> = shards.iter().enumerate().map(|(n, shard)| if n == 0 { "" } else { shard[0].0 }).collect();
+    let shard_files: Vec<OutputFile> = shards
+        .par_iter()
+        .enumerate()
+        .map(|(n, shard)| {
+            let mut data = Shard::default();
+            for (word, postings, stem) in shard {
+                if let Some(p) = postings {
+                    data.k.insert(word, p);
+                }
+                if let Some(s) = stem {
+                    data.f.insert(word, s);
+                }
             }
-            if let Some(s) = stem {
-                f.insert(word.to_string(), Value::from(*s));
-            }
-        }
-        let data = serde_json::json!({ "k": k, "f": f });
-        files.push(script(format!("search/s-{n}.js"), &format!("shard({n},"), &data));
-    }
+            script(format!("search/s-{n}.js"), &format!("shard({n},"), &data)
+        })
+        .collect();
+    files.extend(shard_files);
 
     // Vocabulary by first letter, for typos (sharded sites only).
     let mut vocab_letters = Vec::new();
@@ -203,17 +263,22 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         }
         for (c, words) in by_letter {
             let hex = format!("{:x}", c as u32);
-            files.push(script(format!("search/v-{hex}.js"), &format!("vocab(\"{hex}\","), &serde_json::json!(words)));
+            files.push(script(format!("search/v-{hex}.js"), &format!("vocab(\"{hex}\","), &words));
             vocab_letters.push(c.to_string());
         }
     }
 
     // What results show, a few pages per file.
     let per = layout.pages_per_doc_file.max(1);
-    for (n, chunk) in pages.chunks(per).enumerate() {
-        let records: Vec<Value> = chunk.iter().map(page_record).collect();
-        files.push(script(format!("search/d-{n}.js"), &format!("docs({n},"), &Value::from(records)));
-    }
+    let doc_files: Vec<OutputFile> = pages
+        .par_chunks(per)
+        .enumerate()
+        .map(|(n, chunk)| {
+            let records: Vec<_> = chunk.iter().map(page_record).collect();
+            script(format!("search/d-{n}.js"), &format!("docs({n},"), &records)
+        })
+        .collect();
+    files.extend(doc_files);
 
     let manifest = Manifest {
         v: 1,
@@ -223,6 +288,7 @@ pub fn write(pages: &[PageDoc], layout: Layout) -> Vec<OutputFile> {
         vocab: sharded.then_some(vocab_letters),
         stop: STOP_WORDS,
     };
+    // Through a `Value`, which writes the fields sorted by name.
     let manifest = serde_json::to_value(&manifest).expect("a manifest serializes");
     files.push(script("search/index.js".into(), "manifest(", &manifest));
     files
@@ -238,12 +304,13 @@ struct Manifest<'a> {
     stop: &'a [&'a str],
 }
 
-/// A page's sections with their term counts, and its (word form, stem) pairs.
-type PageTerms = (Vec<Doc>, Vec<(String, String)>);
+/// A page's sections with their term counts, and its (word form, stem) pairs, as
+/// word numbers.
+type PageTerms = (Vec<Doc>, Vec<(u32, u32)>);
 
 /// A page's sections (section 0 is its metadata) with their term counts, and the
 /// word forms whose stem differs.
-fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
+fn page_docs(tokenizer: &mut Tokenizer, ids: &mut WordIds, p: usize, page: &PageDoc) -> PageTerms {
     let mut fields: Vec<Vec<(f32, &str)>> = vec![page.meta.iter().map(|(b, t)| (*b, t.as_str())).collect()];
     for s in &page.sections {
         let mut f = vec![(BOOST_BODY, s.text.as_str())];
@@ -253,87 +320,117 @@ fn page_docs(tokenizer: &Tokenizer, p: usize, page: &PageDoc) -> PageTerms {
         fields.push(f);
     }
     let mut docs = Vec::new();
-    // Each form once per page (pages repeat their words), first stem kept.
-    let mut forms: BTreeMap<String, String> = BTreeMap::new();
+    let mut forms = Vec::new();
     for (section, fields) in fields.into_iter().enumerate() {
-        let mut doc = Doc { page: p, section, tf: BTreeMap::new(), len: 0 };
+        // Each mention with its boost, then summed per word.
+        let mut tf: Vec<(u32, f32)> = Vec::new();
         for (boost, text) in fields {
-            for term in tokenizer.terms(text) {
-                doc.len += 1;
-                if term.surface != term.key {
-                    forms.entry(term.surface).or_insert_with(|| term.key.clone());
+            tokenizer.for_each_term(text, |key, surface| {
+                let key_id = ids.id(key);
+                if surface != key {
+                    forms.push((ids.id(surface), key_id));
                 }
-                *doc.tf.entry(term.key).or_default() += boost;
+                tf.push((key_id, boost));
+            });
+        }
+        if tf.is_empty() {
+            continue;
+        }
+        let len = tf.len();
+        // Stable, so a word's boosts add up in reading order.
+        tf.sort_by_key(|&(id, _)| id);
+        tf.dedup_by(|next, kept| {
+            let same = next.0 == kept.0;
+            if same {
+                kept.1 += next.1;
             }
-        }
-        if !doc.tf.is_empty() {
-            docs.push(doc);
-        }
+            same
+        });
+        docs.push(Doc { page: p as u32, section: section as u32, tf, len });
     }
-    (docs, forms.into_iter().collect())
+    // Pages repeat their words: each form once.
+    forms.sort_unstable();
+    forms.dedup();
+    (docs, forms)
 }
 
 /// (page, section, impact).
 type Posting = (u32, u32, u32);
 
-/// Postings with impacts, by key.
-fn postings(docs: &[Doc], max_postings: usize) -> BTreeMap<String, String> {
+/// Postings strings by key, sorted by key.
+fn postings<'w>(docs: &[Doc], words: &'w [String], max_postings: usize) -> Vec<(&'w str, String)> {
     let n = docs.len().max(1) as f32;
     let avg_len = (docs.iter().map(|d| d.len).sum::<usize>() as f32 / n).max(1.0);
-    // Hash maps while counting (millions of entries on a large site); the keys are
-    // sorted once at the end, so the output does not depend on hashing.
-    let mut df: HashMap<&str, usize> = HashMap::new();
+    let mut df = vec![0u32; words.len()];
     for d in docs {
-        for k in d.tf.keys() {
-            *df.entry(k).or_default() += 1;
+        for &(k, _) in &d.tf {
+            df[k as usize] += 1;
         }
     }
-    let mut lists: HashMap<&str, Vec<Posting>> = HashMap::new();
+    let idf: Vec<f32> = df
+        .iter()
+        .map(|&df| {
+            let df = df as f32;
+            (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+        })
+        .collect();
+    // Each key's postings in page and section order, as the docs come.
+    let mut lists: Vec<Vec<Posting>> = df.iter().map(|&df| Vec::with_capacity(df as usize)).collect();
     for d in docs {
         let norm = K1 * (1.0 - B + B * d.len as f32 / avg_len);
-        for (k, tf) in &d.tf {
-            let df = df[k.as_str()] as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+        for &(k, tf) in &d.tf {
+            let score = idf[k as usize] * tf * (K1 + 1.0) / (tf + norm);
             let impact = ((score * SCALE).round() as u32).clamp(1, MAX_IMPACT);
-            lists.entry(k).or_default().push((d.page as u32, d.section as u32, impact));
+            lists[k as usize].push((d.page, d.section, impact));
         }
     }
-    let mut lists: Vec<(&str, Vec<Posting>)> = lists.into_iter().collect();
-    lists.sort_unstable_by(|a, b| a.0.cmp(b.0));
-    let mut out = BTreeMap::new();
-    for (k, mut list) in lists {
-        let mut text = String::new();
-        if list.len() > max_postings {
-            // A very common word: keep its best postings only, and say so (`~`).
-            list.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
-            list.truncate(max_postings);
-            list.sort();
-            text.push(COMMON);
-        }
-        let mut prev = 0;
-        for (page, section, impact) in list {
-            push_varint(&mut text, page - prev);
-            push_varint(&mut text, section);
-            push_varint(&mut text, impact);
-            prev = page;
-        }
-        out.insert(k.to_string(), text);
+    let mut keys: Vec<usize> = (0..words.len()).filter(|&k| df[k] > 0).collect();
+    keys.sort_unstable_by(|&a, &b| words[a].cmp(&words[b]));
+    keys.into_par_iter().map(|k| (words[k].as_str(), encode(&lists[k], max_postings))).collect()
+}
+
+/// One key's postings string (see the module comment).
+fn encode(list: &[Posting], max_postings: usize) -> String {
+    // About three digits per posting.
+    let mut text = String::with_capacity(1 + 3 * list.len().min(max_postings));
+    let mut list = Cow::Borrowed(list);
+    if list.len() > max_postings {
+        // A very common word: keep its best postings only, and say so (`~`).
+        let best = list.to_mut();
+        best.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)).then(a.1.cmp(&b.1)));
+        best.truncate(max_postings);
+        best.sort();
+        text.push(COMMON);
     }
-    out
+    let mut prev = 0;
+    for &(page, section, impact) in list.iter() {
+        push_varint(&mut text, page - prev);
+        push_varint(&mut text, section);
+        push_varint(&mut text, impact);
+        prev = page;
+    }
+    text
+}
+
+/// A shard: `k` maps keys to postings, `f` maps word forms to stems (both sorted,
+/// `f` first, as serde_json's own maps would write them).
+#[derive(Serialize, Default)]
+struct Shard<'a> {
+    f: BTreeMap<&'a str, &'a str>,
+    k: BTreeMap<&'a str, &'a str>,
 }
 
 /// `[url, title, guide, step, risk, [[heading, anchor, text], ...]]`; section 0
 /// has no heading and shows the metadata text.
-fn page_record(p: &PageDoc) -> Value {
-    let mut sections = vec![serde_json::json!([null, null, p.meta_text])];
-    sections.extend(p.sections.iter().map(|s| serde_json::json!([s.heading, s.anchor, s.text])));
-    serde_json::json!([p.url, p.title, p.guide, p.step, p.risk, sections])
+fn page_record(p: &PageDoc) -> impl Serialize + '_ {
+    let mut sections = vec![(None, None, p.meta_text.as_str())];
+    sections.extend(p.sections.iter().map(|s| (s.heading.as_deref(), s.anchor.as_deref(), s.text.as_str())));
+    (&p.url, &p.title, &p.guide, p.step, p.risk, sections)
 }
 
 /// `window.__remedySearch.<call><json>);` with `</`, U+2028 and U+2029 escaped,
 /// so no indexed text can end a script element or a JS string.
-fn script(path: String, call: &str, data: &Value) -> OutputFile {
+fn script(path: String, call: &str, data: &impl Serialize) -> OutputFile {
     let json = serde_json::to_string(data).expect("JSON serializes");
     let json = json.replace("</", "<\\/").replace('\u{2028}', "\\u2028").replace('\u{2029}', "\\u2029");
     OutputFile { path, contents: format!("window.__remedySearch.{call}{json});\n").into_bytes() }
@@ -342,6 +439,7 @@ fn script(path: String, call: &str, data: &Value) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
 
     fn page(url: &str, title: &str, body: &str) -> PageDoc {
         PageDoc {

@@ -13,6 +13,7 @@
 //! 4. Stop words and one-letter words are dropped; so is anything over 40 chars.
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::FxHashMap;
 
 /// Words too common to be worth indexing. search.js drops the same ones.
 pub const STOP_WORDS: &[&str] = &[
@@ -37,7 +38,7 @@ pub struct Term {
 /// repeats its words), so keep one per thread.
 pub struct Tokenizer {
     stemmer: Stemmer,
-    stems: std::cell::RefCell<std::collections::HashMap<String, String>>,
+    stems: FxHashMap<String, String>,
 }
 
 impl Default for Tokenizer {
@@ -66,45 +67,59 @@ fn keep(word: &str) -> bool {
 }
 
 impl Tokenizer {
-    pub fn stem(&self, word: &str) -> String {
-        if let Some(stem) = self.stems.borrow().get(word) {
-            return stem.clone();
-        }
-        let stem = self.stemmer.stem(word).into_owned();
-        self.stems.borrow_mut().insert(word.to_string(), stem.clone());
-        stem
-    }
-
-    fn word(&self, word: &str, out: &mut Vec<Term>) {
-        if keep(word) {
-            out.push(Term { key: self.stem(word), surface: word.to_string() });
-        }
-    }
-
     /// Every term of `text`, in order (one chunk may give several).
-    pub fn terms(&self, text: &str) -> Vec<Term> {
-        let lower = text.to_lowercase();
+    pub fn terms(&mut self, text: &str) -> Vec<Term> {
         let mut out = Vec::new();
+        self.for_each_term(text, |key, surface| out.push(Term { key: key.into(), surface: surface.into() }));
+        out
+    }
+
+    /// Calls `f(key, surface)` for every term of `text`, in order: [`Tokenizer::terms`]
+    /// without making two strings per term, for the indexer.
+    pub fn for_each_term(&mut self, text: &str, mut f: impl FnMut(&str, &str)) {
+        let lower = text.to_lowercase();
+        let mut joined = String::new();
         for chunk in lower.split_whitespace() {
             let chunk = trim_chunk(chunk);
-            let ps: Vec<&str> = parts(chunk).collect();
-            match ps.as_slice() {
-                [] => {}
-                [one] if *one == chunk => self.word(one, &mut out),
-                _ => {
-                    if chunk.chars().count() <= MAX_TERM_CHARS {
-                        out.push(Term { key: chunk.to_string(), surface: chunk.to_string() });
-                    }
-                    for p in &ps {
-                        self.word(p, &mut out);
-                    }
-                    if ps.len() > 1 {
-                        self.word(&ps.concat(), &mut out);
-                    }
+            if chunk.chars().all(char::is_alphanumeric) {
+                // A plain word (or nothing left after trimming).
+                if !chunk.is_empty() {
+                    self.word(chunk, &mut f);
                 }
+                continue;
+            }
+            if parts(chunk).next().is_none() {
+                continue;
+            }
+            if chunk.chars().count() <= MAX_TERM_CHARS {
+                f(chunk, chunk);
+            }
+            joined.clear();
+            let mut count = 0;
+            for part in parts(chunk) {
+                self.word(part, &mut f);
+                joined.push_str(part);
+                count += 1;
+            }
+            if count > 1 {
+                self.word(&joined, &mut f);
             }
         }
-        out
+    }
+
+    /// A plain word's term, stemmed, unless rule 4 drops it.
+    fn word(&mut self, word: &str, f: &mut impl FnMut(&str, &str)) {
+        if !keep(word) {
+            return;
+        }
+        match self.stems.get(word) {
+            Some(stem) => f(stem, word),
+            None => {
+                let stem = self.stemmer.stem(word).into_owned();
+                f(&stem, word);
+                self.stems.insert(word.to_string(), stem);
+            }
+        }
     }
 }
 
