@@ -20,6 +20,15 @@ use remedy::{external, load, parse, scaffold, serve, write};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// A build touches each page of memory a few times and is gone in seconds: with
+/// transparent huge pages on (`always`, as on many servers), the kernel zeroes 2 MiB
+/// for every small allocation that reaches fresh memory. Without them, a 100,000-step
+/// build took 28% less wall time and 14% less memory (benches/README.md).
+fn no_transparent_huge_pages() {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(true); // an old kernel without it: nothing lost
+}
+
 #[derive(Parser)]
 #[command(name = "remedy", version, about = "A static site generator for troubleshooting guides")]
 struct Cli {
@@ -113,6 +122,7 @@ enum New {
 }
 
 fn main() -> ExitCode {
+    no_transparent_huge_pages();
     match Cli::parse().command {
         Command::Build { site_dir, out, drafts, force } => cmd_build(site_dir, out, drafts, force),
         Command::Check { site_dir, format, strict, drafts, external } => {
