@@ -23,7 +23,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// A build touches each page of memory a few times and is gone in seconds: with
 /// transparent huge pages on (`always`, as on many servers), the kernel zeroes 2 MiB
 /// for every small allocation that reaches fresh memory. Without them, a 100,000-step
-/// build took 28% less wall time and 14% less memory (benches/README.md).
+/// build took a quarter less wall time and 14% less memory (benches/README.md).
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]
     let _ = nix::sys::prctl::set_thp_disable(true); // an old kernel without it: nothing lost
