@@ -142,6 +142,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn deep_nesting_and_long_blocks_finish() {
+        // Deeply nested brackets (a recursive highlighter would overflow its stack).
+        let nested = format!("{}{}", "[".repeat(50_000), "]".repeat(50_000));
+        let html = highlight("json", &nested).expect("highlighted");
+        assert_eq!(strip_tags(&html), nested);
+        let long = "x = 1  # n\n".repeat(20_000);
+        let html = highlight("python", &long).expect("highlighted");
+        assert_eq!(html.matches("hl-comment").count(), 20_000);
+    }
+
     fn strip_tags(html: &str) -> String {
         let mut out = String::new();
         let mut in_tag = false;
