@@ -102,8 +102,10 @@ pub struct Incremental {
     last: Option<Last>,
     /// Pages the quick path parsed before it gave way to the full one (for counts).
     parsed_early: usize,
-    /// Whether the last (quick) run left the search index of the text before it.
+    /// Whether the last run left the search index of the text before it.
     search_stale: bool,
+    /// The search files the last full run made itself (not deferred).
+    index: Option<Vec<OutputFile>>,
 }
 
 impl Incremental {
@@ -118,11 +120,12 @@ impl Incremental {
             last: None,
             parsed_early: 0,
             search_stale: false,
+            index: None,
         }
     }
 
-    /// After a quick run, the work of making the search index again from the new
-    /// text; `None` when the index is up to date. It takes seconds on a large site,
+    /// After a quick run, or a full one that served the earlier index, the work of
+    /// making the search index again from the new text; `None` when it is up to date. It takes seconds on a large site,
     /// so `serve` runs it on its own thread once the changed page is served.
     pub fn search_refresh(&mut self) -> Option<SearchRefresh> {
         if !std::mem::take(&mut self.search_stale) {
@@ -258,14 +261,22 @@ impl Incremental {
                 let todo: Vec<usize> = (0..jobs.len())
                     .filter(|&i| self.rendered.get(&jobs[i].path).is_none_or(|(key, _)| *key != keys[i]))
                     .collect();
+                // With an index from an earlier build, the pages are served first with
+                // it, and the index is made again after them (`search_refresh`), as after
+                // a quick rebuild: on a large site it takes longer than the pages.
+                let earlier = self.index.clone().filter(|_| config.search.enabled);
+                let deferred = earlier.is_some();
                 let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
                     || {
                         todo.par_iter()
                             .map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i].job)))
                             .collect()
                     },
-                    || crate::search::index_files(&site, &config.search),
+                    || earlier.map_or_else(|| crate::search::index_files(&site, &config.search), |e| (e, Vec::new())),
                 );
+                if !deferred {
+                    self.index = Some(search.0.clone());
+                }
                 rendered_count = results.len();
                 for (i, result) in results {
                     match result {
@@ -307,6 +318,7 @@ impl Incremental {
                     let files = files.clone();
                     let last = Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, global };
                     self.last = Some(last);
+                    self.search_stale = deferred;
                 }
             }
         }
