@@ -44,6 +44,7 @@ pub fn render(
         rendered: Rendered { sections: vec![Section::default()], ..Rendered::default() },
         diagnostics: Vec::new(),
         has_raw_html: false,
+        footnotes: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range.start);
@@ -100,6 +101,8 @@ struct Renderer<'r, 'a> {
     rendered: Rendered,
     diagnostics: Vec<Diagnostic>,
     has_raw_html: bool,
+    /// Footnote labels in the order first seen; a footnote's number is its place here.
+    footnotes: Vec<String>,
 }
 
 impl<'a> Renderer<'_, 'a> {
@@ -157,6 +160,20 @@ impl<'a> Renderer<'_, 'a> {
                 self.emit(Event::Html(html.into()));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => self.emit(Event::Html("</div>\n".into())),
+            // Footnotes are numbered, and their ids (`fn:2`) cannot be a heading's.
+            Event::FootnoteReference(label) => {
+                let n = self.footnote(&label);
+                let html = format!("<sup class=\"footnote-reference\"><a href=\"#fn:{n}\">{n}</a></sup>");
+                self.emit(Event::Html(html.into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let n = self.footnote(&label);
+                let html = format!(
+                    "<div class=\"footnote-definition\" id=\"fn:{n}\"><sup class=\"footnote-definition-label\">{n}</sup>"
+                );
+                self.emit(Event::Html(html.into()));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => self.emit(Event::Html("</div>\n".into())),
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest_url = self.link(link_type, dest_url, offset, false);
                 self.emit(Event::Start(Tag::Link { link_type, dest_url, title, id }));
@@ -183,6 +200,18 @@ impl<'a> Renderer<'_, 'a> {
                 self.emit(event);
             }
             other => self.emit(other),
+        }
+    }
+
+    /// A footnote's number, from 1, in the order its label was first seen.
+    fn footnote(&mut self, label: &str) -> usize {
+        match self.footnotes.iter().position(|l| l == label) {
+            Some(i) => i + 1,
+            None => {
+                self.footnotes.push(label.to_string());
+                self.rendered.anchors.push(format!("fn:{}", self.footnotes.len()));
+                self.footnotes.len()
+            }
         }
     }
 
@@ -433,6 +462,19 @@ mod tests {
         let lines = LineIndex::new(&text);
         let (r, d) = render("content/g/s.md", &text, 20, &lines, false);
         (r, d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn footnote_ids_never_meet_heading_ids() {
+        // A heading `1` once shared its id with the footnote `[^1]`.
+        let (r, d) = md("## 1\n\nA note[^1] and another[^x].\n\n[^x]: Second.\n[^1]: First.\n");
+        assert!(d.is_empty(), "{d:?}");
+        assert!(r.html.contains("<h2 id=\"1\">"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#fn:1\">1</a>"), "{}", r.html);
+        assert!(r.html.contains("<a href=\"#fn:2\">2</a>"), "{}", r.html);
+        assert!(r.html.contains("id=\"fn:1\"><sup class=\"footnote-definition-label\">1</sup>"), "{}", r.html);
+        assert!(r.html.contains("id=\"fn:2\"><sup class=\"footnote-definition-label\">2</sup>"), "{}", r.html);
+        assert_eq!(r.anchors, ["1", "fn:1", "fn:2"]);
     }
 
     #[test]
