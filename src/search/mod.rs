@@ -31,6 +31,21 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
     (files, diagnostics)
 }
 
+/// Whether `path` is one of the files [`index_files`] writes (`search/index.js`,
+/// `search/s-N.js`, `search/v-HEX.js`, `search/d-N.js`).
+pub fn is_index_file(path: &str) -> bool {
+    let Some(name) = path.strip_prefix("search/").and_then(|n| n.strip_suffix(".js")) else {
+        return false;
+    };
+    let numbered = |prefix: &str, digits: fn(&char) -> bool| {
+        name.strip_prefix(prefix).is_some_and(|n| !n.is_empty() && n.chars().all(|c| digits(&c)))
+    };
+    name == "index"
+        || numbered("s-", char::is_ascii_digit)
+        || numbered("d-", char::is_ascii_digit)
+        || numbered("v-", char::is_ascii_hexdigit)
+}
+
 /// The pages search covers, in output order: home, then each guide and its steps.
 pub fn pages(site: &Site) -> Vec<PageDoc> {
     let home = &site.home;
@@ -98,4 +113,20 @@ fn sections(body: &Rendered) -> Vec<SectionDoc> {
             text: s.text.clone(),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn index_files_are_told_apart_from_pages_and_assets() {
+        for path in ["search/index.js", "search/s-0.js", "search/s-12.js", "search/v-6f.js", "search/d-3.js"] {
+            assert!(is_index_file(path), "{path}");
+        }
+        for path in ["search/index.html", "search/s-1.html", "search/s-.js", "search/x.js", "g/search/s-0.js", "s-0.js"]
+        {
+            assert!(!is_index_file(path), "{path}");
+        }
+    }
 }

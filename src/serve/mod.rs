@@ -88,7 +88,7 @@ impl State {
         let mut site = self.site.write().expect("site lock");
         if status.generation == generation {
             if let Some(files) = &site.files {
-                *site = Arc::new(Site { files: Some(files.with(index)), generation });
+                *site = Arc::new(Site { files: Some(files.with_search(index)), generation });
             }
         }
     }

@@ -168,7 +168,7 @@ fn incremental_matches_a_full_build_after_each_edit() {
         let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
         let mut build = incremental.run(&Changes::Paths(paths));
         if let Some(refresh) = incremental.search_refresh() {
-            build.files = build.files.map(|files| files.with(refresh.run()));
+            build.files = build.files.map(|files| files.with_search(refresh.run()));
         }
         let full = crate::support::run(&site, false);
         let text = |d: &[remedy::diagnostics::Diagnostic]| d.iter().map(|d| format!("{d}\n")).collect::<String>();
@@ -468,7 +468,8 @@ fn an_open_page_reloads_in_headless_chromium() {
     let loaded = (|| {
         let start = Instant::now();
         while served.server.hits(page) < 1 || served.server.hits("__remedy/events") < 1 {
-            if start.elapsed() > Duration::from_secs(30) {
+            // Generous: several Chromiums start at once when the tests run in parallel.
+            if start.elapsed() > Duration::from_secs(90) {
                 return false;
             }
             std::thread::sleep(Duration::from_millis(50));

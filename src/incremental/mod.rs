@@ -26,10 +26,14 @@
 //!
 //! The result is the whole site in memory, byte for byte what `build` would write.
 
+mod files;
+
+pub use files::{Body, Files};
+
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -54,13 +58,6 @@ pub enum Changes {
     /// These paths (relative to the site folder, `/` separators) changed; a folder
     /// stands for everything under it.
     Paths(BTreeSet<String>),
-}
-
-/// A file of the built site, in memory or (for copies) on disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
-    Bytes(Arc<[u8]>),
-    Disk(PathBuf),
 }
 
 /// What one run produced.
@@ -309,7 +306,7 @@ impl Incremental {
                     for copy in output.copies {
                         map.insert(copy.path, Body::Disk(copy.disk));
                     }
-                    Files { base: Arc::new(map), changed: HashMap::new() }
+                    Files { base: Arc::new(map), changed: HashMap::new(), gone: HashSet::new() }
                 });
                 lap("finish");
                 drop(jobs);
@@ -464,34 +461,6 @@ pub struct SearchRefresh {
 impl SearchRefresh {
     pub fn run(self) -> Vec<OutputFile> {
         crate::search::index_files(&self.site, &self.config).0
-    }
-}
-
-/// The files of a built site: a shared map, and the pages changed since it was made
-/// (so that a quick rebuild does not copy the map).
-#[derive(Debug, Clone, Default)]
-pub struct Files {
-    base: Arc<HashMap<String, Body>>,
-    changed: HashMap<String, Body>,
-}
-
-impl Files {
-    pub fn get(&self, path: &str) -> Option<&Body> {
-        self.changed.get(path).or_else(|| self.base.get(path))
-    }
-
-    /// These files with `replacing` put in (the search index, say).
-    pub fn with(&self, replacing: Vec<OutputFile>) -> Files {
-        let mut files = self.clone();
-        for file in replacing {
-            files.changed.insert(file.path, Body::Bytes(Arc::from(file.contents)));
-        }
-        files
-    }
-
-    /// Every output path, in no particular order.
-    pub fn paths(&self) -> impl Iterator<Item = &String> {
-        self.base.keys().chain(self.changed.keys().filter(|p| !self.base.contains_key(*p)))
     }
 }
 
