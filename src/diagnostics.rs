@@ -61,6 +61,7 @@ pub const CODES: &[(&str, &str)] = &[
     ("link-escapes", "a link that is absolute or leaves `content/`"),
     ("unsafe-link", "a `javascript:`-like link, made inert"),
     ("raw-html-removed", "raw HTML that sanitizing removed"),
+    ("raw-html-link", "a raw-HTML link to a `.md` page, which is not rewritten"),
     ("encoding", "a file that is not UTF-8 (a UTF-8 byte-order mark is fine)"),
     ("file-too-large", "a file over the size limit (`max_file_size_kb`, 10 MB by default)"),
     ("read-error", "a file or folder that cannot be read"),

@@ -195,8 +195,11 @@ impl<'a> Renderer<'_, 'a> {
                 self.text("\n");
                 self.emit(event);
             }
-            Event::Html(_) | Event::InlineHtml(_) => {
+            Event::Html(ref html) | Event::InlineHtml(ref html) => {
                 self.has_raw_html = true;
+                if html.contains("src") || html.contains("href") {
+                    self.raw_html_links(html, offset);
+                }
                 self.emit(event);
             }
             other => self.emit(other),
@@ -244,6 +247,29 @@ impl<'a> Renderer<'_, 'a> {
     }
 
     /// Classifies a link destination, records it, and returns the href to write.
+    /// `<img src>` and `<a href>` in raw HTML: checked, and their files copied, like
+    /// Markdown's links; but raw HTML is not rewritten, so a link to a `.md` page
+    /// there (which would stay `.md`, broken, in the output) is an error.
+    fn raw_html_links(&mut self, html: &str, offset: usize) {
+        let mut from = 0; // URLs come in order: each is looked for after the last
+        for (element, url) in sanitize::urls(html) {
+            if matches!(classify(self.source, &url, false), Err(LinkError::Unsafe(_))) {
+                continue; // sanitizing removes it, or `allow_raw_html` lets it be
+            }
+            // Where the URL is written (entities aside), else where the HTML starts.
+            let at = html[from..].find(url.as_str()).map_or(0, |i| from + i);
+            from = at;
+            let href = self.link(LinkType::Inline, CowStr::from(url.clone()), offset + at, element == "img");
+            if *href != *url && &*href != "#" {
+                let pos = self.lines.pos(self.body_offset + offset + at);
+                let message = format!(
+                    "`<a href=\"{url}\">` in raw HTML stays `{url}` in the output, a broken link; write it as a Markdown link, `[text]({url})`, which remedy turns into `{href}`"
+                );
+                self.diagnostics.push(Diagnostic::error(self.source, pos, "raw-html-link", message));
+            }
+        }
+    }
+
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, offset: usize, image: bool) -> CowStr<'a> {
         let pos = self.lines.pos(self.body_offset + offset);
         if matches!(link_type, LinkType::Email) {
@@ -462,6 +488,20 @@ mod tests {
         let lines = LineIndex::new(&text);
         let (r, d) = render("content/g/s.md", &text, 20, &lines, false);
         (r, d.iter().map(ToString::to_string).collect())
+    }
+
+    #[test]
+    fn raw_html_images_and_links_are_checked_where_written() {
+        let (r, d) =
+            md("<p><img src=\"a.png\"> <a href=\"javascript:x()\">j</a></p>\n\nSee <a href=\"s2.md\">two</a>.\n");
+        let targets: Vec<(String, u32, u32)> =
+            r.links.iter().map(|l| (l.written.clone(), l.pos.line, l.pos.col)).collect();
+        // The body starts on line 4; `javascript:` is left to the sanitizer, which says so.
+        assert_eq!(targets, [("a.png".to_string(), 4, 14), ("s2.md".to_string(), 6, 14)]);
+        assert!(matches!(&r.links[0].target, LinkTarget::Asset { .. }), "{:?}", r.links[0].target);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].contains("6:14") && d[0].contains("[raw-html-link]"), "{d:?}");
+        assert!(d[1].contains("removed javascript: URL [raw-html-removed]"), "{d:?}");
     }
 
     #[test]

@@ -5,6 +5,8 @@
 //! rendering produces (classes, ids, task-list checkboxes) and drops scripts, event
 //! handlers, frames and `javascript:` URLs.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
@@ -20,6 +22,29 @@ fn builder() -> &'static Builder<'static> {
             .link_rel(None);
         b
     })
+}
+
+thread_local! {
+    /// What [`urls`]'s builder saw, for the thread that runs it.
+    static SEEN: RefCell<Vec<(String, String)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The `<img src>` and `<a href>` URLs in a fragment of raw HTML, as (element, URL),
+/// in order: read by ammonia's parser (the fragment's output is not used).
+pub fn urls(html: &str) -> Vec<(String, String)> {
+    static READER: OnceLock<Builder<'static>> = OnceLock::new();
+    let reader = READER.get_or_init(|| {
+        let mut b = Builder::default();
+        b.attribute_filter(|element, attribute, value| {
+            if matches!((element, attribute), ("img", "src") | ("a", "href")) {
+                SEEN.with_borrow_mut(|seen| seen.push((element.to_string(), value.to_string())));
+            }
+            Some(Cow::Borrowed(value))
+        });
+        b
+    });
+    let _ = reader.clean(html);
+    SEEN.with_borrow_mut(std::mem::take)
 }
 
 /// Returns the cleaned HTML and a description of what was removed
