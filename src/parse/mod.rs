@@ -5,6 +5,7 @@
 //! rendered (`markdown`). Files are independent, so they are parsed in parallel,
 //! and the result keeps the input's order.
 
+pub mod destination;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
