@@ -158,21 +158,14 @@ pub fn site_path(path: &str) -> Option<String> {
     Some(if last.is_empty() { format!("{decoded}index.html") } else { decoded })
 }
 
+/// The decoded path; `None` when a `%` is not followed by two hex digits or the
+/// result is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    let escapes_ok = s
+        .match_indices('%')
+        .all(|(i, _)| s.get(i + 1..i + 3).is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
+    let decoded = percent_encoding::percent_decode_str(s).decode_utf8().ok()?;
+    escapes_ok.then(|| decoded.into_owned())
 }
 
 pub fn content_type(path: &str) -> &'static str {
