@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use remedy::build::{self, Options};
 use remedy::diagnostics::{Diagnostic, Severity};
 use remedy::report::{self, Format};
-use remedy::{external, load, parse, scaffold, serve, write};
+use remedy::{external, load, scaffold, serve, write};
 
 /// mimalloc: the build allocates many small strings from several threads at once,
 /// where the system allocator spent about a fifth of the instructions (callgrind).
@@ -200,7 +200,7 @@ fn cmd_new(site: &Path, what: New) -> ExitCode {
         }
     };
     for slug in slugs {
-        if let Some(message) = parse::bad_slug(slug) {
+        if let Some(message) = remedy::schema::bad_slug(slug) {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }

@@ -85,7 +85,7 @@ impl Risk {
 }
 
 /// A value with the place it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Located<T> {
     pub value: T,
     pub pos: Pos,
@@ -110,27 +110,36 @@ pub struct GuideMeta {
     pub draft: bool,
 }
 
-/// Front matter of `content/<guide>/<step>.md`.
+/// Front matter of `content/<guide>/<step>.md`: the fields that mean the same
+/// before and after `resolve`. (A new step field goes here and in the schema,
+/// `parse::meta::read_step`; see ARCHITECTURE.md.)
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct StepMeta {
     pub title: String,
     pub order: Option<Located<i64>>,
-    pub after: Vec<Located<String>>,
     pub summary: Option<String>,
-    pub risk: Risk,
+    /// `safe` where the front matter says nothing (placed at the front matter's start).
+    pub risk: Located<Risk>,
     pub time: Option<String>,
     pub side_effects: Vec<String>,
     pub prerequisites: Vec<String>,
-    /// `None` means "the guide's".
-    pub applies_to: Option<Vec<String>>,
     pub tags: Vec<String>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, as written (see [`Step::updated`] for what pages show).
     pub updated: Option<String>,
     pub draft: bool,
     /// Where the front matter starts (for messages about the step as a whole).
     pub pos: Pos,
-    /// Where `risk` is written, or `pos`.
-    pub risk_pos: Pos,
+}
+
+/// What a step's front matter says about other steps and its guide, as written.
+/// `resolve` turns it into [`Step::after`] and [`Step::applies_to`]; nothing after
+/// `resolve` sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepRelations {
+    /// Slugs of the steps this one comes after.
+    pub after: Vec<Located<String>>,
+    /// `None` means "the guide's".
+    pub applies_to: Option<Vec<String>>,
 }
 
 /// What a Markdown file is, from where it stands under `content/`.
@@ -138,7 +147,7 @@ pub struct StepMeta {
 pub enum PageKind {
     Home(HomeMeta),
     Guide { slug: String, meta: GuideMeta },
-    Step { guide: String, slug: String, meta: StepMeta },
+    Step { guide: String, slug: String, meta: StepMeta, relations: StepRelations },
 }
 
 /// A parsed Markdown file: its front matter checked, its body rendered to HTML.
@@ -230,6 +239,9 @@ pub struct Guide {
     pub updated: Option<String>,
     /// In step order; `Step::number` is the index plus one.
     pub steps: Vec<Step>,
+    /// The id of the guide's "what to do when no step worked" section (a heading
+    /// "Still not fixed?", id `still-not-fixed`), where each step's "No" leads.
+    pub help_anchor: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -241,6 +253,11 @@ pub struct Step {
     pub body: Arc<Rendered>,
     /// `updated` from the front matter, or else the file's last commit date.
     pub updated: Option<String>,
+    /// The steps `after` names, as indices into the guide's `steps`, in the order
+    /// written.
+    pub after: Vec<usize>,
+    /// The step's `applies_to`, or else the guide's.
+    pub applies_to: Vec<String>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

@@ -92,8 +92,8 @@ mod tests {
             SourceFile { path: "content/printer-jams/open-the-tray.md".into(), text: step("open-the-tray", Some("x")) };
         let (page, d) = parse_page(&step, false);
         assert!(d.is_empty(), "{d:?}");
-        let Some(PageKind::Step { meta, .. }) = page.map(|p| p.kind) else { panic!() };
-        assert_eq!(meta.after[0].value, "x");
+        let Some(PageKind::Step { meta, relations, .. }) = page.map(|p| p.kind) else { panic!() };
+        assert_eq!(relations.after[0].value, "x");
         assert_eq!(meta.title, "Open the tray");
     }
 }

@@ -1,12 +1,11 @@
 //! Stage 2, pure: each Markdown source becomes a [`Page`].
 //!
 //! Where a file stands under `content/` says what it is (home page, guide, step);
-//! its front matter is read (`front_matter`) and checked (`meta`); its body is
+//! its front matter is read (`schema::tree`) and checked (`meta`); its body is
 //! rendered (`markdown`). Files are independent, so they are parsed in parallel,
 //! and the result keeps the input's order.
 
 pub mod destination;
-pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
 pub mod meta;
@@ -16,6 +15,8 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, LineIndex, Pos};
 use crate::model::{Page, PageKind, SourceFile};
+use crate::schema::bad_slug;
+use crate::schema::tree as front_matter;
 
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
@@ -96,8 +97,8 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
             (PageKind::Guide { slug: g.to_string(), meta }, d)
         }
         Place::Step(g, s) => {
-            let (meta, d) = meta::step(path, Pos::START, entries);
-            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta }, d)
+            let ((meta, relations), d) = meta::step(path, Pos::START, entries);
+            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta, relations }, d)
         }
     };
     if read_ok {
@@ -120,18 +121,6 @@ fn place(path: &str) -> Result<Place<'_>, String> {
     }
 }
 
-/// `None` when `slug` is a valid slug; otherwise a message saying how to fix it.
-pub fn bad_slug(slug: &str) -> Option<String> {
-    let valid = !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        return None;
-    }
-    let suggestion = markdown::slugify(slug);
-    Some(format!(
-        "`{slug}` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `{suggestion}`)"
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,8 +135,8 @@ mod tests {
     fn a_step_in_yaml() {
         let (p, d) = page("content/g/reset.md", "---\ntitle: Reset\nrisk: destructive\n---\nBody\n");
         assert!(d.is_empty(), "{d:?}");
-        let Some(Page { kind: PageKind::Step { guide, slug, meta }, body, .. }) = p else { panic!() };
-        assert_eq!((guide.as_str(), slug.as_str(), meta.risk), ("g", "reset", Risk::Destructive));
+        let Some(Page { kind: PageKind::Step { guide, slug, meta, .. }, body, .. }) = p else { panic!() };
+        assert_eq!((guide.as_str(), slug.as_str(), meta.risk.value), ("g", "reset", Risk::Destructive));
         assert_eq!(body.html, "<p>Body</p>\n");
     }
 

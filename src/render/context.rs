@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::model::{Guide, Home, Step, TocEntry};
+use crate::render::pages::{guide_path, relative, root, step_path};
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -33,10 +34,11 @@ pub struct Common<'a> {
 }
 
 impl<'a> Common<'a> {
-    pub fn new(config: &'a Config, root: &'static str, page_title: String, page_description: &'a str) -> Self {
+    /// For the page at output path `path`.
+    pub fn new(config: &'a Config, path: &str, page_title: String, page_description: &'a str) -> Self {
         Common {
             site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
-            root,
+            root: root(path),
             page_title,
             page_description,
             extra_head: "",
@@ -82,14 +84,15 @@ pub struct GuideCard<'a> {
 }
 
 impl<'a> GuideCard<'a> {
-    pub fn new(guide: &'a Guide, prefix: &str) -> Self {
+    /// On the page at output path `from`.
+    pub fn new(guide: &'a Guide, from: &str) -> Self {
         GuideCard {
             slug: &guide.slug,
             title: &guide.meta.title,
             summary: guide.meta.summary.as_deref(),
             symptoms: &guide.meta.symptoms,
             step_count: guide.steps.len(),
-            url: format!("{prefix}{}/index.html", guide.slug),
+            url: relative(from, &guide_path(&guide.slug)),
         }
     }
 }
@@ -148,19 +151,19 @@ pub struct StepItem<'a> {
 }
 
 impl<'a> StepItem<'a> {
-    /// `prefix` leads from the current page to the guide's folder (`""` or `"g/"`).
-    pub fn new(step: &'a Step, prefix: &str) -> Self {
+    /// A step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
         let m = &step.meta;
         StepItem {
             number: step.number,
             slug: &step.slug,
             title: &m.title,
             summary: m.summary.as_deref(),
-            risk: m.risk.as_str(),
-            risk_label: m.risk.label(),
+            risk: m.risk.value.as_str(),
+            risk_label: m.risk.value.label(),
             time: m.time.as_deref(),
             side_effects: &m.side_effects,
-            url: format!("{prefix}{}.html", step.slug),
+            url: relative(from, &step_path(&guide.slug, &step.slug)),
         }
     }
 }
@@ -175,8 +178,10 @@ pub struct StepRef<'a> {
 }
 
 impl<'a> StepRef<'a> {
-    pub fn new(step: &'a Step) -> Self {
-        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url: format!("{}.html", step.slug) }
+    /// A step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
+        let url = relative(from, &step_path(&guide.slug, &step.slug));
+        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url }
     }
 }
 
@@ -189,14 +194,15 @@ pub struct StepPage<'a> {
     pub after: Vec<StepRef<'a>>,
     pub prev: Option<StepRef<'a>>,
     pub next: Option<StepRef<'a>>,
-    pub last_resort_url: &'static str,
+    /// Where "No" leads after the last step: the guide's help section, or the guide.
+    pub last_resort_url: String,
 }
 
 #[derive(Serialize)]
 pub struct GuideLink<'a> {
     pub slug: &'a str,
     pub title: &'a str,
-    pub url: &'static str,
+    pub url: String,
 }
 
 #[derive(Serialize)]
@@ -227,12 +233,12 @@ impl<'a> StepCtx<'a> {
             slug: &step.slug,
             title: &m.title,
             summary: m.summary.as_deref(),
-            risk: m.risk.as_str(),
-            risk_label: m.risk.label(),
+            risk: m.risk.value.as_str(),
+            risk_label: m.risk.value.label(),
             time: m.time.as_deref(),
             side_effects: &m.side_effects,
             prerequisites: &m.prerequisites,
-            applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
+            applies_to: &step.applies_to,
             tags: &m.tags,
             updated: step.updated.as_deref(),
             body_html: &step.body.html,

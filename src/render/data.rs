@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::model::{Guide, Risk, Site, Step};
+use crate::render::pages::{self, guide_path, step_path, Job, PageJob};
 
 #[derive(Serialize)]
 struct StepsJson<'a> {
@@ -51,17 +52,17 @@ fn step_json<'a>(guide: &'a Guide, step: &'a Step) -> StepJson<'a> {
         slug: &step.slug,
         title: &m.title,
         order: m.order.as_ref().map(|o| o.value),
-        after: m.after.iter().map(|a| a.value.as_str()).collect(),
+        after: step.after.iter().map(|&a| guide.steps[a].slug.as_str()).collect(),
         summary: m.summary.as_deref(),
-        risk: m.risk,
+        risk: m.risk.value,
         time: m.time.as_deref(),
         side_effects: &m.side_effects,
         prerequisites: &m.prerequisites,
-        applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
+        applies_to: &step.applies_to,
         tags: &m.tags,
         updated: m.updated.as_deref(),
         draft: m.draft,
-        url: format!("{}/{}.html", guide.slug, step.slug),
+        url: step_path(&guide.slug, &step.slug),
     }
 }
 
@@ -79,7 +80,7 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
                 applies_to: &g.meta.applies_to,
                 tags: &g.meta.tags,
                 draft: g.meta.draft,
-                url: format!("{}/index.html", g.slug),
+                url: guide_path(&g.slug),
                 steps: g.steps.iter().map(|s| step_json(g, s)).collect(),
             })
             .collect(),
@@ -89,13 +90,11 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
     json
 }
 
-/// The sitemap lists every page by its absolute URL.
-pub fn sitemap(site: &Site, base_url: &str) -> Vec<u8> {
-    let mut paths = vec!["index.html".to_string(), "steps.html".to_string()];
-    for g in &site.guides {
-        paths.push(format!("{}/index.html", g.slug));
-        paths.extend(g.steps.iter().map(|s| format!("{}/{}.html", g.slug, s.slug)));
-    }
+/// The sitemap lists every page a reader would look for (not 404 and search) by its
+/// absolute URL: home, all steps, then each guide and its steps.
+pub fn sitemap(jobs: &[PageJob<'_>], base_url: &str) -> Vec<u8> {
+    let mut paths = vec![pages::HOME_PATH, pages::STEPS_PATH];
+    paths.extend(jobs.iter().filter(|j| matches!(j.job, Job::Guide(_) | Job::Step(..))).map(|j| j.path.as_str()));
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );

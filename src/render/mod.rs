@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod data;
+pub mod pages;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -15,30 +16,11 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::{Guide, Output, OutputFile, Site, SourceFile};
+use crate::model::{Output, OutputFile, Site, SourceFile};
 use crate::parse::highlight;
 use context::*;
+pub use pages::{jobs, Job, PageJob, GENERATED};
 use templates::Templates;
-
-/// The "source" of the files remedy makes from the whole site.
-const GENERATED: &str = "(generated)";
-
-/// How to render one page.
-pub enum Job<'a> {
-    Home,
-    Guide(&'a Guide),
-    Step(&'a Guide, usize),
-    Steps,
-    NotFound,
-    Search,
-}
-
-/// One page to render: its output path, its source (for messages) and how to render it.
-pub struct PageJob<'a> {
-    pub path: String,
-    pub source: String,
-    pub job: Job<'a>,
-}
 
 pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (Option<Output>, Vec<Diagnostic>) {
     match Templates::new(theme_templates) {
@@ -55,7 +37,7 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
         || -> Vec<Result<OutputFile, Diagnostic>> {
             jobs.par_iter()
                 .map(|j| {
-                    let html = render_job(site, config, templates, &j.job)?;
+                    let html = render_job(site, config, templates, j)?;
                     Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
                 })
                 .collect()
@@ -79,24 +61,6 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
     (output, diagnostics)
 }
 
-/// Every page the site has, in a fixed order.
-pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
-    let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
-    let mut jobs = vec![job("index.html".to_string(), &site.home.source, Job::Home)];
-    for guide in &site.guides {
-        jobs.push(job(format!("{}/index.html", guide.slug), &guide.source, Job::Guide(guide)));
-        for (i, step) in guide.steps.iter().enumerate() {
-            jobs.push(job(format!("{}/{}.html", guide.slug, step.slug), &step.source, Job::Step(guide, i)));
-        }
-    }
-    jobs.push(job("steps.html".into(), GENERATED, Job::Steps));
-    jobs.push(job("404.html".into(), GENERATED, Job::NotFound));
-    if config.search.enabled {
-        jobs.push(job("search.html".into(), GENERATED, Job::Search));
-    }
-    jobs
-}
-
 /// Completes the output around the rendered `pages`: adds the files made from the
 /// whole site (`steps.json`, ...), the `search` index (from `search::index_files`),
 /// the theme's built-in static files and the copies, after checking that every
@@ -116,7 +80,7 @@ pub fn finish(
     let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
     files.extend(search_files);
     if let Some(base_url) = &config.base_url {
-        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, base_url) });
+        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(jobs, base_url) });
     }
 
     // Every output path must come from exactly one source.
@@ -161,30 +125,37 @@ pub fn finish(
 }
 
 /// Renders one page. Pure: the same site, config and templates give the same HTML.
-pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>) -> Result<String, Diagnostic> {
-    match job {
+/// (What it reads for a page is listed again in [`Job::fingerprint`].)
+pub fn render_job(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    page: &PageJob<'_>,
+) -> Result<String, Diagnostic> {
+    let path = page.path.as_str();
+    match page.job {
         Job::Home => {
             let home = &site.home;
             let ctx = HomePage {
                 common: Common::new(
                     config,
-                    "",
+                    path,
                     home.meta.title.clone(),
                     home.meta.description.as_deref().unwrap_or(&config.description),
                 )
                 .from_file(config, &home.source, home.updated.as_deref()),
                 page: home_ctx(home),
-                guides: site.guides.iter().map(|g| GuideCard::new(g, "")).collect(),
+                guides: site.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
             };
             templates.render("home.html", &ctx)
         }
         Job::Guide(guide) => {
-            let steps: Vec<StepItem> = guide.steps.iter().map(|s| StepItem::new(s, "")).collect();
+            let steps: Vec<StepItem> = guide.steps.iter().map(|s| StepItem::new(guide, s, path)).collect();
             let costly_steps = steps.iter().filter(|s| !s.side_effects.is_empty()).cloned().collect();
             let ctx = GuidePage {
                 common: Common::new(
                     config,
-                    "../",
+                    path,
                     format!("{} · {}", guide.meta.title, config.title),
                     guide.meta.summary.as_deref().unwrap_or(""),
                 )
@@ -196,29 +167,26 @@ pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job
             templates.render("guide.html", &ctx)
         }
         Job::Step(guide, i) => {
-            let step = &guide.steps[*i];
-            let after = step
-                .meta
-                .after
-                .iter()
-                .filter_map(|a| guide.steps.iter().find(|s| s.slug == a.value))
-                .map(StepRef::new)
-                .collect();
-            let has_last_resort = guide.body.anchors.iter().any(|a| a == "still-not-fixed");
+            let step = &guide.steps[i];
+            let step_ref = |s| StepRef::new(guide, s, path);
+            let guide_url = pages::relative(path, &pages::guide_path(&guide.slug));
             let ctx = StepPage {
                 common: Common::new(
                     config,
-                    "../",
+                    path,
                     format!("Step {}: {} · {}", step.number, step.meta.title, guide.meta.title),
                     step.meta.summary.as_deref().unwrap_or(""),
                 )
                 .from_file(config, &step.source, step.updated.as_deref()),
-                guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: "index.html" },
+                guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: guide_url.clone() },
                 step: StepCtx::new(guide, step),
-                after,
-                prev: i.checked_sub(1).map(|p| StepRef::new(&guide.steps[p])),
-                next: guide.steps.get(i + 1).map(StepRef::new),
-                last_resort_url: if has_last_resort { "index.html#still-not-fixed" } else { "index.html" },
+                after: step.after.iter().map(|&a| step_ref(&guide.steps[a])).collect(),
+                prev: i.checked_sub(1).map(|p| step_ref(&guide.steps[p])),
+                next: guide.steps.get(i + 1).map(step_ref),
+                last_resort_url: match &guide.help_anchor {
+                    Some(anchor) => format!("{guide_url}#{anchor}"),
+                    None => guide_url,
+                },
             };
             templates.render("step.html", &ctx)
         }
@@ -226,27 +194,25 @@ pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job
             let guides = site
                 .guides
                 .iter()
-                .map(|g| {
-                    let prefix = format!("{}/", g.slug);
-                    GuideSteps {
-                        slug: &g.slug,
-                        title: &g.meta.title,
-                        summary: g.meta.summary.as_deref(),
-                        url: format!("{prefix}index.html"),
-                        steps: g.steps.iter().map(|s| StepItem::new(s, &prefix)).collect(),
-                    }
+                .map(|g| GuideSteps {
+                    slug: &g.slug,
+                    title: &g.meta.title,
+                    summary: g.meta.summary.as_deref(),
+                    url: pages::relative(path, &pages::guide_path(&g.slug)),
+                    steps: g.steps.iter().map(|s| StepItem::new(g, s, path)).collect(),
                 })
                 .collect();
             let ctx =
-                StepsPage { common: Common::new(config, "", format!("All steps · {}", config.title), ""), guides };
+                StepsPage { common: Common::new(config, path, format!("All steps · {}", config.title), ""), guides };
             templates.render("steps.html", &ctx)
         }
         Job::NotFound => {
-            let ctx = PlainPage { common: Common::new(config, "", format!("Page not found · {}", config.title), "") };
+            let ctx =
+                PlainPage { common: Common::new(config, path, format!("Page not found · {}", config.title), "") };
             templates.render("404.html", &ctx)
         }
         Job::Search => {
-            let ctx = PlainPage { common: Common::new(config, "", format!("Search · {}", config.title), "") };
+            let ctx = PlainPage { common: Common::new(config, path, format!("Search · {}", config.title), "") };
             templates.render("search.html", &ctx)
         }
     }

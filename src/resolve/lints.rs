@@ -20,15 +20,15 @@ pub fn lint(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
         let mut backed_up = false;
         for step in &guide.steps {
             let m = &step.meta;
-            if m.risk == Risk::Safe && !m.side_effects.is_empty() {
+            if m.risk.value == Risk::Safe && !m.side_effects.is_empty() {
                 let message = "this step has side effects but its risk is \"safe\"; set `risk = \"caution\"` (or \"destructive\" if data is lost)";
-                out.push(Diagnostic::warning(&step.source, m.risk_pos, "safe-with-side-effects", message));
+                out.push(Diagnostic::warning(&step.source, m.risk.pos, "safe-with-side-effects", message));
             }
-            if m.risk == Risk::Destructive && !backed_up {
+            if m.risk.value == Risk::Destructive && !backed_up {
                 let message = format!(
                     "this destructive step has no earlier step tagged `{BACKUP_TAG}`: add a step that backs the data up before it"
                 );
-                out.push(Diagnostic::warning(&step.source, m.risk_pos, "no-backup-first", message));
+                out.push(Diagnostic::warning(&step.source, m.risk.pos, "no-backup-first", message));
             }
             backed_up |= m.tags.iter().any(|t| t == BACKUP_TAG);
             if let Some(other) = titles.insert(m.title.to_lowercase(), &step.source) {

@@ -10,6 +10,7 @@ pub mod tokenize;
 use crate::config::{SearchConfig, CONFIG_FILE};
 use crate::diagnostics::{Diagnostic, Pos};
 use crate::model::{Guide, OutputFile, Rendered, Site};
+use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
 
 /// Every file of the search index, and a warning when they exceed the budget.
@@ -52,7 +53,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
     let mut meta = vec![(BOOST_TITLE, home.meta.title.clone())];
     meta.extend(home.meta.description.clone().map(|d| (BOOST_SUMMARY, d)));
     let mut out = vec![PageDoc {
-        url: "index.html".into(),
+        url: HOME_PATH.into(),
         title: home.meta.title.clone(),
         meta_text: home.meta.description.clone().unwrap_or_default(),
         meta,
@@ -70,11 +71,11 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
             meta.extend(m.prerequisites.iter().map(|t| (BOOST_BODY, t.clone())));
             let meta_text = m.summary.iter().chain(&m.side_effects).cloned().collect::<Vec<_>>().join(" · ");
             out.push(PageDoc {
-                url: format!("{}/{}.html", guide.slug, step.slug),
+                url: step_path(&guide.slug, &step.slug),
                 title: m.title.clone(),
                 guide: guide.meta.title.clone(),
                 step: step.number,
-                risk: m.risk.as_str(),
+                risk: m.risk.value.as_str(),
                 meta_text,
                 meta,
                 sections: sections(&step.body),
@@ -94,7 +95,7 @@ fn guide_doc(guide: &Guide) -> PageDoc {
     let meta_text =
         m.summary.iter().chain(&m.error_messages).chain(&m.symptoms).cloned().collect::<Vec<_>>().join(" · ");
     PageDoc {
-        url: format!("{}/index.html", guide.slug),
+        url: guide_path(&guide.slug),
         title: m.title.clone(),
         guide: m.title.clone(),
         meta,
