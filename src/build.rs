@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
-use crate::diagnostics::{self, Diagnostic};
+use crate::diagnostics::{self, Code, Diagnostic};
 use crate::model::{CopyFile, Output, Page, Site, SourceFile, Sources};
 use crate::render::templates::Templates;
 use crate::{load, parse, resolve, write};
@@ -174,7 +174,7 @@ pub fn build(options: &Options, out_dir: &Path, force: bool) -> Outcome {
     if let Some(output) = &outcome.output {
         if let Err(e) = write::write(output, &options.site_dir, out_dir, force) {
             let path = e.path.display().to_string();
-            outcome.diagnostics.push(Diagnostic::error(path, diagnostics::Pos::START, "write-error", e.message));
+            outcome.diagnostics.push(Diagnostic::error(path, diagnostics::Pos::START, Code::WriteError, e.message));
             outcome.output = None;
         }
     }

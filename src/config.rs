@@ -1,7 +1,7 @@
 //! `site.toml` to [`Config`]: the site's settings, checked like front matter
 //! (unknown keys and wrong types are errors at their line and column).
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::schema::tree::{self, Block, Format};
 use crate::schema::{bad_slug, Fields};
 
@@ -91,14 +91,14 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let Some(text) = text else {
         let message =
             "site.toml is missing: a site folder holds site.toml (with at least `title = \"...\"`) and content/";
-        return (Config::default(), vec![Diagnostic::error(CONFIG_FILE, Pos::START, "missing-config", message)]);
+        return (Config::default(), vec![Diagnostic::error(CONFIG_FILE, Pos::START, Code::MissingConfig, message)]);
     };
     let lines = LineIndex::new(text);
     let block = Block { format: Format::Toml, text, offset: 0 };
     let entries = match tree::read(&block, &lines) {
         Ok(entries) => entries,
         Err(e) => {
-            let d = Diagnostic::error(CONFIG_FILE, lines.pos(e.offset), "config-syntax", e.message);
+            let d = Diagnostic::error(CONFIG_FILE, lines.pos(e.offset), Code::ConfigSyntax, e.message);
             return (Config::default(), vec![d]);
         }
     };
@@ -117,7 +117,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
         Some(l) => {
             f.error(
                 l.pos,
-                "wrong-type",
+                Code::WrongType,
                 format!("`language` must be a language tag such as \"en\" or \"pt-BR\", not \"{}\"", l.value),
             );
             defaults.language
@@ -129,7 +129,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
         Some(t) => {
             f.error(
                 t.pos,
-                "wrong-type",
+                Code::WrongType,
                 format!("`theme` must name a folder of themes/ (a-z, 0-9, '-'), not \"{}\"", t.value),
             );
             defaults.theme
@@ -185,7 +185,7 @@ fn http_url(f: &mut Fields<'_>, key: &'static str) -> Option<String> {
     if u.value.starts_with("https://") || u.value.starts_with("http://") {
         Some(u.value)
     } else {
-        f.error(u.pos, "wrong-type", format!("`{key}` must start with https:// or http://, not \"{}\"", u.value));
+        f.error(u.pos, Code::WrongType, format!("`{key}` must start with https:// or http://, not \"{}\"", u.value));
         None
     }
 }
@@ -231,6 +231,6 @@ mod tests {
         assert!(d[0].contains("`budget_kb` must be a positive whole number"), "{d:?}");
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
-        assert_eq!(d[0].code, "missing-config");
+        assert_eq!(d[0].code, Code::MissingConfig);
     }
 }

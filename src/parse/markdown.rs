@@ -20,7 +20,7 @@ use pulldown_cmark::{
 };
 use pulldown_cmark_escape::escape_html;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{LinkRef, LinkTarget, Rendered, Section, TocEntry};
 use crate::parse::destination::{classify, Classified, LinkError};
 use crate::parse::{highlight, sanitize};
@@ -60,7 +60,7 @@ pub fn render(
             r.diagnostics.push(Diagnostic::warning(
                 source,
                 Pos::new(lines.pos(body_offset).line, 1),
-                "raw-html-removed",
+                Code::RawHtmlRemoved,
                 message,
             ));
         }
@@ -267,7 +267,7 @@ impl<'a> Renderer<'_, 'a> {
                 let message = format!(
                     "`<a href=\"{url}\">` in raw HTML stays `{url}` in the output, a broken link; write it as a Markdown link, `[text]({url})`, which remedy turns into `{href}`"
                 );
-                self.diagnostics.push(Diagnostic::error(self.source, pos, "raw-html-link", message));
+                self.diagnostics.push(Diagnostic::error(self.source, pos, Code::RawHtmlLink, message));
             }
         }
     }
@@ -292,12 +292,12 @@ impl<'a> Renderer<'_, 'a> {
             }
             Err(LinkError::Unsafe(scheme)) => {
                 let message = format!("link `{}` uses `{scheme}:`, which can run code; it was made inert", dest);
-                self.diagnostics.push(Diagnostic::warning(self.source, pos, "unsafe-link", message));
+                self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::UnsafeLink, message));
                 CowStr::from("#")
             }
             Err(LinkError::Escapes(why)) => {
                 let message = format!("link `{}` {why}", dest);
-                self.diagnostics.push(Diagnostic::error(self.source, pos, "link-escapes", message));
+                self.diagnostics.push(Diagnostic::error(self.source, pos, Code::LinkEscapes, message));
                 CowStr::from("#")
             }
         }
@@ -465,7 +465,7 @@ mod tests {
         );
         assert!(r.html.contains("<pre class=\"code\" data-lang=\"rust\">"));
         assert!(!r.html.contains("onerror") && !r.html.contains("<script"), "{}", r.html);
-        assert!(d.iter().any(|m| m.contains("raw-html-removed")), "{d:?}");
+        assert!(d.iter().any(|m| m.contains(Code::RawHtmlRemoved.as_str())), "{d:?}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! it reads (`home_keys`, ...), which `remedy new` and README's tables are tested
 //! against.
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{GuideMeta, HomeMeta, Located, Risk, StepMeta, StepRelations};
 use crate::schema::fields::{keys_of, Fields};
 use crate::schema::tree::Entry;
@@ -51,7 +51,7 @@ fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
             Some(t.value)
         } else {
             let message = format!("`time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"{}\"", t.value);
-            f.error(t.pos, "wrong-type", message);
+            f.error(t.pos, Code::WrongType, message);
             None
         }
     });

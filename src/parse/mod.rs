@@ -13,7 +13,7 @@ pub mod sanitize;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{Page, PageKind, SourceFile};
 use crate::schema::bad_slug;
 use crate::schema::tree as front_matter;
@@ -46,7 +46,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     let place = match place(path) {
         Ok(place) => place,
         Err(message) => {
-            diagnostics.push(Diagnostic::error(path, Pos::START, "misplaced-page", message));
+            diagnostics.push(Diagnostic::error(path, Pos::START, Code::MisplacedPage, message));
             return (None, diagnostics);
         }
     };
@@ -57,7 +57,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     };
     for slug in slugs {
         if let Some(message) = bad_slug(slug) {
-            diagnostics.push(Diagnostic::error(path, Pos::START, "bad-slug", message));
+            diagnostics.push(Diagnostic::error(path, Pos::START, Code::BadSlug, message));
         }
     }
 
@@ -68,18 +68,18 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
             Some(block) => match front_matter::read(block, &lines) {
                 Ok(entries) => (Some(entries), split.body_offset),
                 Err(e) => {
-                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
+                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), Code::FrontMatterSyntax, e.message));
                     (None, split.body_offset)
                 }
             },
             None => {
                 let message = "this page has no front matter: start it with a `+++` line, `title = \"...\"`, and another `+++` line";
-                diagnostics.push(Diagnostic::error(path, Pos::START, "missing-front-matter", message));
+                diagnostics.push(Diagnostic::error(path, Pos::START, Code::MissingFrontMatter, message));
                 (None, 0)
             }
         },
         Err(e) => {
-            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
+            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), Code::FrontMatterSyntax, e.message));
             (None, 0)
         }
     };
@@ -146,7 +146,7 @@ mod tests {
         assert_eq!(d, vec!["content/Guide One/_index.md:1:1: error: `Guide One` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `guide-one`) [bad-slug]"]);
         let (p, d) = page("content/a/b/c.md", "");
         assert!(p.is_none());
-        assert!(d[0].contains("misplaced-page"), "{d:?}");
+        assert!(d[0].contains(Code::MisplacedPage.as_str()), "{d:?}");
     }
 
     #[test]
@@ -155,6 +155,6 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].starts_with("content/g/s.md:3:"), "{d:?}");
         let (_, d) = page("content/g/s.md", "No front matter\n");
-        assert!(d[0].contains("missing-front-matter"));
+        assert!(d[0].contains(Code::MissingFrontMatter.as_str()));
     }
 }

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{Output, OutputFile, Site, SourceFile};
 use crate::parse::highlight;
 use context::*;
@@ -102,7 +102,7 @@ pub fn finish(
                 } else {
                     (source, format!("{source} and {first} would both be written to `{path}`; rename one of them"))
                 };
-                diagnostics.push(Diagnostic::error(at, Pos::START, "output-conflict", message));
+                diagnostics.push(Diagnostic::error(at, Pos::START, Code::OutputConflict, message));
             }
         }
     }

@@ -8,7 +8,7 @@ use std::error::Error as _;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::SourceFile;
 
 /// The templates a theme must have.
@@ -51,7 +51,7 @@ impl Templates {
                 Diagnostic::error(
                     format!("{dir}{name}"),
                     Pos::START,
-                    "template-missing",
+                    Code::TemplateMissing,
                     format!("the theme has no `{name}` template"),
                 )
             })
@@ -96,7 +96,7 @@ impl Templates {
             }
             None => text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
         };
-        Diagnostic::error(path, pos, "template-error", message)
+        Diagnostic::error(path, pos, Code::TemplateError, message)
     }
 }
 

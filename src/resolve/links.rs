@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use crate::diagnostics::{closest, Diagnostic};
+use crate::diagnostics::{closest, Code, Diagnostic};
 use crate::model::{CopyFile, LinkTarget, Rendered, Site};
 
 pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnostic> {
@@ -39,7 +39,7 @@ pub fn check_some(
                 LinkTarget::Page { source: target, anchor } => match pages.get(target.as_str()) {
                     Some(target_body) => anchor.as_deref().and_then(|a| missing_anchor(target_body, a, target)),
                     None if drafts.contains(target) => Some((
-                        "draft-link",
+                        Code::DraftLink,
                         format!("links to `{}`, a draft that this build leaves out (build with --drafts, or remove the link)", link.written),
                     )),
                     None => {
@@ -47,7 +47,7 @@ pub fn check_some(
                         if let Some(close) = closest(target, pages.keys().copied()) {
                             message.push_str(&format!("; did you mean {close}?"));
                         }
-                        Some(("broken-link", message))
+                        Some((Code::BrokenLink, message))
                     }
                 },
                 LinkTarget::Asset { source: target } => {
@@ -57,7 +57,7 @@ pub fn check_some(
                         // An image pointing at a page, or similar: the file exists.
                         None
                     } else {
-                        Some(("missing-file", format!("refers to `{}`, but {target} does not exist", link.written)))
+                        Some((Code::MissingFile, format!("refers to `{}`, but {target} does not exist", link.written)))
                     }
                 }
             };
@@ -100,7 +100,7 @@ pub fn used_assets(site: &Site) -> BTreeSet<String> {
         .collect()
 }
 
-fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static str, String)> {
+fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(Code, String)> {
     if body.anchors.iter().any(|a| a == anchor) {
         return None;
     }
@@ -110,5 +110,5 @@ fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static
         None if !body.anchors.is_empty() => message.push_str(&format!(" (its ids: {})", body.anchors.join(", "))),
         None => {}
     }
-    Some(("broken-anchor", message))
+    Some((Code::BrokenAnchor, message))
 }

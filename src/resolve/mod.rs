@@ -15,7 +15,7 @@ pub mod order;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{CopyFile, Guide, Home, Page, PageKind, Site, Sources, Step, StepMeta, StepRelations};
 
 /// The id of the heading that marks a guide's "what to do when no step worked"
@@ -99,7 +99,7 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
             for step in guide_steps.drain(..) {
                 let message =
                     format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
-                diagnostics.push(Diagnostic::error(&step.source, Pos::START, "missing-guide", message));
+                diagnostics.push(Diagnostic::error(&step.source, Pos::START, Code::MissingGuide, message));
             }
         }
     }
@@ -148,7 +148,7 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
     let Some(home) = home else {
         let message =
             "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
-        diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, "missing-home", message));
+        diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, Code::MissingHome, message));
         return (None, diagnostics, drafts);
     };
 

@@ -10,7 +10,7 @@
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
 
-use crate::diagnostics::{closest, Diagnostic};
+use crate::diagnostics::{closest, Code, Diagnostic};
 use crate::model::{Located, Risk, StepMeta};
 
 /// What ordering needs to know of a step.
@@ -59,14 +59,14 @@ pub fn order(steps: &[StepInfo<'_>], drafts: &[&str]) -> (Ordered, Vec<Diagnosti
                         "`after` names `{}`, a draft that this build leaves out (build with --drafts, or remove it from `after`)",
                         before.value
                     );
-                    diagnostics.push(Diagnostic::error(step.source, before.pos, "unknown-step", message));
+                    diagnostics.push(Diagnostic::error(step.source, before.pos, Code::UnknownStep, message));
                 }
                 None => {
                     let mut message = format!("`after` names `{}`, which is not a step of this guide", before.value);
                     if let Some(close) = closest(&before.value, steps.iter().map(|s| s.slug)) {
                         message.push_str(&format!("; did you mean `{close}`?"));
                     }
-                    diagnostics.push(Diagnostic::error(step.source, before.pos, "unknown-step", message));
+                    diagnostics.push(Diagnostic::error(step.source, before.pos, Code::UnknownStep, message));
                 }
             }
         }
@@ -113,7 +113,7 @@ fn duplicate_orders(steps: &[StepInfo<'_>], diagnostics: &mut Vec<Diagnostic>) {
                     "`order = {}` is also used by {}; each step of a guide needs its own order",
                     order.value, steps[other].source
                 );
-                diagnostics.push(Diagnostic::error(step.source, order.pos, "duplicate-order", message));
+                diagnostics.push(Diagnostic::error(step.source, order.pos, Code::DuplicateOrder, message));
             }
             None => {
                 first_with.insert(order.value, i);
@@ -172,7 +172,7 @@ fn report_cycles(steps: &[StepInfo<'_>], stuck: &[usize], followers: &[Vec<usize
         let prev = cycle[cycle.len() - 1];
         let pos =
             steps[start].after.iter().find(|a| a.value == steps[prev].slug).map_or(steps[start].meta.pos, |a| a.pos);
-        diagnostics.push(Diagnostic::error(steps[start].source, pos, "order-cycle", message));
+        diagnostics.push(Diagnostic::error(steps[start].source, pos, Code::OrderCycle, message));
     }
 }
 
@@ -254,7 +254,7 @@ fn risk_warnings(steps: &[StepInfo<'_>], ordered: &[usize], diagnostics: &mut Ve
                     steps[d].slug,
                     steps[d].source
                 );
-                diagnostics.push(Diagnostic::warning(steps[i].source, meta.risk.pos, "risk-order", message));
+                diagnostics.push(Diagnostic::warning(steps[i].source, meta.risk.pos, Code::RiskOrder, message));
             }
             _ => {}
         }

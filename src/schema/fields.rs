@@ -8,7 +8,7 @@
 //! it asked, so a schema is written once: [`keys_of`] runs a schema on nothing to list
 //! them (for `remedy new`, README's tables and their tests).
 
-use crate::diagnostics::{closest, Diagnostic, Pos};
+use crate::diagnostics::{closest, Code, Diagnostic, Pos};
 use crate::model::Located;
 use crate::schema::tree::{Entry, Node, Value};
 
@@ -52,10 +52,10 @@ impl<'a> Fields<'a> {
 
     fn wrong_type(&mut self, key: &str, node: &Node, expected: &str) {
         let message = format!("`{key}` must be {expected}, not {}", node.value.kind());
-        self.diagnostics.push(Diagnostic::error(self.path, node.pos, "wrong-type", message));
+        self.diagnostics.push(Diagnostic::error(self.path, node.pos, Code::WrongType, message));
     }
 
-    pub fn error(&mut self, pos: Pos, code: &'static str, message: String) {
+    pub fn error(&mut self, pos: Pos, code: Code, message: String) {
         self.diagnostics.push(Diagnostic::error(self.path, pos, code, message));
     }
 
@@ -74,14 +74,14 @@ impl<'a> Fields<'a> {
         let had_key = self.entries.iter().flatten().any(|e| e.key == key);
         match self.string(key) {
             Some(s) if s.value.trim().is_empty() => {
-                self.error(s.pos, "missing-key", format!("`{key}` must not be empty"));
+                self.error(s.pos, Code::MissingKey, format!("`{key}` must not be empty"));
                 String::new()
             }
             Some(s) => s.value,
             None => {
                 if !had_key {
                     let message = format!("{} has no `{key}`; it is required", self.what);
-                    self.error(self.start, "missing-key", message);
+                    self.error(self.start, Code::MissingKey, message);
                 }
                 String::new()
             }
@@ -121,11 +121,11 @@ impl<'a> Fields<'a> {
         match self.integer(key) {
             Some(n) if n.value > 0 && n.value as u64 <= max => n.value as u64,
             Some(n) if n.value > 0 => {
-                self.error(n.pos, "wrong-type", format!("`{key}` must be at most {max}, not {}", n.value));
+                self.error(n.pos, Code::WrongType, format!("`{key}` must be at most {max}, not {}", n.value));
                 default
             }
             Some(n) => {
-                self.error(n.pos, "wrong-type", format!("`{key}` must be a positive whole number"));
+                self.error(n.pos, Code::WrongType, format!("`{key}` must be a positive whole number"));
                 default
             }
             None => default,
@@ -178,7 +178,7 @@ impl<'a> Fields<'a> {
                 }
                 ref other => {
                     let message = format!("each entry of `{key}` must be a table, not {}", other.kind());
-                    self.error(node.pos, "wrong-type", message);
+                    self.error(node.pos, Code::WrongType, message);
                 }
             }
         }
@@ -227,7 +227,7 @@ impl<'a> Fields<'a> {
             None => {
                 let names: Vec<String> = choices.iter().map(|(n, _)| format!("\"{n}\"")).collect();
                 let message = format!("`{key}` must be one of {}, not \"{}\"", names.join(", "), s.value);
-                self.error(s.pos, "wrong-type", message);
+                self.error(s.pos, Code::WrongType, message);
                 None
             }
         }
@@ -249,7 +249,7 @@ impl<'a> Fields<'a> {
                 message.push_str(&format!(" Valid keys: {valid}"));
                 message
             };
-            self.diagnostics.push(Diagnostic::error(self.path, entry.key_pos, "unknown-key", message));
+            self.diagnostics.push(Diagnostic::error(self.path, entry.key_pos, Code::UnknownKey, message));
         }
         self.diagnostics
     }

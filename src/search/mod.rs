@@ -8,7 +8,7 @@ pub mod index;
 pub mod tokenize;
 
 use crate::config::{SearchConfig, CONFIG_FILE};
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{Guide, OutputFile, Rendered, Site};
 use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
@@ -27,7 +27,7 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
             total.div_ceil(1024),
             config.budget_kb
         );
-        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, "search-budget", message));
+        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, Code::SearchBudget, message));
     }
     (files, diagnostics)
 }
