@@ -78,7 +78,50 @@ Write the instructions here, as a numbered list:
 mod tests {
     use super::*;
     use crate::model::{PageKind, SourceFile};
+    use crate::parse::meta;
     use crate::parse::parse_page;
+
+    /// The keys a scaffold names, commented out or not, in order.
+    fn scaffold_keys(text: &str) -> Vec<String> {
+        let front = text.split("+++").nth(1).expect("a front-matter block");
+        front
+            .lines()
+            .map(|l| l.trim_start_matches("# "))
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            .filter(|k| k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
+            .map(String::from)
+            .collect()
+    }
+
+    /// The keys README's table (or line) under `heading` names, in order.
+    fn readme_keys(heading: &str) -> Vec<String> {
+        let readme = include_str!("../README.md");
+        let start = readme.find(heading).unwrap_or_else(|| panic!("README has no {heading}"));
+        let section = &readme[start + heading.len()..];
+        let section = section.trim_start_matches('\n');
+        let end = section.find("\n\n").unwrap_or(section.len());
+        let mut keys = Vec::new();
+        for line in section[..end].lines() {
+            // A table row names its key first; a sentence names them all.
+            let names = line.split('`').skip(1).step_by(2);
+            let names: Vec<&str> = if line.starts_with('|') { names.take(1).collect() } else { names.collect() };
+            for name in names {
+                if name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                    keys.push(name.to_string());
+                }
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn scaffolds_and_readme_name_exactly_the_schemas_keys() {
+        assert_eq!(scaffold_keys(&guide("g")), meta::guide_keys());
+        assert_eq!(scaffold_keys(&step("s", None)), meta::step_keys());
+        assert_eq!(readme_keys("Home page (`content/_index.md`):"), meta::home_keys());
+        assert_eq!(readme_keys("Guide (`content/<guide>/_index.md`):"), meta::guide_keys());
+        assert_eq!(readme_keys("Step (`content/<guide>/<step>.md`):"), meta::step_keys());
+    }
 
     #[test]
     fn scaffolds_parse_without_a_diagnostic() {
