@@ -84,11 +84,17 @@ impl Risk {
     }
 }
 
-/// A value with the place it was written.
+/// A value with the place it was written. It serializes as the value alone.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Located<T> {
     pub value: T,
     pub pos: Pos,
+}
+
+impl<T: Serialize> Serialize for Located<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
 }
 
 /// Front matter of `content/_index.md`.
@@ -111,9 +117,10 @@ pub struct GuideMeta {
 }
 
 /// Front matter of `content/<guide>/<step>.md`: the fields that mean the same
-/// before and after `resolve`. (A new step field goes here and in the schema,
-/// `parse::meta::read_step`; see ARCHITECTURE.md.)
-#[derive(Debug, Clone, Default, PartialEq)]
+/// before and after `resolve`. A new step field goes here and in the schema
+/// (`parse::meta::read_step`); the step page's template context and `steps.json`
+/// take this struct whole, so they need nothing more (see ARCHITECTURE.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepMeta {
     pub title: String,
     pub order: Option<Located<i64>>,
@@ -128,6 +135,7 @@ pub struct StepMeta {
     pub updated: Option<String>,
     pub draft: bool,
     /// Where the front matter starts (for messages about the step as a whole).
+    #[serde(skip)]
     pub pos: Pos,
 }
 

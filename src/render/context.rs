@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Guide, Home, Step, TocEntry};
+use crate::model::{Guide, Home, Step, StepMeta, TocEntry};
 use crate::render::pages::{guide_path, relative, root, step_path};
 
 #[derive(Serialize)]
@@ -205,42 +205,31 @@ pub struct GuideLink<'a> {
     pub url: String,
 }
 
+/// The step a step page shows: every front-matter field (`step.title`,
+/// `step.side_effects`, ...; `step.updated` is the front matter's, the page's date is
+/// the top-level `updated`), its place, and what resolve made of `applies_to`.
 #[derive(Serialize)]
 pub struct StepCtx<'a> {
+    #[serde(flatten)]
+    pub meta: &'a StepMeta,
     pub number: usize,
     pub total: usize,
     pub slug: &'a str,
-    pub title: &'a str,
-    pub summary: Option<&'a str>,
-    pub risk: &'static str,
     pub risk_label: &'static str,
-    pub time: Option<&'a str>,
-    pub side_effects: &'a [String],
-    pub prerequisites: &'a [String],
     pub applies_to: &'a [String],
-    pub tags: &'a [String],
-    pub updated: Option<&'a str>,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
 impl<'a> StepCtx<'a> {
     pub fn new(guide: &'a Guide, step: &'a Step) -> Self {
-        let m = &step.meta;
         StepCtx {
+            meta: &step.meta,
             number: step.number,
             total: guide.steps.len(),
             slug: &step.slug,
-            title: &m.title,
-            summary: m.summary.as_deref(),
-            risk: m.risk.value.as_str(),
-            risk_label: m.risk.value.label(),
-            time: m.time.as_deref(),
-            side_effects: &m.side_effects,
-            prerequisites: &m.prerequisites,
+            risk_label: step.meta.risk.value.label(),
             applies_to: &step.applies_to,
-            tags: &m.tags,
-            updated: step.updated.as_deref(),
             body_html: &step.body.html,
             toc: &step.body.toc,
         }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Guide, Risk, Site, Step};
+use crate::model::{Guide, Site, Step, StepMeta};
 use crate::render::pages::{self, guide_path, step_path, Job, PageJob};
 
 #[derive(Serialize)]
@@ -26,42 +26,27 @@ struct GuideJson<'a> {
     steps: Vec<StepJson<'a>>,
 }
 
+/// A step in `steps.json`: its place, its front matter as written (every field of
+/// [`StepMeta`]), and what resolve made of `after` and `applies_to`.
 #[derive(Serialize)]
 struct StepJson<'a> {
     number: usize,
     slug: &'a str,
-    title: &'a str,
-    order: Option<i64>,
+    #[serde(flatten)]
+    meta: &'a StepMeta,
     after: Vec<&'a str>,
-    summary: Option<&'a str>,
-    risk: Risk,
-    time: Option<&'a str>,
-    side_effects: &'a [String],
-    prerequisites: &'a [String],
     applies_to: &'a [String],
-    tags: &'a [String],
-    updated: Option<&'a str>,
-    draft: bool,
+    /// Relative to the site root.
     url: String,
 }
 
 fn step_json<'a>(guide: &'a Guide, step: &'a Step) -> StepJson<'a> {
-    let m = &step.meta;
     StepJson {
         number: step.number,
         slug: &step.slug,
-        title: &m.title,
-        order: m.order.as_ref().map(|o| o.value),
+        meta: &step.meta,
         after: step.after.iter().map(|&a| guide.steps[a].slug.as_str()).collect(),
-        summary: m.summary.as_deref(),
-        risk: m.risk.value,
-        time: m.time.as_deref(),
-        side_effects: &m.side_effects,
-        prerequisites: &m.prerequisites,
         applies_to: &step.applies_to,
-        tags: &m.tags,
-        updated: m.updated.as_deref(),
-        draft: m.draft,
         url: step_path(&guide.slug, &step.slug),
     }
 }
