@@ -134,9 +134,19 @@ pub struct StepMeta {
     /// `YYYY-MM-DD`, as written (see [`Step::updated`] for what pages show).
     pub updated: Option<String>,
     pub draft: bool,
+    /// Where the step's facts come from, shown at the end of its page.
+    pub sources: Vec<Source>,
     /// Where the front matter starts (for messages about the step as a whole).
     #[serde(skip)]
     pub pos: Pos,
+}
+
+/// One entry of a step's `sources`: a page its instructions rest on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Source {
+    pub title: String,
+    /// `http(s)://...`; `check --external` asks it like any outside link.
+    pub url: Located<String>,
 }
 
 /// What a step's front matter says about other steps and its guide, as written.

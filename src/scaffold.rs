@@ -64,6 +64,8 @@ tags = []
 # updated = 2026-01-31
 # true keeps the step out of the site until it is ready.
 draft = false
+# Where the instructions' facts come from, shown at the end of the step.
+# sources = [{{ title = "The vendor's article", url = "https://..." }}]
 +++
 Write the instructions here, as a numbered list:
 

@@ -5,7 +5,7 @@
 //! against.
 
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{GuideMeta, HomeMeta, Located, Risk, StepMeta, StepRelations};
+use crate::model::{GuideMeta, HomeMeta, Located, Risk, Source, StepMeta, StepRelations};
 use crate::schema::fields::{keys_of, Fields};
 use crate::schema::tree::Entry;
 
@@ -69,9 +69,30 @@ fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
         tags: f.string_list("tags"),
         updated: f.date("updated"),
         draft: f.bool("draft"),
+        sources: f.tables("sources", "an entry of `sources`", read_source).into_iter().flatten().collect(),
         pos: start,
     };
     (meta, StepRelations { after, applies_to })
+}
+
+/// One entry of a step's `sources`: `{ title = "...", url = "https://..." }`.
+fn read_source(f: &mut Fields<'_>) -> Option<Source> {
+    let title = f.required_string("title");
+    let start = f.start();
+    match f.string("url") {
+        Some(url) if url.value.starts_with("https://") || url.value.starts_with("http://") => {
+            (!title.is_empty()).then_some(Source { title, url })
+        }
+        Some(url) => {
+            let message = format!("`url` must start with https:// or http://, not \"{}\"", url.value);
+            f.error(url.pos, Code::WrongType, message);
+            None
+        }
+        None => {
+            f.error(start, Code::MissingKey, "an entry of `sources` has no `url`; it is required".to_string());
+            None
+        }
+    }
 }
 
 pub fn home(path: &str, start: Pos, entries: Vec<Entry>) -> (HomeMeta, Vec<Diagnostic>) {
@@ -150,7 +171,7 @@ mod tests {
                 "3:7 `risk` must be one of \"safe\", \"caution\", \"destructive\", not \"maybe\"",
                 "4:7 `time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"soon\"",
                 "5:10 `updated` must be a date written YYYY-MM-DD, not a string",
-                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft",
+                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources",
             ]
         );
     }
@@ -161,7 +182,7 @@ mod tests {
         assert_eq!(guide_keys(), ["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft"]);
         assert_eq!(
             step_keys().join(", "),
-            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft"
+            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources"
         );
     }
 
