@@ -107,7 +107,7 @@ pub fn process_with(
         diags.extend(check_links(&site, &sources.assets, &structure.drafts));
         external_links = resolve::links::external_links(&site);
         if lints {
-            diags.extend(review(&site, &sources.assets));
+            diags.extend(review(&site, &sources.assets, &config));
         }
         match templates {
             Some(Ok(templates)) => {
@@ -157,8 +157,8 @@ pub fn check_links(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<D
 }
 
 /// The review checks only `remedy check` runs, after resolve.
-pub fn review(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
-    resolve::lints::lint(site, assets)
+pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnostic> {
+    resolve::lints::lint(site, assets, config.require_sources)
 }
 
 /// Stage 4, render: every output file (pages, index, data), or the errors.

@@ -42,6 +42,8 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// `remedy check` warns about a step without `sources`.
+    pub require_sources: bool,
     /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
     pub edit_url: Option<String>,
     /// Files larger than this are refused, and nothing past it is read.
@@ -78,6 +80,7 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            require_sources: false,
             edit_url: None,
             max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
             search: SearchConfig::default(),
@@ -160,6 +163,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
             }
         })
         .unwrap_or_default();
+    let require_sources = f.bool("require_sources");
     Config {
         title,
         description,
@@ -167,6 +171,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
         theme,
         base_url,
         allow_raw_html,
+        require_sources,
         edit_url,
         max_file_size_kb,
         external_links,

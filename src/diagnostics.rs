@@ -103,6 +103,7 @@ codes! {
     EmptyStep = "empty-step": "a step with no instructions",
     UnusedFile = "unused-file": "a file in `content/` that no page links to or shows",
     EmptyGuide = "empty-guide": "a guide with no steps",
+    NoSources = "no-sources": "a step without `sources`, when site.toml has `require_sources = true`",
     ExternalLink = "external-link": "an external link that does not answer with success",
 }
 

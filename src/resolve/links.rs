@@ -69,19 +69,24 @@ pub fn check_some(
     diagnostics
 }
 
-/// Every `http(s)://` link: (page source, place, URL), in page order.
+/// Every `http(s)://` link: (page source, place, URL), in page order; a step's
+/// `sources` after its body's links.
 pub fn external_links(site: &Site) -> Vec<(String, crate::diagnostics::Pos, String)> {
-    let pages = std::iter::once((&site.home.source, &site.home.body)).chain(
-        site.guides
-            .iter()
-            .flat_map(|g| std::iter::once((&g.source, &g.body)).chain(g.steps.iter().map(|s| (&s.source, &s.body)))),
-    );
-    let mut out = Vec::new();
-    for (source, body) in pages {
+    fn body_links(out: &mut Vec<(String, crate::diagnostics::Pos, String)>, source: &str, body: &Rendered) {
         for link in &body.links {
             if let LinkTarget::External(url) = &link.target {
-                out.push((source.clone(), link.pos, url.clone()));
+                out.push((source.to_string(), link.pos, url.clone()));
             }
+        }
+    }
+    let mut out = Vec::new();
+    body_links(&mut out, &site.home.source, &site.home.body);
+    for guide in &site.guides {
+        body_links(&mut out, &guide.source, &guide.body);
+        for step in &guide.steps {
+            body_links(&mut out, &step.source, &step.body);
+            let sources = step.meta.sources.iter().map(|s| (step.source.clone(), s.url.pos, s.url.value.clone()));
+            out.extend(sources);
         }
     }
     out

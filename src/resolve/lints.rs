@@ -9,7 +9,8 @@ use crate::model::{CopyFile, Risk, Site};
 /// The tag that marks a step as one that backs the reader's data up.
 pub const BACKUP_TAG: &str = "backup";
 
-pub fn lint(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
+/// The review checks; `require_sources` is `require_sources` from site.toml.
+pub fn lint(site: &Site, assets: &[CopyFile], require_sources: bool) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for guide in &site.guides {
         if guide.steps.is_empty() {
@@ -34,6 +35,10 @@ pub fn lint(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
             if let Some(other) = titles.insert(m.title.to_lowercase(), &step.source) {
                 let message = format!("another step of this guide has the same title: {other}");
                 out.push(Diagnostic::warning(&step.source, m.pos, Code::DuplicateTitle, message));
+            }
+            if require_sources && m.sources.is_empty() {
+                let message = "this step lists no `sources`, and site.toml asks for them (`require_sources = true`): add where its facts come from";
+                out.push(Diagnostic::warning(&step.source, m.pos, Code::NoSources, message));
             }
             if step.body.html.trim().is_empty() {
                 let message = "this step has no instructions: write them below the front matter";
