@@ -141,6 +141,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
     };
     let base_url = http_url(f, "base_url").map(|u| u.trim_end_matches('/').to_string());
     let allow_raw_html = f.bool("allow_raw_html");
+    let require_sources = f.bool("require_sources");
     let edit_url = http_url(f, "edit_url");
     let max_file_size_kb = f.positive("max_file_size_kb", defaults.max_file_size_kb, MAX_KB);
     let external_links = f
@@ -163,7 +164,6 @@ fn read_config(f: &mut Fields<'_>) -> Config {
             }
         })
         .unwrap_or_default();
-    let require_sources = f.bool("require_sources");
     Config {
         title,
         description,
