@@ -161,9 +161,28 @@ pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnost
     resolve::lints::lint(site, assets, config.require_sources)
 }
 
-/// Stage 4, render: every output file (pages, index, data), or the errors.
+/// Stage 4, render: every output file (pages, search index, data), or the errors.
 pub fn render(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
-    crate::render::render_with(site, config, templates)
+    let jobs = crate::render::jobs(site, config);
+    // The search index needs the site, not the pages: make it while they render.
+    let (rendered, search) = rayon::join(
+        || crate::render::render_pages(site, config, templates, &jobs),
+        || crate::search::index_files(site, &config.search),
+    );
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::with_capacity(rendered.len() + 3);
+    for result in rendered {
+        match result {
+            Ok(file) => files.push(file),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let (output, finish_diags) = crate::render::finish(site, config, &jobs, files, search);
+    diagnostics.extend(finish_diags);
+    if diagnostics::has_errors(&diagnostics) {
+        return (None, diagnostics);
+    }
+    (output, diagnostics)
 }
 
 /// Runs the pipeline and, when it produced no error, writes the output to `out_dir`

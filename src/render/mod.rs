@@ -16,49 +16,26 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{Output, OutputFile, Site, SourceFile};
+use crate::model::{Output, OutputFile, Site};
 use crate::parse::highlight;
 use context::*;
 pub use pages::{jobs, Job, PageJob, GENERATED};
 use templates::Templates;
 
-pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (Option<Output>, Vec<Diagnostic>) {
-    match Templates::new(theme_templates) {
-        Ok(templates) => render_with(site, config, &templates),
-        Err(diagnostics) => (None, diagnostics),
-    }
-}
-
-/// [`render`] with templates already parsed (for callers that render many times).
-pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
-    let jobs = jobs(site, config);
-    // The search index needs the site, not the pages: make it while they render.
-    let (rendered, search) = rayon::join(
-        || -> Vec<Result<OutputFile, Diagnostic>> {
-            jobs.par_iter()
-                .map(|j| {
-                    let html = render_job(site, config, templates, j)?;
-                    Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
-                })
-                .collect()
-        },
-        || crate::search::index_files(site, &config.search),
-    );
-
-    let mut diagnostics = Vec::new();
-    let mut files = Vec::with_capacity(rendered.len() + 3);
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let (output, finish_diags) = finish(site, config, &jobs, files, search);
-    diagnostics.extend(finish_diags);
-    if crate::diagnostics::has_errors(&diagnostics) {
-        return (None, diagnostics);
-    }
-    (output, diagnostics)
+/// Renders every page of `jobs`, in parallel, in order (a page whose template fails
+/// gives its diagnostic instead).
+pub fn render_pages(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    jobs: &[PageJob<'_>],
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    jobs.par_iter()
+        .map(|j| {
+            let html = render_job(site, config, templates, j)?;
+            Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
+        })
+        .collect()
 }
 
 /// Completes the output around the rendered `pages`: adds the files made from the

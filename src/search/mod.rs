@@ -1,5 +1,6 @@
-//! Full-text search with no server: `render` calls [`index_files`] to write the
-//! index under `search/`; the theme's `search.js` reads it in the browser.
+//! Full-text search with no server: `build::render` calls [`index_files`] (while the
+//! pages render) to write the index under `search/`; the theme's `search.js` reads it
+//! in the browser.
 //!
 //! [`tokenize`] cuts text into terms; [`index`] writes the files (see there for
 //! their format). Pure, like the rest of `render`.
