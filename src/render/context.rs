@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Guide, Home, Step, StepMeta, TocEntry};
+use crate::model::{Guide, GuideMeta, Home, HomeMeta, Step, StepMeta, TocEntry};
 use crate::render::pages::{guide_path, relative, root, step_path};
 
 #[derive(Serialize)]
@@ -65,10 +65,11 @@ pub struct HomePage<'a> {
     pub guides: Vec<GuideCard<'a>>,
 }
 
+/// The home page's own content: every front-matter field (`page.title`, ...) and its body.
 #[derive(Serialize)]
 pub struct HomeCtx<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
+    #[serde(flatten)]
+    pub meta: &'a HomeMeta,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
@@ -106,33 +107,20 @@ pub struct GuidePage<'a> {
     pub costly_steps: Vec<StepItem<'a>>,
 }
 
+/// The guide a guide page shows: every front-matter field (`guide.title`, ...), its
+/// slug and its body.
 #[derive(Serialize)]
 pub struct GuideCtx<'a> {
+    #[serde(flatten)]
+    pub meta: &'a GuideMeta,
     pub slug: &'a str,
-    pub title: &'a str,
-    pub summary: Option<&'a str>,
-    pub symptoms: &'a [String],
-    pub error_messages: &'a [String],
-    pub applies_to: &'a [String],
-    pub tags: &'a [String],
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
 impl<'a> GuideCtx<'a> {
     pub fn new(guide: &'a Guide) -> Self {
-        let m = &guide.meta;
-        GuideCtx {
-            slug: &guide.slug,
-            title: &m.title,
-            summary: m.summary.as_deref(),
-            symptoms: &m.symptoms,
-            error_messages: &m.error_messages,
-            applies_to: &m.applies_to,
-            tags: &m.tags,
-            body_html: &guide.body.html,
-            toc: &guide.body.toc,
-        }
+        GuideCtx { meta: &guide.meta, slug: &guide.slug, body_html: &guide.body.html, toc: &guide.body.toc }
     }
 }
 
@@ -259,10 +247,5 @@ pub struct PlainPage<'a> {
 }
 
 pub fn home_ctx(home: &Home) -> HomeCtx<'_> {
-    HomeCtx {
-        title: &home.meta.title,
-        description: home.meta.description.as_deref(),
-        body_html: &home.body.html,
-        toc: &home.body.toc,
-    }
+    HomeCtx { meta: &home.meta, body_html: &home.body.html, toc: &home.body.toc }
 }

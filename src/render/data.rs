@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Guide, Site, Step, StepMeta};
+use crate::model::{Guide, GuideMeta, Site, Step, StepMeta};
 use crate::render::pages::{self, guide_path, step_path, Job, PageJob};
 
 #[derive(Serialize)]
@@ -11,16 +11,13 @@ struct StepsJson<'a> {
     guides: Vec<GuideJson<'a>>,
 }
 
+/// A guide in `steps.json`: its slug, its front matter (every field of
+/// [`GuideMeta`]), its page and its steps in order.
 #[derive(Serialize)]
 struct GuideJson<'a> {
     slug: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-    symptoms: &'a [String],
-    error_messages: &'a [String],
-    applies_to: &'a [String],
-    tags: &'a [String],
-    draft: bool,
+    #[serde(flatten)]
+    meta: &'a GuideMeta,
     /// Relative to the site root.
     url: String,
     steps: Vec<StepJson<'a>>,
@@ -58,13 +55,7 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
             .iter()
             .map(|g| GuideJson {
                 slug: &g.slug,
-                title: &g.meta.title,
-                summary: g.meta.summary.as_deref(),
-                symptoms: &g.meta.symptoms,
-                error_messages: &g.meta.error_messages,
-                applies_to: &g.meta.applies_to,
-                tags: &g.meta.tags,
-                draft: g.meta.draft,
+                meta: &g.meta,
                 url: guide_path(&g.slug),
                 steps: g.steps.iter().map(|s| step_json(g, s)).collect(),
             })
