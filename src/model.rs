@@ -102,7 +102,13 @@ impl<T: Serialize> Serialize for Located<T> {
 pub struct HomeMeta {
     pub title: String,
     pub description: Option<String>,
+    /// `[extra]`: the site's own keys, kept as written.
+    pub extra: Extra,
 }
+
+/// `[extra]` in front matter: keys of the site's own (an author, a KB number),
+/// typed as written, for themes and `steps.json`.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
 
 /// Front matter of `content/<guide>/_index.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -114,6 +120,7 @@ pub struct GuideMeta {
     pub applies_to: Vec<String>,
     pub tags: Vec<String>,
     pub draft: bool,
+    pub extra: Extra,
 }
 
 /// Front matter of `content/<guide>/<step>.md`: the fields that mean the same
@@ -136,6 +143,7 @@ pub struct StepMeta {
     pub draft: bool,
     /// Where the step's facts come from, shown at the end of its page.
     pub sources: Vec<Source>,
+    pub extra: Extra,
     /// Where the front matter starts (for messages about the step as a whole).
     #[serde(skip)]
     pub pos: Pos,

@@ -26,6 +26,9 @@ applies_to = []
 tags = []
 # true keeps the guide out of the site until it is ready (build with --drafts to see it).
 draft = false
+# Keys of your own (an owner, a ticket number) go in a table at the end:
+# [extra]
+# owner = "..."
 +++
 Describe the problem in a sentence or two: when it happens and what the reader sees.
 
@@ -66,6 +69,9 @@ tags = []
 draft = false
 # Where the instructions' facts come from, shown at the end of the step.
 # sources = [{{ title = "The vendor's article", url = "https://..." }}]
+# Keys of your own (an author, a KB number) go in a table at the end:
+# [extra]
+# author = "..."
 +++
 Write the instructions here, as a numbered list:
 
@@ -86,13 +92,20 @@ mod tests {
     /// The keys a scaffold names, commented out or not, in order.
     fn scaffold_keys(text: &str) -> Vec<String> {
         let front = text.split("+++").nth(1).expect("a front-matter block");
-        front
-            .lines()
-            .map(|l| l.trim_start_matches("# "))
-            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
-            .filter(|k| k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'))
-            .map(String::from)
-            .collect()
+        let mut keys = Vec::new();
+        for line in front.lines().map(|l| l.trim_start_matches("# ")) {
+            if let Some(table) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
+                // A table's own keys follow its header; it is the last key.
+                keys.push(table.to_string());
+                break;
+            }
+            if let Some((key, _)) = line.split_once(" = ") {
+                if key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') {
+                    keys.push(key.to_string());
+                }
+            }
+        }
+        keys
     }
 
     /// The keys README's table (or line) under `heading` names, in order.

@@ -23,7 +23,11 @@ pub fn is_duration(s: &str) -> bool {
 }
 
 fn read_home(f: &mut Fields<'_>) -> HomeMeta {
-    HomeMeta { title: f.required_string("title"), description: f.string("description").map(|s| s.value) }
+    HomeMeta {
+        title: f.required_string("title"),
+        description: f.string("description").map(|s| s.value),
+        extra: f.extra(),
+    }
 }
 
 fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
@@ -35,6 +39,7 @@ fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
         applies_to: f.string_list("applies_to"),
         tags: f.string_list("tags"),
         draft: f.bool("draft"),
+        extra: f.extra(),
     }
 }
 
@@ -70,6 +75,7 @@ fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
         updated: f.date("updated"),
         draft: f.bool("draft"),
         sources: f.tables("sources", "an entry of `sources`", read_source).into_iter().flatten().collect(),
+        extra: f.extra(),
         pos: start,
     };
     (meta, StepRelations { after, applies_to })
@@ -171,18 +177,21 @@ mod tests {
                 "3:7 `risk` must be one of \"safe\", \"caution\", \"destructive\", not \"maybe\"",
                 "4:7 `time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"soon\"",
                 "5:10 `updated` must be a date written YYYY-MM-DD, not a string",
-                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources",
+                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, extra",
             ]
         );
     }
 
     #[test]
     fn the_schemas_list_their_keys() {
-        assert_eq!(home_keys(), ["title", "description"]);
-        assert_eq!(guide_keys(), ["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft"]);
+        assert_eq!(home_keys(), ["title", "description", "extra"]);
+        assert_eq!(
+            guide_keys(),
+            ["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft", "extra"]
+        );
         assert_eq!(
             step_keys().join(", "),
-            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources"
+            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, extra"
         );
     }
 

@@ -219,6 +219,21 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// `extra` (`[extra]` in TOML, `extra:` in YAML): any keys at all, kept with the
+    /// types they were written in, for themes and `steps.json`. Dates become strings.
+    pub fn extra(&mut self) -> serde_json::Map<String, serde_json::Value> {
+        let Some(entry) = self.take("extra") else {
+            return serde_json::Map::new();
+        };
+        match entry.value.value {
+            Value::Map(entries) => entries.into_iter().map(|e| (e.key, json(e.value.value))).collect(),
+            _ => {
+                self.wrong_type("extra", &entry.value, "a table of your own keys ([extra] in TOML, extra: in YAML)");
+                serde_json::Map::new()
+            }
+        }
+    }
+
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, key: &'static str, choices: &[(&str, T)]) -> Option<Located<T>> {
         let s = self.string(key)?;
@@ -243,6 +258,8 @@ impl<'a> Fields<'a> {
                 let mut message = format!("unknown key `{}` in {}", entry.key, self.what);
                 if let Some(close) = closest(&entry.key, self.keys.iter().copied()) {
                     message.push_str(&format!("; did you mean `{close}`?"));
+                } else if self.keys.contains(&"extra") {
+                    message.push_str("; to keep a key of your own, put it under `[extra]` (YAML: `extra:`).");
                 } else {
                     message.push('.');
                 }
@@ -252,6 +269,20 @@ impl<'a> Fields<'a> {
             self.diagnostics.push(Diagnostic::error(self.path, entry.key_pos, Code::UnknownKey, message));
         }
         self.diagnostics
+    }
+}
+
+/// A front-matter value as JSON, typed as written.
+fn json(value: Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Str(s) | Value::Date(s) => J::String(s),
+        Value::Int(n) => J::from(n),
+        Value::Float(x) => serde_json::Number::from_f64(x).map_or_else(|| J::String(x.to_string()), J::Number),
+        Value::Bool(b) => J::Bool(b),
+        Value::List(items) => J::Array(items.into_iter().map(|n| json(n.value)).collect()),
+        Value::Map(entries) => J::Object(entries.into_iter().map(|e| (e.key, json(e.value.value))).collect()),
+        Value::Null => J::Null,
     }
 }
 
@@ -312,6 +343,34 @@ mod tests {
                 "4:1 unknown key `zzz` in the test's front matter. Valid keys: title",
                 "5:1 unknown key `titel` in the test's front matter; did you mean `title`? Valid keys: title",
             ]
+        );
+    }
+
+    #[test]
+    fn extra_keeps_any_keys_typed_as_written() {
+        let mut extra = serde_json::Map::new();
+        let d = fields_of(
+            "+++\ntitle = \"t\"\nauthor = \"x\"\n[extra]\nkb = 123\n\"ms.date\" = 2024-01-02\nlist = [1.5, true, \"a\"]\n[extra.nested]\nk = \"v\"\n+++\n",
+            |f| {
+                f.string("title");
+                extra = f.extra();
+            },
+        );
+        assert_eq!(
+            serde_json::Value::Object(extra),
+            serde_json::json!({"kb": 123, "ms.date": "2024-01-02", "list": [1.5, true, "a"], "nested": {"k": "v"}})
+        );
+        assert_eq!(
+            d,
+            ["3:1 unknown key `author` in the test's front matter; to keep a key of your own, put it under `[extra]` (YAML: `extra:`). Valid keys: title, extra"]
+        );
+        let d = fields_of("---\ntitle: t\nextra: 3\n---\n", |f| {
+            f.string("title");
+            f.extra();
+        });
+        assert_eq!(
+            d,
+            ["3:8 `extra` must be a table of your own keys ([extra] in TOML, extra: in YAML), not an integer"]
         );
     }
 
