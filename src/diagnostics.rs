@@ -92,6 +92,7 @@ codes! {
     ReadError = "read-error": "a file or folder that cannot be read",
     SymlinkSkipped = "symlink-skipped": "a symbolic link, not followed",
     OutputConflict = "output-conflict": "two sources would write the same output file",
+    AliasConflict = "alias-conflict": "an alias names a path that a page, a file or another alias already has",
     TemplateMissing = "template-missing": "the theme lacks a required template",
     TemplateError = "template-error": "a template that does not parse or render",
     WriteError = "write-error": "the output could not be written (the previous output is kept)",
@@ -105,6 +106,8 @@ codes! {
     EmptyGuide = "empty-guide": "a guide with no steps",
     NoSources = "no-sources": "a step without `sources`, when site.toml has `require_sources = true`",
     ExternalLink = "external-link": "an external link that does not answer with success",
+    GonePage = "gone-page": "a page of the `--baseline` steps.json that this build no longer has, with no alias",
+    BadBaseline = "bad-baseline": "the `--baseline` file is not a steps.json",
 }
 
 impl fmt::Display for Code {

@@ -3,6 +3,7 @@
 //! The pipeline is `load -> parse -> resolve -> render -> write` (see
 //! ARCHITECTURE.md); [`build`] runs it. Only `load` and `write` touch the disk.
 
+pub mod baseline;
 pub mod build;
 pub mod config;
 pub mod diagnostics;

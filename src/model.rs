@@ -120,6 +120,8 @@ pub struct GuideMeta {
     pub applies_to: Vec<String>,
     pub tags: Vec<String>,
     pub draft: bool,
+    /// Old output paths that lead here (`old-guide/index.html`).
+    pub aliases: Vec<Located<String>>,
     pub extra: Extra,
 }
 
@@ -143,6 +145,8 @@ pub struct StepMeta {
     pub draft: bool,
     /// Where the step's facts come from, shown at the end of its page.
     pub sources: Vec<Source>,
+    /// Old output paths that lead here (`old-guide/old-step.html`).
+    pub aliases: Vec<Located<String>>,
     pub extra: Extra,
     /// Where the front matter starts (for messages about the step as a whole).
     #[serde(skip)]

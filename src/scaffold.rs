@@ -26,6 +26,8 @@ applies_to = []
 tags = []
 # true keeps the guide out of the site until it is ready (build with --drafts to see it).
 draft = false
+# Old addresses of this guide's page, when it moved: ["old-guide/"].
+# aliases = []
 # Keys of your own (an owner, a ticket number) go in a table at the end:
 # [extra]
 # owner = "..."
@@ -69,6 +71,8 @@ tags = []
 draft = false
 # Where the instructions' facts come from, shown at the end of the step.
 # sources = [{{ title = "The vendor's article", url = "https://..." }}]
+# Old addresses of this step's page, when it moved or was renamed: ["old-guide/old-step.html"].
+# aliases = []
 # Keys of your own (an author, a KB number) go in a table at the end:
 # [extra]
 # author = "..."

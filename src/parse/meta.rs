@@ -39,6 +39,7 @@ fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
         applies_to: f.string_list("applies_to"),
         tags: f.string_list("tags"),
         draft: f.bool("draft"),
+        aliases: read_aliases(f),
         extra: f.extra(),
     }
 }
@@ -75,10 +76,47 @@ fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
         updated: f.date("updated"),
         draft: f.bool("draft"),
         sources: f.tables("sources", "an entry of `sources`", read_source).into_iter().flatten().collect(),
+        aliases: read_aliases(f),
         extra: f.extra(),
         pos: start,
     };
     (meta, StepRelations { after, applies_to })
+}
+
+/// `aliases`: old paths of a page, relative to the output root, each written as it
+/// was published (`old/page.html`, `old/` for `old/index.html`, a leading `/` allowed).
+/// Returned as output paths.
+fn read_aliases(f: &mut Fields<'_>) -> Vec<Located<String>> {
+    let mut out = Vec::new();
+    for alias in f.strings("aliases").unwrap_or_default() {
+        match alias_path(&alias.value) {
+            Ok(path) => out.push(Located { value: path, pos: alias.pos }),
+            Err(why) => {
+                let message = format!("`aliases` entry \"{}\" {why}", alias.value);
+                f.error(alias.pos, Code::WrongType, message);
+            }
+        }
+    }
+    out
+}
+
+/// An alias as an output path, or why it cannot be one.
+fn alias_path(written: &str) -> Result<String, &'static str> {
+    let trimmed = written.strip_prefix('/').unwrap_or(written);
+    let path = if trimmed.ends_with('/') { format!("{trimmed}index.html") } else { trimmed.to_string() };
+    if written.contains("://") || written.starts_with("//") {
+        return Err("must be a path on this site (like \"old-guide/old-step.html\"), not a URL");
+    }
+    if !path.ends_with(".html") {
+        return Err("must name a page: end it with `.html`, or with `/` for a folder's index.html");
+    }
+    if path.contains(['\\', '?', '#', '%']) || path.chars().any(char::is_control) {
+        return Err("must be a plain path: no `\\`, `?`, `#`, `%` or control characters");
+    }
+    if path.split('/').any(|segment| segment.is_empty() || segment == "." || segment == "..") {
+        return Err("must stay inside the site: no empty, `.` or `..` parts");
+    }
+    Ok(path)
 }
 
 /// One entry of a step's `sources`: `{ title = "...", url = "https://..." }`.
@@ -177,7 +215,7 @@ mod tests {
                 "3:7 `risk` must be one of \"safe\", \"caution\", \"destructive\", not \"maybe\"",
                 "4:7 `time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"soon\"",
                 "5:10 `updated` must be a date written YYYY-MM-DD, not a string",
-                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, extra",
+                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, aliases, extra",
             ]
         );
     }
@@ -187,11 +225,11 @@ mod tests {
         assert_eq!(home_keys(), ["title", "description", "extra"]);
         assert_eq!(
             guide_keys(),
-            ["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft", "extra"]
+            ["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft", "aliases", "extra"]
         );
         assert_eq!(
             step_keys().join(", "),
-            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, extra"
+            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, aliases, extra"
         );
     }
 
@@ -199,6 +237,16 @@ mod tests {
     fn missing_title_is_reported_once() {
         let (_, diags) = step_of("+++\norder = 1\n+++\n");
         assert_eq!(diags, vec!["1:1 a step's front matter has no `title`; it is required"]);
+    }
+
+    #[test]
+    fn aliases_become_output_paths() {
+        assert_eq!(alias_path("old/step.html").as_deref(), Ok("old/step.html"));
+        assert_eq!(alias_path("/old/").as_deref(), Ok("old/index.html"));
+        for bad in ["old/step", "../x.html", "a//b.html", "https://e.org/x.html", "a\\b.html", "a%2e.html", "x.html?q"]
+        {
+            assert!(alias_path(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

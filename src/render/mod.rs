@@ -66,6 +66,7 @@ pub fn finish(
     let generated = ["highlight.css", "steps.json", "sitemap.xml"];
     let sources = jobs
         .iter()
+        .filter(|j| !matches!(j.job, Job::Alias { .. }))
         .map(|j| (j.path.as_str(), j.source.as_str()))
         .chain(generated.iter().map(|g| (*g, GENERATED)))
         .chain(search_paths.iter().map(|p| (p.as_str(), GENERATED)))
@@ -81,6 +82,16 @@ pub fn finish(
                 };
                 diagnostics.push(Diagnostic::error(at, Pos::START, Code::OutputConflict, message));
             }
+        }
+    }
+    // An alias may take no path that is already taken, by a page, a file or an alias.
+    for job in jobs {
+        let Job::Alias { pos, .. } = job.job else { continue };
+        if let Some(first) = owners.insert(&job.path, &job.source) {
+            let owner = if first == GENERATED { "a file remedy generates".to_string() } else { first.to_string() };
+            let message =
+                format!("the alias `{}` is already taken by {owner}; an old path can lead to one page only", job.path);
+            diagnostics.push(Diagnostic::error(&job.source, pos, Code::AliasConflict, message));
         }
     }
     if !diagnostics.is_empty() {
@@ -192,5 +203,27 @@ pub fn render_job(
             let ctx = PlainPage { common: Common::new(config, path, format!("Search · {}", config.title), "") };
             templates.render("search.html", &ctx)
         }
+        Job::Alias { ref target, title, .. } => Ok(redirect(config, path, target, title)),
     }
+}
+
+/// The page at an old path (`aliases`): it sends the reader to `target` at once (a
+/// `refresh`, which needs no script and works from disk), names the new page for
+/// search engines (`canonical`) and, should the refresh not happen, links to it.
+fn redirect(config: &Config, path: &str, target: &str, title: &str) -> String {
+    let relative = pages::relative(path, target);
+    let canonical = config.base_url.as_ref().map_or_else(|| relative.clone(), |base| format!("{base}/{target}"));
+    let escape = |text: &str| {
+        let mut out = String::new();
+        pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+        out
+    };
+    let (lang, relative, canonical, title) =
+        (escape(&config.language), escape(&relative), escape(&canonical), escape(title));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n\
+         <p>This page has moved: <a href=\"{relative}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
 }

@@ -10,7 +10,8 @@
 use std::hash::{Hash, Hasher};
 
 use crate::config::Config;
-use crate::model::{Guide, Site};
+use crate::diagnostics::Pos;
+use crate::model::{Guide, Located, Site};
 
 /// The "source" of the pages remedy makes from the whole site.
 pub const GENERATED: &str = "(generated)";
@@ -61,6 +62,14 @@ pub enum Job<'a> {
     Steps,
     NotFound,
     Search,
+    /// An old path of a page (`aliases`): a small page that sends the reader on.
+    Alias {
+        /// The output path of the page it leads to.
+        target: String,
+        title: &'a str,
+        /// Where the alias is written (for a clash).
+        pos: Pos,
+    },
 }
 
 /// One page to render: its output path, its source (for messages) and how to render it.
@@ -74,11 +83,25 @@ pub struct PageJob<'a> {
 /// then the pages made from the whole site.
 pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
     let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
+    let aliases = |jobs: &mut Vec<PageJob<'a>>, aliases: &'a [Located<String>], target: &str, title: &'a str| {
+        for alias in aliases {
+            let alias_job = Job::Alias { target: target.to_string(), title, pos: alias.pos };
+            jobs.push(PageJob {
+                path: alias.value.clone(),
+                source: jobs[jobs.len() - 1].source.clone(),
+                job: alias_job,
+            });
+        }
+    };
     let mut jobs = vec![job(HOME_PATH.to_string(), &site.home.source, Job::Home)];
     for guide in &site.guides {
-        jobs.push(job(guide_path(&guide.slug), &guide.source, Job::Guide(guide)));
+        let path = guide_path(&guide.slug);
+        jobs.push(job(path.clone(), &guide.source, Job::Guide(guide)));
+        aliases(&mut jobs, &guide.meta.aliases, &path, &guide.meta.title);
         for (i, step) in guide.steps.iter().enumerate() {
-            jobs.push(job(step_path(&guide.slug, &step.slug), &step.source, Job::Step(guide, i)));
+            let path = step_path(&guide.slug, &step.slug);
+            jobs.push(job(path.clone(), &step.source, Job::Step(guide, i)));
+            aliases(&mut jobs, &step.meta.aliases, &path, &step.meta.title);
         }
     }
     jobs.push(job(STEPS_PATH.into(), GENERATED, Job::Steps));
@@ -142,6 +165,7 @@ impl Job<'_> {
             }
             Job::NotFound => 4u8.hash(h),
             Job::Search => 5u8.hash(h),
+            Job::Alias { target, title, .. } => (6u8, target, title).hash(h),
         }
     }
 }

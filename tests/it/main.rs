@@ -8,10 +8,12 @@
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
+//! - `aliases`: old addresses lead to the page, in Chromium.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
 
+mod aliases;
 mod browser;
 mod cli;
 mod contributors;
