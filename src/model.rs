@@ -114,6 +114,10 @@ pub type Extra = serde_json::Map<String, serde_json::Value>;
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GuideMeta {
     pub title: String,
+    /// Where the guide stands among the guides (lowest first; then by title).
+    pub order: Option<Located<i64>>,
+    /// The group the home page lists the guide under.
+    pub category: Option<String>,
     pub summary: Option<String>,
     pub symptoms: Vec<String>,
     pub error_messages: Vec<String>,

@@ -14,6 +14,10 @@ pub fn guide(slug: &str) -> String {
         r#"+++
 # The problem, as a reader would put it (required).
 title = "{title}"
+# Its place on the home page (lowest first); guides without one follow, by title.
+# order = 10
+# The group the home page lists it under, e.g. "Networks".
+# category = ""
 # One line, shown in lists and in search results.
 # summary = "What to do when ..."
 # What the reader notices, one item each.

@@ -33,6 +33,8 @@ fn read_home(f: &mut Fields<'_>) -> HomeMeta {
 fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
     GuideMeta {
         title: f.required_string("title"),
+        order: f.integer("order"),
+        category: f.string("category").map(|s| s.value).filter(|c| !c.trim().is_empty()),
         summary: f.string("summary").map(|s| s.value),
         symptoms: f.string_list("symptoms"),
         error_messages: f.string_list("error_messages"),
@@ -225,7 +227,19 @@ mod tests {
         assert_eq!(home_keys(), ["title", "description", "extra"]);
         assert_eq!(
             guide_keys(),
-            ["title", "summary", "symptoms", "error_messages", "applies_to", "tags", "draft", "aliases", "extra"]
+            [
+                "title",
+                "order",
+                "category",
+                "summary",
+                "symptoms",
+                "error_messages",
+                "applies_to",
+                "tags",
+                "draft",
+                "aliases",
+                "extra"
+            ]
         );
         assert_eq!(
             step_keys().join(", "),

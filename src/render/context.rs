@@ -62,7 +62,33 @@ pub struct HomePage<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub page: HomeCtx<'a>,
+    /// Every guide, in the site's order.
     pub guides: Vec<GuideCard<'a>>,
+    /// The same guides by `category`, groups in the order their first guide comes;
+    /// guides without one form a group with no name.
+    pub categories: Vec<Category<'a>>,
+}
+
+/// A group of guides on the home page.
+#[derive(Serialize)]
+pub struct Category<'a> {
+    pub name: Option<&'a str>,
+    pub guides: Vec<GuideCard<'a>>,
+}
+
+impl<'a> Category<'a> {
+    /// Groups `guides` (in order) by category.
+    pub fn group(guides: &'a [Guide], from: &str) -> Vec<Category<'a>> {
+        let mut groups: Vec<Category<'a>> = Vec::new();
+        for guide in guides {
+            let name = guide.meta.category.as_deref();
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(group) => group.guides.push(GuideCard::new(guide, from)),
+                None => groups.push(Category { name, guides: vec![GuideCard::new(guide, from)] }),
+            }
+        }
+        groups
+    }
 }
 
 /// The home page's own content: every front-matter field (`page.title`, ...) and its body.
@@ -74,7 +100,7 @@ pub struct HomeCtx<'a> {
     pub toc: &'a [TocEntry],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct GuideCard<'a> {
     pub slug: &'a str,
     pub title: &'a str,

@@ -134,6 +134,7 @@ pub fn render_job(
                 .from_file(config, &home.source, home.updated.as_deref()),
                 page: home_ctx(home),
                 guides: site.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
+                categories: Category::group(&site.guides, path),
             };
             templates.render("home.html", &ctx)
         }

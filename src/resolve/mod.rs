@@ -143,7 +143,11 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
         let help_anchor = body.anchors.iter().any(|a| a == HELP_ANCHOR).then(|| HELP_ANCHOR.to_string());
         site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps, help_anchor });
     }
-    site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
+    // Guides with an `order` first, lowest first; then by title.
+    let key = |g: &Guide| {
+        (g.meta.order.is_none(), g.meta.order.as_ref().map(|o| o.value), g.meta.title.clone(), g.slug.clone())
+    };
+    site_guides.sort_by_cached_key(key);
 
     let Some(home) = home else {
         let message =
