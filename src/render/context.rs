@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::model::{Guide, GuideMeta, Home, HomeMeta, Step, StepMeta, TocEntry};
-use crate::render::pages::{guide_path, relative, root, step_path};
+use crate::render::pages::{guide_path, relative, root, step_path, term_path, TermKind};
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -31,6 +31,8 @@ pub struct Common<'a> {
     pub edit_url: Option<String>,
     /// When the page last changed (front matter `updated`, else the last git commit).
     pub updated: Option<&'a str>,
+    /// The page is a draft (built with `--drafts`): the theme marks it.
+    pub draft: bool,
 }
 
 impl<'a> Common<'a> {
@@ -46,6 +48,7 @@ impl<'a> Common<'a> {
             search: config.search.enabled,
             edit_url: None,
             updated: None,
+            draft: false,
         }
     }
 
@@ -53,6 +56,12 @@ impl<'a> Common<'a> {
     pub fn from_file(mut self, config: &Config, source: &str, updated: Option<&'a str>) -> Self {
         self.edit_url = config.edit_link(source);
         self.updated = updated;
+        self
+    }
+
+    /// For a draft's page.
+    pub fn draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
         self
     }
 }
@@ -129,6 +138,9 @@ pub struct GuidePage<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub guide: GuideCtx<'a>,
+    /// The guide's tags and `applies_to`, each linked to its page.
+    pub tag_links: Vec<Link<'a>>,
+    pub device_links: Vec<Link<'a>>,
     pub steps: Vec<StepItem<'a>>,
     pub costly_steps: Vec<StepItem<'a>>,
 }
@@ -205,6 +217,9 @@ pub struct StepPage<'a> {
     pub common: Common<'a>,
     pub guide: GuideLink<'a>,
     pub step: StepCtx<'a>,
+    /// The step's tags and `applies_to`, each linked to its page.
+    pub tag_links: Vec<Link<'a>>,
+    pub device_links: Vec<Link<'a>>,
     pub after: Vec<StepRef<'a>>,
     pub prev: Option<StepRef<'a>>,
     pub next: Option<StepRef<'a>>,
@@ -274,4 +289,37 @@ pub struct PlainPage<'a> {
 
 pub fn home_ctx(home: &Home) -> HomeCtx<'_> {
     HomeCtx { meta: &home.meta, body_html: &home.body.html, toc: &home.body.toc }
+}
+
+/// A link with its text (a tag or device badge).
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// Links to the term pages of `names`, from the page at `from`.
+pub fn term_links<'a>(kind: TermKind, names: &'a [String], from: &str) -> Vec<Link<'a>> {
+    names.iter().map(|name| Link { name, url: relative(from, &term_path(kind, name)) }).collect()
+}
+
+/// A page listing what carries a tag or applies to a device.
+#[derive(Serialize)]
+pub struct TermPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    /// `tag` or `device`.
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub guides: Vec<GuideCard<'a>>,
+    pub steps: Vec<TermStep<'a>>,
+}
+
+/// A step on a term page, with the guide it belongs to.
+#[derive(Serialize)]
+pub struct TermStep<'a> {
+    #[serde(flatten)]
+    pub step: StepItem<'a>,
+    pub guide_title: &'a str,
+    pub guide_url: String,
 }

@@ -66,19 +66,31 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
     json
 }
 
-/// The sitemap lists every page a reader would look for (not 404 and search) by its
-/// absolute URL: home, all steps, then each guide and its steps.
-pub fn sitemap(jobs: &[PageJob<'_>], base_url: &str) -> Vec<u8> {
-    let mut paths = vec![pages::HOME_PATH, pages::STEPS_PATH];
-    paths.extend(jobs.iter().filter(|j| matches!(j.job, Job::Guide(_) | Job::Step(..))).map(|j| j.path.as_str()));
+/// The sitemap lists every page a reader would look for (not 404, search, term pages
+/// or aliases) by its absolute URL: home, all steps, then each guide and its steps,
+/// with the date each last changed where it is known (`updated`, else git).
+pub fn sitemap(site: &Site, jobs: &[PageJob<'_>], base_url: &str) -> Vec<u8> {
+    let mut pages: Vec<(&str, Option<&str>)> =
+        vec![(pages::HOME_PATH, site.home.updated.as_deref()), (pages::STEPS_PATH, None)];
+    for job in jobs {
+        match job.job {
+            Job::Guide(guide) => pages.push((&job.path, guide.updated.as_deref())),
+            Job::Step(guide, i) => pages.push((&job.path, guide.steps[i].updated.as_deref())),
+            _ => {}
+        }
+    }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in paths {
+    for (path, updated) in pages {
         xml.push_str("  <url><loc>");
         pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}/{path}"))
             .expect("writing to a String cannot fail");
-        xml.push_str("</loc></url>\n");
+        xml.push_str("</loc>");
+        if let Some(date) = updated {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml.into_bytes()

@@ -19,7 +19,7 @@ use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{Output, OutputFile, Site};
 use crate::parse::highlight;
 use context::*;
-pub use pages::{jobs, Job, PageJob, GENERATED};
+pub use pages::{jobs, Job, PageJob, TermKind, GENERATED};
 use templates::Templates;
 
 /// Renders every page of `jobs`, in parallel, in order (a page whose template fails
@@ -57,7 +57,7 @@ pub fn finish(
     let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
     files.extend(search_files);
     if let Some(base_url) = &config.base_url {
-        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(jobs, base_url) });
+        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, jobs, base_url) });
     }
 
     // Every output path must come from exactly one source.
@@ -148,8 +148,11 @@ pub fn render_job(
                     format!("{} · {}", guide.meta.title, config.title),
                     guide.meta.summary.as_deref().unwrap_or(""),
                 )
-                .from_file(config, &guide.source, guide.updated.as_deref()),
+                .from_file(config, &guide.source, guide.updated.as_deref())
+                .draft(guide.meta.draft),
                 guide: GuideCtx::new(guide),
+                tag_links: term_links(TermKind::Tag, &guide.meta.tags, path),
+                device_links: term_links(TermKind::Device, &guide.meta.applies_to, path),
                 steps,
                 costly_steps,
             };
@@ -166,9 +169,12 @@ pub fn render_job(
                     format!("Step {}: {} · {}", step.number, step.meta.title, guide.meta.title),
                     step.meta.summary.as_deref().unwrap_or(""),
                 )
-                .from_file(config, &step.source, step.updated.as_deref()),
+                .from_file(config, &step.source, step.updated.as_deref())
+                .draft(step.meta.draft || guide.meta.draft),
                 guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: guide_url.clone() },
                 step: StepCtx::new(guide, step),
+                tag_links: term_links(TermKind::Tag, &step.meta.tags, path),
+                device_links: term_links(TermKind::Device, &step.applies_to, path),
                 after: step.after.iter().map(|&a| step_ref(&guide.steps[a])).collect(),
                 prev: i.checked_sub(1).map(|p| step_ref(&guide.steps[p])),
                 next: guide.steps.get(i + 1).map(step_ref),
@@ -205,6 +211,28 @@ pub fn render_job(
             templates.render("search.html", &ctx)
         }
         Job::Alias { ref target, title, .. } => Ok(redirect(config, path, target, title)),
+        Job::Term(ref term) => {
+            let (kind, heading) = match term.kind {
+                TermKind::Tag => ("tag", format!("Tagged “{}”", term.name)),
+                TermKind::Device => ("device", format!("For {}", term.name)),
+            };
+            let ctx = TermPage {
+                common: Common::new(config, path, format!("{heading} · {}", config.title), ""),
+                kind,
+                name: term.name,
+                guides: term.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
+                steps: term
+                    .steps
+                    .iter()
+                    .map(|&(g, i)| TermStep {
+                        step: StepItem::new(g, &g.steps[i], path),
+                        guide_title: &g.meta.title,
+                        guide_url: pages::relative(path, &pages::guide_path(&g.slug)),
+                    })
+                    .collect(),
+            };
+            templates.render("taxonomy.html", &ctx)
+        }
     }
 }
 

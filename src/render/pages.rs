@@ -7,6 +7,7 @@
 //! [`Job`] variant (the compiler then asks for its rendering in `render_job` and its
 //! fingerprint here), a context type and a template.
 
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
 use crate::config::Config;
@@ -29,6 +30,100 @@ pub fn guide_path(guide: &str) -> String {
 /// The output path of a step's page.
 pub fn step_path(guide: &str, step: &str) -> String {
     format!("{guide}/{step}.html")
+}
+
+/// What a term page lists pages by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TermKind {
+    /// `tags`.
+    Tag,
+    /// `applies_to`: a device or system.
+    Device,
+}
+
+/// The output path of the page listing what carries a tag, or what applies to a
+/// device (`tags/backup.html`, `applies-to/iphone.html`). Names that differ only in
+/// case or punctuation ("Wi-Fi", "wi fi") share a page.
+pub fn term_path(kind: TermKind, name: &str) -> String {
+    let folder = match kind {
+        TermKind::Tag => "tags",
+        TermKind::Device => "applies-to",
+    };
+    let mut slug = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c);
+        } else if !slug.is_empty() && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    while slug.ends_with('-') {
+        slug.pop();
+    }
+    if !name.is_ascii() && slug.chars().filter(char::is_ascii_alphanumeric).count() < 2 {
+        // Names in other scripts: their bytes, so that two names never share a page.
+        slug = name.bytes().take(24).map(|b| format!("{b:02x}")).collect();
+    }
+    if slug.is_empty() {
+        slug.push_str("term");
+    }
+    format!("{folder}/{slug}.html")
+}
+
+/// A term page's content: the term and the guides and steps that carry it.
+pub struct Term<'a> {
+    pub kind: TermKind,
+    /// As first written (in site order).
+    pub name: &'a str,
+    pub guides: Vec<&'a Guide>,
+    /// A step is listed under a device only when its `applies_to` is its own (the
+    /// guide's steps are listed through the guide).
+    pub steps: Vec<(&'a Guide, usize)>,
+}
+
+/// Every term of the site, by output path.
+pub fn terms(site: &Site) -> BTreeMap<String, Term<'_>> {
+    fn add<'a>(
+        terms: &mut BTreeMap<String, Term<'a>>,
+        kind: TermKind,
+        name: &'a str,
+        guide: &'a Guide,
+        step: Option<usize>,
+    ) {
+        let term = terms.entry(term_path(kind, name)).or_insert_with(|| Term {
+            kind,
+            name,
+            guides: Vec::new(),
+            steps: Vec::new(),
+        });
+        match step {
+            None if !term.guides.iter().any(|g| std::ptr::eq(*g, guide)) => term.guides.push(guide),
+            Some(i) if !term.steps.iter().any(|(g, j)| std::ptr::eq(*g, guide) && *j == i) => {
+                term.steps.push((guide, i))
+            }
+            _ => {}
+        }
+    }
+    let mut terms = BTreeMap::new();
+    for guide in &site.guides {
+        for tag in &guide.meta.tags {
+            add(&mut terms, TermKind::Tag, tag, guide, None);
+        }
+        for device in &guide.meta.applies_to {
+            add(&mut terms, TermKind::Device, device, guide, None);
+        }
+        for (i, step) in guide.steps.iter().enumerate() {
+            for tag in &step.meta.tags {
+                add(&mut terms, TermKind::Tag, tag, guide, Some(i));
+            }
+            if step.applies_to != guide.meta.applies_to {
+                for device in &step.applies_to {
+                    add(&mut terms, TermKind::Device, device, guide, Some(i));
+                }
+            }
+        }
+    }
+    terms
 }
 
 /// The link from the page at output path `from` to the file at output path `to`
@@ -62,6 +157,8 @@ pub enum Job<'a> {
     Steps,
     NotFound,
     Search,
+    /// The guides and steps that carry a tag, or apply to a device.
+    Term(Term<'a>),
     /// An old path of a page (`aliases`): a small page that sends the reader on.
     Alias {
         /// The output path of the page it leads to.
@@ -103,6 +200,9 @@ pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
             jobs.push(job(path.clone(), &step.source, Job::Step(guide, i)));
             aliases(&mut jobs, &step.meta.aliases, &path, &step.meta.title);
         }
+    }
+    for (path, term) in terms(site) {
+        jobs.push(job(path, GENERATED, Job::Term(term)));
     }
     jobs.push(job(STEPS_PATH.into(), GENERATED, Job::Steps));
     jobs.push(job(NOT_FOUND_PATH.into(), GENERATED, Job::NotFound));
@@ -166,6 +266,16 @@ impl Job<'_> {
             Job::NotFound => 4u8.hash(h),
             Job::Search => 5u8.hash(h),
             Job::Alias { target, title, .. } => (6u8, target, title).hash(h),
+            Job::Term(term) => {
+                (7u8, term.kind, term.name).hash(h);
+                for guide in &term.guides {
+                    (&guide.slug, meta(&guide.source), guide.steps.len()).hash(h);
+                }
+                for (guide, i) in &term.steps {
+                    let step = &guide.steps[*i];
+                    (&guide.slug, meta(&guide.source), &step.slug, step.number, meta(&step.source)).hash(h);
+                }
+            }
         }
     }
 }
@@ -188,5 +298,17 @@ mod tests {
             assert_eq!(relative(from, to), url, "{from} -> {to}");
         }
         assert_eq!((root(HOME_PATH), root(&step_path("g", "s"))), ("", "../"));
+    }
+
+    #[test]
+    fn term_pages_have_safe_distinct_paths() {
+        assert_eq!(term_path(TermKind::Tag, "Wi-Fi"), "tags/wi-fi.html");
+        assert_eq!(term_path(TermKind::Tag, "wi fi"), term_path(TermKind::Tag, "WI-FI"));
+        assert_eq!(term_path(TermKind::Device, "iPhone 15 Pro"), "applies-to/iphone-15-pro.html");
+        assert_eq!(term_path(TermKind::Device, "Windows 11"), "applies-to/windows-11.html");
+        // Other scripts: by bytes, so that two names never share a page.
+        assert_ne!(term_path(TermKind::Tag, "日本"), term_path(TermKind::Tag, "中国"));
+        assert_eq!(term_path(TermKind::Tag, "../.."), "tags/term.html");
+        assert!(!term_path(TermKind::Tag, "a/b\\c").trim_start_matches("tags/").contains(['/', '\\']));
     }
 }

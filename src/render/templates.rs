@@ -23,6 +23,14 @@ pub struct Templates {
 impl Templates {
     /// Parses the theme's templates (`themes/<name>/templates/<file>`).
     pub fn new(files: &[SourceFile]) -> Result<Templates, Vec<Diagnostic>> {
+        let name_of = |f: &SourceFile| f.path.split_once("/templates/").map_or(f.path.clone(), |(_, n)| n.to_string());
+        // The default theme's page templates that this theme lacks (see `theme::OPTIONAL_TEMPLATES`).
+        let defaults = crate::theme::embedded().templates.into_iter().filter(|d| {
+            let name = name_of(d);
+            crate::theme::OPTIONAL_TEMPLATES.contains(&name.as_str()) && !files.iter().any(|f| name_of(f) == name)
+        });
+        let files: Vec<SourceFile> = files.iter().cloned().chain(defaults).collect();
+        let files = files.as_slice();
         let paths: Vec<(String, String)> = files
             .iter()
             .map(|f| {

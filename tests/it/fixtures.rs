@@ -146,6 +146,13 @@ fn drafts_are_built_only_when_asked() {
     let with_paths = paths(&with);
     assert!(with_paths.contains(&"printer/draft-step.html".to_string()), "{with_paths:?}");
     assert!(with_paths.contains(&"draft-guide/index.html".to_string()), "{with_paths:?}");
+    // A draft's page says it is one; a published page does not.
+    let text = |o: &remedy::model::Output, path: &str| {
+        String::from_utf8(o.files.iter().find(|f| f.path == path).expect(path).contents.clone()).unwrap()
+    };
+    assert!(text(&with, "printer/draft-step.html").contains("class=\"draft-mark\""));
+    assert!(text(&with, "draft-guide/index.html").contains("class=\"draft-mark\""));
+    assert!(!text(&with, "printer/real-step.html").contains("class=\"draft-mark\""));
 }
 
 #[test]
