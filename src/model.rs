@@ -110,10 +110,23 @@ pub struct HomeMeta {
 /// typed as written, for themes and `steps.json`.
 pub type Extra = serde_json::Map<String, serde_json::Value>;
 
+/// What a guide folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GuideKind {
+    /// Troubleshooting steps, numbered, from least to most invasive.
+    #[default]
+    Guide,
+    /// Reference articles (an error-code table, background): not steps, so no
+    /// number, risk or "Did this fix it?"; listed by `order`, then title.
+    Reference,
+}
+
 /// Front matter of `content/<guide>/_index.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GuideMeta {
     pub title: String,
+    pub kind: GuideKind,
     /// Where the guide stands among the guides (lowest first; then by title).
     pub order: Option<Located<i64>>,
     /// The group the home page lists the guide under.

@@ -14,6 +14,8 @@ pub fn guide(slug: &str) -> String {
         r#"+++
 # The problem, as a reader would put it (required).
 title = "{title}"
+# "guide" (troubleshooting steps) or "reference" (articles such as an error-code table).
+kind = "guide"
 # Its place on the home page (lowest first); guides without one follow, by title.
 # order = 10
 # The group the home page lists it under, e.g. "Networks".

@@ -5,7 +5,7 @@
 //! against.
 
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{GuideMeta, HomeMeta, Located, Risk, Source, StepMeta, StepRelations};
+use crate::model::{GuideKind, GuideMeta, HomeMeta, Located, Risk, Source, StepMeta, StepRelations};
 use crate::schema::fields::{keys_of, Fields};
 use crate::schema::tree::Entry;
 
@@ -31,8 +31,11 @@ fn read_home(f: &mut Fields<'_>) -> HomeMeta {
 }
 
 fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
+    let title = f.required_string("title");
+    let kinds = [("guide", GuideKind::Guide), ("reference", GuideKind::Reference)];
     GuideMeta {
-        title: f.required_string("title"),
+        title,
+        kind: f.choice("kind", &kinds).map_or(GuideKind::Guide, |k| k.value),
         order: f.integer("order"),
         category: f.string("category").map(|s| s.value).filter(|c| !c.trim().is_empty()),
         summary: f.string("summary").map(|s| s.value),
@@ -229,6 +232,7 @@ mod tests {
             guide_keys(),
             [
                 "title",
+                "kind",
                 "order",
                 "category",
                 "summary",

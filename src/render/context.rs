@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Guide, GuideMeta, Home, HomeMeta, Step, StepMeta, TocEntry};
+use crate::model::{Guide, GuideKind, GuideMeta, Home, HomeMeta, Step, StepMeta, TocEntry};
 use crate::render::pages::{guide_path, relative, root, step_path, term_path, TermKind};
 
 #[derive(Serialize)]
@@ -112,6 +112,8 @@ pub struct HomeCtx<'a> {
 #[derive(Serialize, Clone)]
 pub struct GuideCard<'a> {
     pub slug: &'a str,
+    /// `guide` or `reference`.
+    pub kind: GuideKind,
     pub title: &'a str,
     pub summary: Option<&'a str>,
     pub symptoms: &'a [String],
@@ -124,6 +126,7 @@ impl<'a> GuideCard<'a> {
     pub fn new(guide: &'a Guide, from: &str) -> Self {
         GuideCard {
             slug: &guide.slug,
+            kind: guide.meta.kind,
             title: &guide.meta.title,
             summary: guide.meta.summary.as_deref(),
             symptoms: &guide.meta.symptoms,

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{Output, OutputFile, Site};
+use crate::model::{GuideKind, Output, OutputFile, Site};
 use crate::parse::highlight;
 use context::*;
 pub use pages::{jobs, Job, PageJob, TermKind, GENERATED};
@@ -156,7 +156,11 @@ pub fn render_job(
                 steps,
                 costly_steps,
             };
-            templates.render("guide.html", &ctx)
+            let template = match guide.meta.kind {
+                GuideKind::Guide => "guide.html",
+                GuideKind::Reference => "reference.html",
+            };
+            templates.render(template, &ctx)
         }
         Job::Step(guide, i) => {
             let step = &guide.steps[i];
@@ -183,12 +187,17 @@ pub fn render_job(
                     None => guide_url,
                 },
             };
-            templates.render("step.html", &ctx)
+            let template = match guide.meta.kind {
+                GuideKind::Guide => "step.html",
+                GuideKind::Reference => "article.html",
+            };
+            templates.render(template, &ctx)
         }
         Job::Steps => {
             let guides = site
                 .guides
                 .iter()
+                .filter(|g| g.meta.kind == GuideKind::Guide)
                 .map(|g| GuideSteps {
                     slug: &g.slug,
                     title: &g.meta.title,

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{CopyFile, Risk, Site};
+use crate::model::{CopyFile, GuideKind, Risk, Site};
 
 /// The tag that marks a step as one that backs the reader's data up.
 pub const BACKUP_TAG: &str = "backup";
@@ -17,15 +17,17 @@ pub fn lint(site: &Site, assets: &[CopyFile], require_sources: bool) -> Vec<Diag
             let message = format!("this guide has no steps yet: add content/{}/<step>.md files", guide.slug);
             out.push(Diagnostic::warning(&guide.source, Pos::START, Code::EmptyGuide, message));
         }
+        // Reference articles are not steps: no risk, no order to review.
+        let steps = guide.meta.kind == GuideKind::Guide;
         let mut titles: HashMap<String, &str> = HashMap::new();
         let mut backed_up = false;
         for step in &guide.steps {
             let m = &step.meta;
-            if m.risk.value == Risk::Safe && !m.side_effects.is_empty() {
+            if steps && m.risk.value == Risk::Safe && !m.side_effects.is_empty() {
                 let message = "this step has side effects but its risk is \"safe\"; set `risk = \"caution\"` (or \"destructive\" if data is lost)";
                 out.push(Diagnostic::warning(&step.source, m.risk.pos, Code::SafeWithSideEffects, message));
             }
-            if m.risk.value == Risk::Destructive && !backed_up {
+            if steps && m.risk.value == Risk::Destructive && !backed_up {
                 let message = format!(
                     "this destructive step has no earlier step tagged `{BACKUP_TAG}`: add a step that backs the data up before it"
                 );

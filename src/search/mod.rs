@@ -10,7 +10,7 @@ pub mod tokenize;
 
 use crate::config::{SearchConfig, CONFIG_FILE};
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{Guide, OutputFile, Rendered, Site};
+use crate::model::{Guide, GuideKind, OutputFile, Rendered, Site};
 use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
 
@@ -63,6 +63,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
     }];
     for guide in &site.guides {
         out.push(guide_doc(guide));
+        let reference = guide.meta.kind == GuideKind::Reference;
         for step in &guide.steps {
             let m = &step.meta;
             let mut meta = vec![(BOOST_TITLE, m.title.clone())];
@@ -75,8 +76,9 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
                 url: step_path(&guide.slug, &step.slug),
                 title: m.title.clone(),
                 guide: guide.meta.title.clone(),
-                step: step.number,
-                risk: m.risk.value.as_str(),
+                // A reference article has no step number or risk to show.
+                step: if reference { 0 } else { step.number },
+                risk: if reference { "" } else { m.risk.value.as_str() },
                 meta_text,
                 meta,
                 sections: sections(&step.body),
