@@ -39,7 +39,7 @@ Then add the steps, from the least invasive to the most, one file each:
 pub fn step(slug: &str, after: Option<&str>) -> String {
     let after = after.map_or(String::new(), |a| format!("\"{a}\""));
     format!(
-        r#"+++
+        r##"+++
 # What to do, phrased as an action (required).
 title = "{title}"
 # Position hint: among the steps that are ready, the lowest order comes first.
@@ -50,7 +50,7 @@ after = [{after}]
 # summary = "..."
 # "safe", "caution" (side effects you can undo) or "destructive" (loses data).
 risk = "safe"
-# How long it takes: "30 s", "5 min", "1 h" or "1 h 30 min".
+# Hands-on time: "30 s", "5 min", "1 h", "1 h 30 min" or a range, "10–15 min".
 time = "5 min"
 # What the step costs the reader, one item each (then risk is "caution" or "destructive").
 side_effects = []
@@ -66,12 +66,22 @@ tags = []
 draft = false
 # Where the instructions' facts come from, shown at the end of the step.
 # sources = [{{ title = "The vendor's article", url = "https://..." }}]
+# "fix" (asks "Did this fix it?"), "preparation" (a backup: "Done? Continue") or "check".
+kind = "fix"
+# What to do when the step worked, e.g. "Add your cards to Wallet again."
+# if_fixed = "..."
+# How long the result takes to show after the hands-on time, e.g. "1 h" or "1–2 h".
+# wait = "1 h"
+# What to do during that wait.
+# while_waiting = "..."
+# Alternatives: a condition and the step to go to (or "#still-not-fixed", the guide's help).
+# branches = [{{ when = "No computer?", go_to = "another-step" }}]
 +++
 Write the instructions here, as a numbered list:
 
 1. What to open or tap, with the labels **in bold** as the screen shows them.
 2. What the reader should see when it worked.
-"#,
+"##,
         title = title_of(slug),
     )
 }
