@@ -13,11 +13,11 @@ macro_rules! theme_files {
 }
 
 pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates":
-    "404.html", "base.html", "guide.html", "home.html", "macros.html", "search.html", "step.html",
-    "steps.html",
+    "404.html", "base.html", "guide.html", "home.html", "macros.html", "print.html", "search.html",
+    "step.html", "steps.html",
 );
 
-pub const STATIC: &[(&str, &str)] = theme_files!("static": "search.js", "style.css");
+pub const STATIC: &[(&str, &str)] = theme_files!("static": "progress.js", "search.js", "style.css");
 
 pub fn embedded() -> Theme {
     Theme {

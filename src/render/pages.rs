@@ -30,6 +30,11 @@ pub fn step_path(guide: &str, step: &str) -> String {
     format!("{guide}/{step}.html")
 }
 
+/// The output path of a guide's printable page (every step's full text).
+pub fn print_path(guide: &str) -> String {
+    format!("{guide}/print.html")
+}
+
 /// The link from the page at output path `from` to the file at output path `to`
 /// (both relative to the output root, `/` separators): every URL in a page is
 /// relative, so the site reads the same from disk and from any host path.
@@ -61,6 +66,8 @@ pub enum Job<'a> {
     Steps,
     NotFound,
     Search,
+    /// A guide's printable page: every step's full text.
+    Print(&'a Guide),
 }
 
 /// One page to render: its output path, its source (for messages) and how to render it.
@@ -80,6 +87,7 @@ pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
         for (i, step) in guide.steps.iter().enumerate() {
             jobs.push(job(step_path(&guide.slug, &step.slug), &step.source, Job::Step(guide, i)));
         }
+        jobs.push(job(print_path(&guide.slug), &guide.source, Job::Print(guide)));
     }
     jobs.push(job(STEPS_PATH.into(), GENERATED, Job::Steps));
     jobs.push(job(NOT_FOUND_PATH.into(), GENERATED, Job::NotFound));
@@ -125,9 +133,8 @@ impl Job<'_> {
                 (&guide.slug, meta(&guide.source), &guide.help_anchor, guide.steps.len()).hash(h);
                 let step = &guide.steps[*i];
                 (&step.slug, step.number, text(&step.source), &step.updated).hash(h);
-                let prev = i.checked_sub(1).map(|p| &guide.steps[p]);
-                let after = step.after.iter().map(|&a| &guide.steps[a]);
-                for other in prev.into_iter().chain(guide.steps.get(i + 1)).chain(after) {
+                // The overview, the neighbours, `after` and branches: every step's front matter.
+                for other in &guide.steps {
                     (&other.slug, other.number, meta(&other.source)).hash(h);
                 }
             }
@@ -142,6 +149,13 @@ impl Job<'_> {
             }
             Job::NotFound => 4u8.hash(h),
             Job::Search => 5u8.hash(h),
+            Job::Print(guide) => {
+                6u8.hash(h);
+                (&guide.slug, text(&guide.source), &guide.updated).hash(h);
+                for step in &guide.steps {
+                    (&step.slug, step.number, text(&step.source)).hash(h);
+                }
+            }
         }
     }
 }

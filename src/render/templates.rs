@@ -12,7 +12,7 @@ use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::SourceFile;
 
 /// The templates a theme must have.
-pub const REQUIRED: &[&str] = &["home.html", "guide.html", "step.html", "steps.html", "404.html"];
+pub const REQUIRED: &[&str] = &["home.html", "guide.html", "step.html", "steps.html", "404.html", "print.html"];
 
 pub struct Templates {
     tera: Tera,

@@ -23,9 +23,9 @@ fn site(case: &str) -> String {
 #[test]
 fn check_writes_nothing_and_exits_by_severity() {
     let root = fixtures();
-    let (code, _, stderr) = remedy(&root, &["check", &site("valid/yaml")]);
+    let (code, _, stderr) = remedy(&root, &["check", &site("check/clean")]);
     assert_eq!((code, stderr.trim()), (0, "no problems found"));
-    assert!(!fixtures().join("valid/yaml/site/public").exists(), "check writes nothing");
+    assert!(!fixtures().join("check/clean/site/public").exists(), "check writes nothing");
 
     let (code, _, stderr) = remedy(&root, &["check", &site("check/lints")]);
     assert_eq!(code, 0, "warnings alone pass: {stderr}");
@@ -75,7 +75,8 @@ fn check_github_and_json_formats() {
 fn new_writes_files_that_pass_check_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(root.join("site.toml"), "title = \"T\"\n").unwrap();
+    // (`base_url` set: without it, check warns about 404.html, `relative-404`.)
+    fs::write(root.join("site.toml"), "title = \"T\"\nbase_url = \"https://example.org\"\n").unwrap();
     fs::create_dir_all(root.join("content")).unwrap();
     fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\nHi.\n").unwrap();
 
