@@ -8,6 +8,8 @@
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
+//! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
+//!   print page, 404, progress from `file://`, axe-core on every page type.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
@@ -20,6 +22,7 @@ mod escaping;
 mod external;
 mod fixtures;
 mod output;
+mod reader;
 mod robustness;
 mod search;
 mod serve;
