@@ -55,7 +55,8 @@ fn check_github_and_json_formats() {
     let (code, stdout, _) = remedy(&fixtures(), &["check", "--format", "github", &site("invalid/order-errors")]);
     assert_eq!(code, 1);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "{stdout}");
+    // Six errors (two of them unknown branch targets) and the `relative-404` warning.
+    assert_eq!(lines.len(), 7, "{stdout}");
     assert!(
         lines[1]
             .starts_with("::error file=content/printer/d.md,line=4,col=10,title=unknown-step::`after` names `restat`"),
@@ -64,7 +65,7 @@ fn check_github_and_json_formats() {
 
     let (_, stdout, _) = remedy(&fixtures(), &["check", "--format", "json", &site("check/lints")]);
     let objects: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(objects.len(), 7, "{stdout}");
+    assert_eq!(objects.len(), 8, "{stdout}");
     assert_eq!(objects[0]["code"], "empty-guide");
     assert_eq!(objects[0]["severity"], "warning");
     assert_eq!(objects[0]["path"], "content/empty/_index.md");

@@ -46,8 +46,9 @@ fn generated_corpus_builds_without_diagnostics() {
     let diags: Vec<String> = outcome.diagnostics.iter().map(ToString::to_string).collect();
     assert!(diags.is_empty(), "{diags:#?}");
     assert!(outcome.output.is_some());
-    // 200 steps, 10 guides, the home page, steps.html, 404.html and search.html.
-    assert_eq!(outcome.pages, 200 + 10 + 4);
+    // 200 steps, 10 guides and their print pages, the home page, steps.html, 404.html
+    // and search.html.
+    assert_eq!(outcome.pages, 200 + 10 + 10 + 4);
 }
 
 #[test]
