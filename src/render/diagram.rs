@@ -15,7 +15,7 @@ const W: u32 = 300;
 const H: u32 = 48;
 const GAP: u32 = 26;
 /// Titles longer than this are cut (the full title is the box's `<title>`).
-const MAX_TITLE: usize = 36;
+const MAX_TITLE: usize = 32;
 
 #[derive(Serialize, Debug)]
 pub struct Diagram {
