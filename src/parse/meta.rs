@@ -10,14 +10,19 @@ use crate::schema::fields::{keys_of, Fields};
 use crate::schema::tree::Entry;
 
 /// `"30 s"`, `"5 min"`, `"1 h"`, or several of them (`"1 h 30 min"`); a number may be
-/// a range (`"10–15 min"`, `"10-15 min"`, low before high).
+/// a range (`"10–15 min"`, `"10-15 min"`, low before high); `" or more"` may follow
+/// (`"1 h or more"`).
 pub fn is_duration(s: &str) -> bool {
     duration_range(s).is_some()
 }
 
-/// A duration's shortest and longest reading, in seconds (`"10–15 min"` is 600..900);
-/// `None` when it is not a duration.
+/// A duration's shortest and longest reading, in seconds (`"10–15 min"` is 600..900;
+/// `"1 h or more"` is 3600..[`OPEN`]); `None` when it is not a duration.
 pub fn duration_range(s: &str) -> Option<(u64, u64)> {
+    if let Some(low) = s.strip_suffix(" or more") {
+        let (low, high) = duration_range(low)?;
+        return (low == high).then_some((low, OPEN));
+    }
     let words: Vec<&str> = s.split(' ').collect();
     if words.is_empty() || !words.len().is_multiple_of(2) {
         return None;
@@ -46,6 +51,9 @@ pub fn duration_range(s: &str) -> Option<(u64, u64)> {
     Some((low, high))
 }
 
+/// The longest reading of a duration that ends in "or more".
+pub const OPEN: u64 = u64::MAX;
+
 /// Seconds as a reader reads them: "45 s", "20 min", "1 h 30 min".
 pub fn format_seconds(secs: u64) -> String {
     let (h, min) = (secs / 3600, (secs % 3600).div_ceil(60));
@@ -63,8 +71,10 @@ fn duration(f: &mut Fields<'_>, key: &'static str) -> Option<String> {
     if is_duration(&t.value) {
         Some(t.value)
     } else {
-        let message =
-            format!("`{key}` must look like \"30 s\", \"5 min\", \"1 h\" or \"10–15 min\", not \"{}\"", t.value);
+        let message = format!(
+            "`{key}` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"{}\"",
+            t.value
+        );
         f.error(t.pos, Code::WrongType, message);
         None
     }
@@ -232,7 +242,7 @@ mod tests {
                 "2:8 `title` must be a string, not an integer",
                 "7:8 `after` must be a list of strings, like [\"one\", \"two\"], not a string",
                 "3:7 `risk` must be one of \"safe\", \"caution\", \"destructive\", not \"maybe\"",
-                "4:7 `time` must look like \"30 s\", \"5 min\", \"1 h\" or \"10–15 min\", not \"soon\"",
+                "4:7 `time` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"soon\"",
                 "5:10 `updated` must be a date written YYYY-MM-DD, not a string",
                 "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, kind, if_fixed, wait, while_waiting, branches",
             ]
@@ -261,6 +271,8 @@ mod tests {
         assert_eq!(duration_range("10–15 min"), Some((600, 900)));
         assert_eq!(duration_range("1-2 h 30 min"), Some((5400, 9000)));
         assert!(!is_duration("15–10 min") && !is_duration("–5 min") && !is_duration("5– min"));
+        assert_eq!(duration_range("1 h or more"), Some((3600, OPEN)));
+        assert!(!is_duration("1–2 h or more") && !is_duration("or more") && !is_duration("1 h or more or more"));
         assert_eq!(
             (format_seconds(90 * 60), format_seconds(600), format_seconds(7200)),
             ("1 h 30 min".into(), "10 min".into(), "2 h".into())
@@ -294,7 +306,7 @@ mod tests {
             vec![
                 "3:8 `kind` must be one of \"fix\", \"preparation\", \"check\", not \"repair\"",
                 "4:12 `if_fixed` must be a string, not an integer",
-                "5:8 `wait` must look like \"30 s\", \"5 min\", \"1 h\" or \"10–15 min\", not \"overnight\"",
+                "5:8 `wait` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"overnight\"",
                 "6:13 an entry of `branches` has no `go_to` (a step's slug, or \"#still-not-fixed\"); it is required",
                 "6:29 an entry of `branches` has no `when`; it is required",
                 "6:44 unknown key `whn` in an entry of `branches`; did you mean `when`? Valid keys: when, go_to",

@@ -316,12 +316,15 @@ pub struct Totals {
 
 impl Totals {
     pub fn new(guide: &Guide) -> Self {
-        use crate::parse::meta::{duration_range, format_seconds};
+        use crate::parse::meta::{duration_range, format_seconds, OPEN};
         let times: Vec<(u64, u64)> =
             guide.steps.iter().filter_map(|s| duration_range(s.meta.time.as_deref()?)).collect();
-        let (low, high) = times.iter().fold((0, 0), |(l, h), (a, b)| (l + a, h + b));
+        let (low, high) =
+            times.iter().fold((0u64, 0u64), |(l, h), (a, b)| (l.saturating_add(*a), h.saturating_add(*b)));
         let hands_on = (!times.is_empty()).then(|| {
-            if low == high {
+            if high == OPEN {
+                format!("{} or more", format_seconds(low))
+            } else if low == high {
                 format_seconds(low)
             } else {
                 format!("{} – {}", format_seconds(low), format_seconds(high))
