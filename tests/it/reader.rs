@@ -89,6 +89,9 @@ fn steps_json_and_step_pages_carry_outcomes_and_branches() {
     assert_eq!(page.matches("class=\"panel panel-destructive\"").count(), 1);
     assert!(page.contains("</span> Erases everything on this iPhone or iPad</p>"), "{page}");
     assert!(!page.contains("callout-warning"), "no second warning repeats the panel");
+    // Without JavaScript, the progress parts stay hidden and every answer is a link.
+    assert!(page.contains("<p class=\"mark-tried-row\" hidden>"));
+    assert!(read(&out, "icloud-backup/index.html").contains("aria-labelledby=\"progress-title\" hidden>"));
     // Every step page has the overview, with the current step marked.
     assert!(page.contains("aria-current=\"step\"><span class=\"overview-num\">8</span>"));
 }
