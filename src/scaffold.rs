@@ -31,6 +31,11 @@ Describe the problem in a sentence or two: when it happens and what the reader s
 
 Then add the steps, from the least invasive to the most, one file each:
 `remedy new step {slug} <step-slug>`.
+
+## Still not fixed?
+
+How to get help when no step worked: who to contact, and what to have ready. The guide
+page shows this section after the last step.
 "#,
         title = title_of(slug),
     )

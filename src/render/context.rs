@@ -306,8 +306,8 @@ impl<'a> BranchCtx<'a> {
 /// A guide's time: the hands-on time of all its steps added up, and its longest wait.
 #[derive(Serialize, Default)]
 pub struct Totals {
-    /// "2 h 10 min", or "1 h 40 min – 2 h 30 min" when times are ranges; `None` when
-    /// no step gives a time.
+    /// "2 h 10 min", or "1 h 40 min to 2 h 30 min" when times are ranges (rounded to 5
+    /// minutes), or "1 h or more"; `None` when no step gives a time.
     pub hands_on: Option<String>,
     /// The longest `wait` as written, and the step it belongs to.
     pub longest_wait: Option<String>,
@@ -321,13 +321,16 @@ impl Totals {
             guide.steps.iter().filter_map(|s| duration_range(s.meta.time.as_deref()?)).collect();
         let (low, high) =
             times.iter().fold((0u64, 0u64), |(l, h), (a, b)| (l.saturating_add(*a), h.saturating_add(*b)));
+        // A sum of estimates, said as one: to the nearest 5 minutes past 10 minutes.
+        let round = |secs: u64| if secs > 600 && secs != OPEN { (secs + 150) / 300 * 300 } else { secs };
+        let (low, high) = (round(low), round(high));
         let hands_on = (!times.is_empty()).then(|| {
             if high == OPEN {
                 format!("{} or more", format_seconds(low))
             } else if low == high {
                 format_seconds(low)
             } else {
-                format!("{} – {}", format_seconds(low), format_seconds(high))
+                format!("{} to {}", format_seconds(low), format_seconds(high))
             }
         });
         let longest = guide.steps.iter().filter_map(|s| Some((duration_range(s.meta.wait.as_deref()?)?.1, s))).fold(
