@@ -158,7 +158,9 @@ pub fn check_links(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<D
 
 /// The review checks only `remedy check` runs, after resolve.
 pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnostic> {
-    resolve::lints::lint(site, assets, config.require_sources)
+    let mut diagnostics = resolve::lints::lint(site, assets, config.require_sources);
+    diagnostics.extend(resolve::lints::relative_404(config.base_url.is_some()));
+    diagnostics
 }
 
 /// Stage 4, render: every output file (pages, search index, data), or the errors.

@@ -162,12 +162,70 @@ pub struct StepMeta {
     pub draft: bool,
     /// Where the step's facts come from, shown at the end of its page.
     pub sources: Vec<Source>,
+    /// What the step is for: a fix (the default), a preparation or a check; it decides
+    /// what the page asks at the end ("Did this fix it?" or "Done? Continue").
+    pub kind: StepKind,
+    /// What to do when the step worked ("add your cards to Wallet again").
+    pub if_fixed: Option<String>,
+    /// How long the result takes to show after the hands-on part (`time`), same form.
+    pub wait: Option<String>,
+    /// What to do during the wait.
+    pub while_waiting: Option<String>,
     /// Old output paths that lead here (`old-guide/old-step.html`).
     pub aliases: Vec<Located<String>>,
     pub extra: Extra,
     /// Where the front matter starts (for messages about the step as a whole).
     #[serde(skip)]
     pub pos: Pos,
+}
+
+/// What a step is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Tries to fix the problem: the page asks "Did this fix it?".
+    #[default]
+    Fix,
+    /// Makes a later step safe (a backup): "Done? Continue with step N".
+    Preparation,
+    /// Finds something out: "Done? Continue", with its branches.
+    Check,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 3] = [StepKind::Fix, StepKind::Preparation, StepKind::Check];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Fix => "fix",
+            StepKind::Preparation => "preparation",
+            StepKind::Check => "check",
+        }
+    }
+}
+
+/// One of a step's `branches` as written: a condition and where it leads (a step's
+/// slug, or `#still-not-fixed` for the guide's help section).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BranchSpec {
+    pub when: String,
+    pub go_to: Located<String>,
+}
+
+/// Where a resolved branch leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BranchTarget {
+    /// A step of the same guide, by index into its `steps`.
+    Step(usize),
+    /// The guide's help section ("Still not fixed?").
+    Help,
+}
+
+/// A resolved branch: "No computer?" -> step 4.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Branch {
+    pub when: String,
+    pub target: BranchTarget,
 }
 
 /// One entry of a step's `sources`: a page its instructions rest on.
@@ -187,9 +245,14 @@ pub struct StepRelations {
     pub after: Vec<Located<String>>,
     /// `None` means "the guide's".
     pub applies_to: Option<Vec<String>>,
+    /// Alternatives the step offers, targets as written.
+    pub branches: Vec<BranchSpec>,
 }
 
 /// What a Markdown file is, from where it stands under `content/`.
+// One per Markdown file, moved rather than copied: boxing the step's front matter
+// would buy nothing measurable.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageKind {
     Home(HomeMeta),
@@ -289,6 +352,11 @@ pub struct Guide {
     /// The id of the guide's "what to do when no step worked" section (a heading
     /// "Still not fixed?", id `still-not-fixed`), where each step's "No" leads.
     pub help_anchor: Option<String>,
+    /// The guide's body up to its help section (the whole body when it has none).
+    pub intro_html: String,
+    /// The help section ("Still not fixed?", its heading included), shown after the
+    /// last step; split from the body by resolve.
+    pub help_html: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -305,6 +373,8 @@ pub struct Step {
     pub after: Vec<usize>,
     /// The step's `applies_to`, or else the guide's.
     pub applies_to: Vec<String>,
+    /// The step's `branches`, targets resolved.
+    pub branches: Vec<Branch>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

@@ -42,6 +42,11 @@ Describe the problem in a sentence or two: when it happens and what the reader s
 
 Then add the steps, from the least invasive to the most, one file each:
 `remedy new step {slug} <step-slug>`.
+
+## Still not fixed?
+
+How to get help when no step worked: who to contact, and what to have ready. The guide
+page shows this section after the last step.
 "#,
         title = title_of(slug),
     )
@@ -50,9 +55,11 @@ Then add the steps, from the least invasive to the most, one file each:
 pub fn step(slug: &str, after: Option<&str>) -> String {
     let after = after.map_or(String::new(), |a| format!("\"{a}\""));
     format!(
-        r#"+++
+        r##"+++
 # What to do, phrased as an action (required).
 title = "{title}"
+# "fix" (asks "Did this fix it?"), "preparation" (a backup: "Done? Continue") or "check".
+kind = "fix"
 # Position hint: among the steps that are ready, the lowest order comes first.
 # order = 10
 # Steps that must come before this one (their file names without .md).
@@ -61,12 +68,20 @@ after = [{after}]
 # summary = "..."
 # "safe", "caution" (side effects you can undo) or "destructive" (loses data).
 risk = "safe"
-# How long it takes: "30 s", "5 min", "1 h" or "1 h 30 min".
+# Hands-on time: "30 s", "5 min", "1 h", "1 h 30 min" or a range, "10–15 min".
 time = "5 min"
+# How long the result takes to show after the hands-on time, e.g. "1 h" or "1–2 h".
+# wait = "1 h"
+# What to do during that wait.
+# while_waiting = "..."
 # What the step costs the reader, one item each (then risk is "caution" or "destructive").
 side_effects = []
 # What the reader needs before starting, e.g. ["A USB cable"].
 prerequisites = []
+# What to do when the step worked, e.g. "Add your cards to Wallet again."
+# if_fixed = "..."
+# Alternatives: a condition and the step to go to (or "#still-not-fixed", the guide's help).
+# branches = [{{ when = "No computer?", go_to = "another-step" }}]
 # Devices and systems, when not all of the guide's, e.g. ["iPhone"].
 # applies_to = []
 # Free-form labels; "backup" marks a step that backs the reader's data up.
@@ -87,7 +102,7 @@ Write the instructions here, as a numbered list:
 
 1. What to open or tap, with the labels **in bold** as the screen shows them.
 2. What the reader should see when it worked.
-"#,
+"##,
         title = title_of(slug),
     )
 }

@@ -381,6 +381,7 @@ impl Incremental {
             if site.home.source == **path {
                 site.home.body = body;
             } else if let Some(guide) = site.guides.iter_mut().find(|g| g.source == **path) {
+                (guide.intro_html, guide.help_html) = crate::resolve::split_help(&body.html);
                 guide.body = body;
             } else if let Some(step) = site.guides.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.source == **path) {
                 step.body = body;
@@ -398,7 +399,12 @@ impl Incremental {
         let (_, templates) = self.templates.as_ref()?;
         // The pages made from the changed files.
         let site = &last.site;
-        let jobs: Vec<_> = render::jobs(site, &last.config).into_iter().filter(|j| is_changed(&j.source)).collect();
+        // (and a guide's print page, which holds the text of all its steps).
+        let reads_changed = |j: &render::PageJob<'_>| {
+            is_changed(&j.source)
+                || matches!(j.job, render::Job::Print(g) if g.steps.iter().any(|s| is_changed(&s.source)))
+        };
+        let jobs: Vec<_> = render::jobs(site, &last.config).into_iter().filter(reads_changed).collect();
         for job in &jobs {
             let key = job_key(&self.pages, site, last.global, &job.job);
             if self.rendered.get(&job.path).is_some_and(|(k, _)| *k == key) {

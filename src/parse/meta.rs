@@ -5,21 +5,96 @@
 //! against.
 
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{GuideKind, GuideMeta, HomeMeta, Located, Risk, Source, StepMeta, StepRelations};
+use crate::model::{
+    BranchSpec, GuideKind, GuideMeta, HomeMeta, Located, Risk, Source, StepKind, StepMeta, StepRelations,
+};
 use crate::schema::fields::{keys_of, Fields};
 use crate::schema::tree::Entry;
 
-/// `"30 s"`, `"5 min"`, `"1 h"`, or several of them (`"1 h 30 min"`).
+/// `"30 s"`, `"5 min"`, `"1 h"`, or several of them (`"1 h 30 min"`); a number may be
+/// a range (`"10–15 min"`, `"10-15 min"`, low before high); `" or more"` may follow
+/// (`"1 h or more"`).
 pub fn is_duration(s: &str) -> bool {
+    duration_range(s).is_some()
+}
+
+/// A duration's shortest and longest reading, in seconds (`"10–15 min"` is 600..900;
+/// `"1 h or more"` is 3600..[`OPEN`]); `None` when it is not a duration.
+pub fn duration_range(s: &str) -> Option<(u64, u64)> {
+    if let Some(low) = s.strip_suffix(" or more") {
+        let (low, high) = duration_range(low)?;
+        return (low == high).then_some((low, OPEN));
+    }
     let words: Vec<&str> = s.split(' ').collect();
-    !words.is_empty()
-        && words.len().is_multiple_of(2)
-        && words.chunks(2).all(|pair| {
-            !pair[0].is_empty()
-                && pair[0].bytes().all(|c| c.is_ascii_digit())
-                && pair[0].len() <= 4
-                && matches!(pair[1], "s" | "min" | "h")
-        })
+    if words.is_empty() || !words.len().is_multiple_of(2) {
+        return None;
+    }
+    let number = |w: &str| -> Option<u64> {
+        (!w.is_empty() && w.len() <= 4 && w.bytes().all(|c| c.is_ascii_digit())).then(|| w.parse().ok())?
+    };
+    let (mut low, mut high) = (0, 0);
+    for pair in words.chunks(2) {
+        let unit = match pair[1] {
+            "s" => 1,
+            "min" => 60,
+            "h" => 3600,
+            _ => return None,
+        };
+        let (a, b) = match pair[0].split_once(['–', '-']) {
+            Some((a, b)) => (number(a)?, number(b)?),
+            None => (number(pair[0])?, number(pair[0])?),
+        };
+        if a > b {
+            return None;
+        }
+        low += a * unit;
+        high += b * unit;
+    }
+    Some((low, high))
+}
+
+/// The longest reading of a duration that ends in "or more".
+pub const OPEN: u64 = u64::MAX;
+
+/// Seconds as a reader reads them: "45 s", "20 min", "1 h 30 min".
+pub fn format_seconds(secs: u64) -> String {
+    let (h, min) = (secs / 3600, (secs % 3600).div_ceil(60));
+    match (h, min) {
+        (0, 0) => format!("{secs} s"),
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+/// A duration field: checked, or reported at its place.
+fn duration(f: &mut Fields<'_>, key: &'static str) -> Option<String> {
+    let t = f.string(key)?;
+    if is_duration(&t.value) {
+        Some(t.value)
+    } else {
+        let message = format!(
+            "`{key}` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"{}\"",
+            t.value
+        );
+        f.error(t.pos, Code::WrongType, message);
+        None
+    }
+}
+
+/// One entry of a step's `branches`: `{ when = "No computer?", go_to = "step-slug" }`.
+fn read_branch(f: &mut Fields<'_>) -> Option<BranchSpec> {
+    let start = f.start();
+    let when = f.required_string("when");
+    match f.string("go_to") {
+        Some(go_to) => (!when.is_empty()).then_some(BranchSpec { when, go_to }),
+        None => {
+            let message =
+                "an entry of `branches` has no `go_to` (a step's slug, or \"#still-not-fixed\"); it is required";
+            f.error(start, Code::MissingKey, message.to_string());
+            None
+        }
+    }
 }
 
 fn read_home(f: &mut Fields<'_>) -> HomeMeta {
@@ -50,24 +125,24 @@ fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
 }
 
 fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
+    // Read in the order a contributor meets the keys (README's table and `remedy
+    // new`'s scaffold follow it; a test checks both).
     let start = f.start();
     let title = f.required_string("title");
+    let kinds: Vec<(&str, StepKind)> = StepKind::ALL.iter().map(|k| (k.as_str(), *k)).collect();
+    let kind = f.choice("kind", &kinds).map(|k| k.value).unwrap_or_default();
     let order = f.integer("order");
     let after = f.strings("after").unwrap_or_default();
     let summary = f.string("summary").map(|s| s.value);
     let risks: Vec<(&str, Risk)> = Risk::ALL.iter().map(|r| (r.as_str(), *r)).collect();
     let risk = f.choice("risk", &risks).unwrap_or(Located { value: Risk::Safe, pos: start });
-    let time = f.string("time").and_then(|t| {
-        if is_duration(&t.value) {
-            Some(t.value)
-        } else {
-            let message = format!("`time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"{}\"", t.value);
-            f.error(t.pos, Code::WrongType, message);
-            None
-        }
-    });
+    let time = duration(f, "time");
+    let wait = duration(f, "wait");
+    let while_waiting = f.string("while_waiting").map(|s| s.value);
     let side_effects = f.string_list("side_effects");
     let prerequisites = f.string_list("prerequisites");
+    let if_fixed = f.string("if_fixed").map(|s| s.value);
+    let branches = f.tables("branches", "an entry of `branches`", read_branch).into_iter().flatten().collect();
     let applies_to = f.strings("applies_to").map(|v| v.into_iter().map(|s| s.value).collect());
     let meta = StepMeta {
         title,
@@ -81,11 +156,15 @@ fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
         updated: f.date("updated"),
         draft: f.bool("draft"),
         sources: f.tables("sources", "an entry of `sources`", read_source).into_iter().flatten().collect(),
+        kind,
+        if_fixed,
+        wait,
+        while_waiting,
         aliases: read_aliases(f),
         extra: f.extra(),
         pos: start,
     };
-    (meta, StepRelations { after, applies_to })
+    (meta, StepRelations { after, applies_to, branches })
 }
 
 /// `aliases`: old paths of a page, relative to the output root, each written as it
@@ -218,9 +297,9 @@ mod tests {
                 "2:8 `title` must be a string, not an integer",
                 "7:8 `after` must be a list of strings, like [\"one\", \"two\"], not a string",
                 "3:7 `risk` must be one of \"safe\", \"caution\", \"destructive\", not \"maybe\"",
-                "4:7 `time` must look like \"30 s\", \"5 min\" or \"1 h\", not \"soon\"",
+                "4:7 `time` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"soon\"",
                 "5:10 `updated` must be a date written YYYY-MM-DD, not a string",
-                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, aliases, extra",
+                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, kind, order, after, summary, risk, time, wait, while_waiting, side_effects, prerequisites, if_fixed, branches, applies_to, tags, updated, draft, sources, aliases, extra",
             ]
         );
     }
@@ -247,7 +326,7 @@ mod tests {
         );
         assert_eq!(
             step_keys().join(", "),
-            "title, order, after, summary, risk, time, side_effects, prerequisites, applies_to, tags, updated, draft, sources, aliases, extra"
+            "title, kind, order, after, summary, risk, time, wait, while_waiting, side_effects, prerequisites, if_fixed, branches, applies_to, tags, updated, draft, sources, aliases, extra"
         );
     }
 
@@ -270,5 +349,49 @@ mod tests {
     #[test]
     fn durations() {
         assert!(is_duration("30 s") && is_duration("1 h 30 min") && !is_duration("5min") && !is_duration("5 days"));
+        assert_eq!(duration_range("10–15 min"), Some((600, 900)));
+        assert_eq!(duration_range("1-2 h 30 min"), Some((5400, 9000)));
+        assert!(!is_duration("15–10 min") && !is_duration("–5 min") && !is_duration("5– min"));
+        assert_eq!(duration_range("1 h or more"), Some((3600, OPEN)));
+        assert!(!is_duration("1–2 h or more") && !is_duration("or more") && !is_duration("1 h or more or more"));
+        assert_eq!(
+            (format_seconds(90 * 60), format_seconds(600), format_seconds(7200)),
+            ("1 h 30 min".into(), "10 min".into(), "2 h".into())
+        );
+    }
+
+    #[test]
+    fn reads_outcomes_and_branches() {
+        let ((meta, relations), diags) = step_of(
+            "+++\ntitle = \"T\"\nkind = \"preparation\"\nif_fixed = \"Add cards\"\nwait = \"1–2 h\"\nwhile_waiting = \"Keep it charging\"\n\
+             branches = [{ when = \"No computer?\", go_to = \"other\" }]\n+++\n",
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(meta.kind, StepKind::Preparation);
+        assert_eq!((meta.if_fixed.as_deref(), meta.wait.as_deref()), (Some("Add cards"), Some("1–2 h")));
+        assert_eq!(meta.while_waiting.as_deref(), Some("Keep it charging"));
+        assert_eq!(
+            (relations.branches[0].when.as_str(), relations.branches[0].go_to.value.as_str()),
+            ("No computer?", "other")
+        );
+        assert_eq!(relations.branches[0].go_to.pos.line, 7);
+    }
+
+    #[test]
+    fn reports_wrong_outcomes_and_branches() {
+        let (_, diags) = step_of(
+            "+++\ntitle = \"T\"\nkind = \"repair\"\nif_fixed = 3\nwait = \"overnight\"\nbranches = [{ when = \"X\" }, { go_to = \"a\", whn = \"Y\" }]\n+++\n",
+        );
+        assert_eq!(
+            diags,
+            vec![
+                "3:8 `kind` must be one of \"fix\", \"preparation\", \"check\", not \"repair\"",
+                "5:8 `wait` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"overnight\"",
+                "4:12 `if_fixed` must be a string, not an integer",
+                "6:13 an entry of `branches` has no `go_to` (a step's slug, or \"#still-not-fixed\"); it is required",
+                "6:29 an entry of `branches` has no `when`; it is required",
+                "6:44 unknown key `whn` in an entry of `branches`; did you mean `when`? Valid keys: when, go_to",
+            ]
+        );
     }
 }

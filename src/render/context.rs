@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Guide, GuideKind, GuideMeta, Home, HomeMeta, Step, StepMeta, TocEntry};
+use crate::model::{Branch, BranchTarget, Guide, GuideKind, GuideMeta, Home, HomeMeta, Risk, Step, StepMeta, TocEntry};
 use crate::render::pages::{guide_path, relative, root, step_path, term_path, TermKind};
 
 #[derive(Serialize)]
@@ -18,8 +18,9 @@ pub struct SiteCtx<'a> {
 #[derive(Serialize)]
 pub struct Common<'a> {
     pub site: SiteCtx<'a>,
-    /// `""` at the top of the output, `"../"` inside a guide folder.
-    pub root: &'static str,
+    /// `""` at the top of the output, `"../"` inside a guide folder; on `404.html`
+    /// with `base_url` set, the site's absolute URL (a host serves it at any depth).
+    pub root: String,
     pub page_title: String,
     pub page_description: &'a str,
     /// Markup later features add to every page (`<script>` tags); empty when unused.
@@ -40,7 +41,7 @@ impl<'a> Common<'a> {
     pub fn new(config: &'a Config, path: &str, page_title: String, page_description: &'a str) -> Self {
         Common {
             site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
-            root: root(path),
+            root: root(path).to_string(),
             page_title,
             page_description,
             extra_head: "",
@@ -146,6 +147,35 @@ pub struct GuidePage<'a> {
     pub device_links: Vec<Link<'a>>,
     pub steps: Vec<StepItem<'a>>,
     pub costly_steps: Vec<StepItem<'a>>,
+    pub totals: Totals,
+    /// The flow diagram, laid out at build time (the theme draws it as SVG).
+    pub diagram: crate::render::diagram::Diagram,
+    /// The printable whole guide.
+    pub print_url: String,
+}
+
+/// `<guide>/print.html`: every step's full text in order.
+#[derive(Serialize)]
+pub struct PrintPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    pub guide: GuideCtx<'a>,
+    pub guide_url: String,
+    pub totals: Totals,
+    pub steps: Vec<PrintStep<'a>>,
+}
+
+/// A step on the print page: its list entry, its full text and where it lives.
+#[derive(Serialize)]
+pub struct PrintStep<'a> {
+    #[serde(flatten)]
+    pub item: StepItem<'a>,
+    pub prerequisites: &'a [String],
+    pub if_fixed: Option<&'a str>,
+    pub while_waiting: Option<&'a str>,
+    pub body_html: &'a str,
+    /// The step's address: absolute with `base_url`, else its path in the site.
+    pub address: String,
 }
 
 /// The guide a guide page shows: every front-matter field (`guide.title`, ...), its
@@ -157,11 +187,22 @@ pub struct GuideCtx<'a> {
     pub slug: &'a str,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
+    /// The body without its help section.
+    pub intro_html: &'a str,
+    /// The help section ("Still not fixed?"), shown after the last step.
+    pub help_html: Option<&'a str>,
 }
 
 impl<'a> GuideCtx<'a> {
     pub fn new(guide: &'a Guide) -> Self {
-        GuideCtx { meta: &guide.meta, slug: &guide.slug, body_html: &guide.body.html, toc: &guide.body.toc }
+        GuideCtx {
+            meta: &guide.meta,
+            slug: &guide.slug,
+            body_html: &guide.body.html,
+            toc: &guide.body.toc,
+            intro_html: &guide.intro_html,
+            help_html: guide.help_html.as_deref(),
+        }
     }
 }
 
@@ -177,6 +218,12 @@ pub struct StepItem<'a> {
     pub time: Option<&'a str>,
     pub side_effects: &'a [String],
     pub url: String,
+    /// `fix`, `preparation` or `check`.
+    pub kind: &'static str,
+    pub wait: Option<&'a str>,
+    /// What going there costs, said before the reader gets there: the first (worst)
+    /// side effect of a caution or destructive step.
+    pub warning: Option<&'a str>,
 }
 
 impl<'a> StepItem<'a> {
@@ -193,8 +240,17 @@ impl<'a> StepItem<'a> {
             time: m.time.as_deref(),
             side_effects: &m.side_effects,
             url: relative(from, &step_path(&guide.slug, &step.slug)),
+            kind: m.kind.as_str(),
+            wait: m.wait.as_deref(),
+            warning: warning(step),
         }
     }
+}
+
+/// The cost to name on every link into `step`: its first side effect, when its risk
+/// is not "safe" (authors list the worst side effect first).
+pub fn warning(step: &Step) -> Option<&str> {
+    (step.meta.risk.value != Risk::Safe).then(|| step.meta.side_effects.first().map(String::as_str)).flatten()
 }
 
 /// A link to a step from another step of the same guide.
@@ -204,13 +260,25 @@ pub struct StepRef<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub url: String,
+    pub risk: &'static str,
+    pub risk_label: &'static str,
+    /// What the step costs (see [`warning`]), named on the link.
+    pub warning: Option<&'a str>,
 }
 
 impl<'a> StepRef<'a> {
     /// A step of `guide`, on the page at output path `from`.
     pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
         let url = relative(from, &step_path(&guide.slug, &step.slug));
-        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url }
+        StepRef {
+            number: step.number,
+            slug: &step.slug,
+            title: &step.meta.title,
+            url,
+            risk: step.meta.risk.value.as_str(),
+            risk_label: step.meta.risk.value.label(),
+            warning: warning(step),
+        }
     }
 }
 
@@ -228,6 +296,93 @@ pub struct StepPage<'a> {
     pub next: Option<StepRef<'a>>,
     /// Where "No" leads after the last step: the guide's help section, or the guide.
     pub last_resort_url: String,
+    /// Every step of the guide, compact (where am I, what comes next).
+    pub overview: Vec<StepItem<'a>>,
+    /// The step's alternatives, with their targets' URLs and costs.
+    pub branches: Vec<BranchCtx<'a>>,
+    /// The guide's help section, when it has one ("ask for help first").
+    pub help_url: Option<String>,
+}
+
+/// One of a step's branches on its page: "No computer?" -> step 4 or the help section.
+#[derive(Serialize)]
+pub struct BranchCtx<'a> {
+    pub when: &'a str,
+    pub url: String,
+    /// "Step 4: Try a different Wi-Fi network", or "Get help".
+    pub label: String,
+    pub risk: &'static str,
+    pub warning: Option<&'a str>,
+}
+
+impl<'a> BranchCtx<'a> {
+    /// `branch` of a step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &'a Guide, branch: &'a Branch, from: &str) -> Self {
+        match branch.target {
+            BranchTarget::Step(i) => {
+                let s = &guide.steps[i];
+                BranchCtx {
+                    when: &branch.when,
+                    url: relative(from, &step_path(&guide.slug, &s.slug)),
+                    label: format!("Step {}: {}", s.number, s.meta.title),
+                    risk: s.meta.risk.value.as_str(),
+                    warning: warning(s),
+                }
+            }
+            BranchTarget::Help => BranchCtx {
+                when: &branch.when,
+                url: format!("{}#{}", relative(from, &guide_path(&guide.slug)), crate::resolve::HELP_ANCHOR),
+                label: "Get help".to_string(),
+                risk: "safe",
+                warning: None,
+            },
+        }
+    }
+}
+
+/// A guide's time: the hands-on time of all its steps added up, and its longest wait.
+#[derive(Serialize, Default)]
+pub struct Totals {
+    /// "2 h 10 min", or "1 h 40 min to 2 h 30 min" when times are ranges (rounded to 5
+    /// minutes), or "1 h or more"; `None` when no step gives a time.
+    pub hands_on: Option<String>,
+    /// The longest `wait` as written, and the step it belongs to.
+    pub longest_wait: Option<String>,
+    pub longest_wait_step: Option<usize>,
+}
+
+impl Totals {
+    pub fn new(guide: &Guide) -> Self {
+        use crate::parse::meta::{duration_range, format_seconds, OPEN};
+        let times: Vec<(u64, u64)> =
+            guide.steps.iter().filter_map(|s| duration_range(s.meta.time.as_deref()?)).collect();
+        let (low, high) =
+            times.iter().fold((0u64, 0u64), |(l, h), (a, b)| (l.saturating_add(*a), h.saturating_add(*b)));
+        // A sum of estimates, said as one: to the nearest 5 minutes past 10 minutes.
+        let round = |secs: u64| if secs > 600 && secs != OPEN { (secs + 150) / 300 * 300 } else { secs };
+        let (low, high) = (round(low), round(high));
+        let hands_on = (!times.is_empty()).then(|| {
+            if high == OPEN {
+                format!("{} or more", format_seconds(low))
+            } else if low == high {
+                format_seconds(low)
+            } else {
+                format!("{} to {}", format_seconds(low), format_seconds(high))
+            }
+        });
+        let longest = guide.steps.iter().filter_map(|s| Some((duration_range(s.meta.wait.as_deref()?)?.1, s))).fold(
+            None::<(u64, &Step)>,
+            |best, (w, s)| match best {
+                Some((b, _)) if b >= w => best,
+                _ => Some((w, s)),
+            },
+        );
+        Totals {
+            hands_on,
+            longest_wait: longest.and_then(|(_, s)| s.meta.wait.clone()),
+            longest_wait_step: longest.map(|(_, s)| s.number),
+        }
+    }
 }
 
 #[derive(Serialize)]

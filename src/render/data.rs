@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{Guide, GuideMeta, Site, Step, StepMeta};
+use crate::model::{Branch, BranchTarget, Guide, GuideMeta, Site, Step, StepMeta};
 use crate::render::pages::{self, guide_path, step_path, Job, PageJob};
 
 #[derive(Serialize)]
@@ -33,8 +33,33 @@ struct StepJson<'a> {
     meta: &'a StepMeta,
     after: Vec<&'a str>,
     applies_to: &'a [String],
+    /// The step's alternatives: the condition, and the step's slug or
+    /// `#still-not-fixed` (the guide's help section).
+    branches: Vec<BranchJson<'a>>,
     /// Relative to the site root.
     url: String,
+}
+
+#[derive(Serialize)]
+struct BranchJson<'a> {
+    when: &'a str,
+    go_to: &'a str,
+    /// The target's page (with `#still-not-fixed` for the help section), relative to the site root.
+    url: String,
+}
+
+fn branch_json<'a>(guide: &'a Guide, branch: &'a Branch) -> BranchJson<'a> {
+    match branch.target {
+        BranchTarget::Step(i) => {
+            let s = &guide.steps[i];
+            BranchJson { when: &branch.when, go_to: &s.slug, url: step_path(&guide.slug, &s.slug) }
+        }
+        BranchTarget::Help => BranchJson {
+            when: &branch.when,
+            go_to: "#still-not-fixed",
+            url: format!("{}#{}", guide_path(&guide.slug), crate::resolve::HELP_ANCHOR),
+        },
+    }
 }
 
 fn step_json<'a>(guide: &'a Guide, step: &'a Step) -> StepJson<'a> {
@@ -44,6 +69,7 @@ fn step_json<'a>(guide: &'a Guide, step: &'a Step) -> StepJson<'a> {
         meta: &step.meta,
         after: step.after.iter().map(|&a| guide.steps[a].slug.as_str()).collect(),
         applies_to: &step.applies_to,
+        branches: step.branches.iter().map(|b| branch_json(guide, b)).collect(),
         url: step_path(&guide.slug, &step.slug),
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod context;
 pub mod data;
+pub mod diagram;
 pub mod pages;
 pub mod templates;
 
@@ -155,6 +156,9 @@ pub fn render_job(
                 device_links: term_links(TermKind::Device, &guide.meta.applies_to, path),
                 steps,
                 costly_steps,
+                totals: Totals::new(guide),
+                print_url: pages::relative(path, &pages::print_path(&guide.slug)),
+                diagram: diagram::diagram(guide, path),
             };
             let template = match guide.meta.kind {
                 GuideKind::Guide => "guide.html",
@@ -184,8 +188,11 @@ pub fn render_job(
                 next: guide.steps.get(i + 1).map(step_ref),
                 last_resort_url: match &guide.help_anchor {
                     Some(anchor) => format!("{guide_url}#{anchor}"),
-                    None => guide_url,
+                    None => guide_url.clone(),
                 },
+                overview: guide.steps.iter().map(|s| StepItem::new(guide, s, path)).collect(),
+                branches: step.branches.iter().map(|b| BranchCtx::new(guide, b, path)).collect(),
+                help_url: guide.help_anchor.as_ref().map(|anchor| format!("{guide_url}#{anchor}")),
             };
             let template = match guide.meta.kind {
                 GuideKind::Guide => "step.html",
@@ -211,9 +218,42 @@ pub fn render_job(
             templates.render("steps.html", &ctx)
         }
         Job::NotFound => {
-            let ctx =
-                PlainPage { common: Common::new(config, path, format!("Page not found · {}", config.title), "") };
-            templates.render("404.html", &ctx)
+            let mut common = Common::new(config, path, format!("Page not found · {}", config.title), "");
+            // A host serves 404.html for a missing page at any depth, where relative
+            // links would break: with `base_url`, its links are absolute.
+            if let Some(base_url) = &config.base_url {
+                common.root = format!("{}/", base_url.trim_end_matches('/'));
+            }
+            templates.render("404.html", &PlainPage { common })
+        }
+        Job::Print(guide) => {
+            let address = |s: &crate::model::Step| {
+                let p = pages::step_path(&guide.slug, &s.slug);
+                match &config.base_url {
+                    Some(base) => format!("{}/{p}", base.trim_end_matches('/')),
+                    None => p,
+                }
+            };
+            let ctx = PrintPage {
+                common: Common::new(config, path, format!("{} (printable) · {}", guide.meta.title, config.title), "")
+                    .from_file(config, &guide.source, guide.updated.as_deref()),
+                guide: GuideCtx::new(guide),
+                guide_url: pages::relative(path, &pages::guide_path(&guide.slug)),
+                totals: Totals::new(guide),
+                steps: guide
+                    .steps
+                    .iter()
+                    .map(|s| PrintStep {
+                        item: StepItem::new(guide, s, path),
+                        prerequisites: &s.meta.prerequisites,
+                        if_fixed: s.meta.if_fixed.as_deref(),
+                        while_waiting: s.meta.while_waiting.as_deref(),
+                        body_html: &s.body.html,
+                        address: address(s),
+                    })
+                    .collect(),
+            };
+            templates.render("print.html", &ctx)
         }
         Job::Search => {
             let ctx = PlainPage { common: Common::new(config, path, format!("Search · {}", config.title), "") };

@@ -116,6 +116,11 @@ pub fn terms(site: &Site) -> BTreeMap<String, Term<'_>> {
     terms
 }
 
+/// The output path of a guide's printable page (every step's full text).
+pub fn print_path(guide: &str) -> String {
+    format!("{guide}/print.html")
+}
+
 /// The link from the page at output path `from` to the file at output path `to`
 /// (both relative to the output root, `/` separators): every URL in a page is
 /// relative, so the site reads the same from disk and from any host path.
@@ -157,6 +162,8 @@ pub enum Job<'a> {
         /// Where the alias is written (for a clash).
         pos: Pos,
     },
+    /// A guide's printable page: every step's full text.
+    Print(&'a Guide),
 }
 
 /// One page to render: its output path, its source (for messages) and how to render it.
@@ -189,6 +196,9 @@ pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
             let path = step_path(&guide.slug, &step.slug);
             jobs.push(job(path.clone(), &step.source, Job::Step(guide, i)));
             aliases(&mut jobs, &step.meta.aliases, &path, &step.meta.title);
+        }
+        if guide.meta.kind == crate::model::GuideKind::Guide {
+            jobs.push(job(print_path(&guide.slug), &guide.source, Job::Print(guide)));
         }
     }
     for (path, term) in terms(site) {
@@ -238,9 +248,8 @@ impl Job<'_> {
                 (&guide.slug, meta(&guide.source), &guide.help_anchor, guide.steps.len()).hash(h);
                 let step = &guide.steps[*i];
                 (&step.slug, step.number, text(&step.source), &step.updated).hash(h);
-                let prev = i.checked_sub(1).map(|p| &guide.steps[p]);
-                let after = step.after.iter().map(|&a| &guide.steps[a]);
-                for other in prev.into_iter().chain(guide.steps.get(i + 1)).chain(after) {
+                // The overview, the neighbours, `after` and branches: every step's front matter.
+                for other in &guide.steps {
                     (&other.slug, other.number, meta(&other.source)).hash(h);
                 }
             }
@@ -264,6 +273,13 @@ impl Job<'_> {
                 for (guide, i) in &term.steps {
                     let step = &guide.steps[*i];
                     (&guide.slug, meta(&guide.source), &step.slug, step.number, meta(&step.source)).hash(h);
+                }
+            }
+            Job::Print(guide) => {
+                8u8.hash(h);
+                (&guide.slug, text(&guide.source), &guide.updated).hash(h);
+                for step in &guide.steps {
+                    (&step.slug, step.number, text(&step.source)).hash(h);
                 }
             }
         }

@@ -64,3 +64,12 @@ fn unused_files(site: &Site, assets: &[CopyFile]) -> Vec<Diagnostic> {
         })
         .collect()
 }
+
+/// `404.html` is served by hosts for a missing page at any depth (`/a/b/missing`),
+/// where its relative links would break; only `base_url` lets it link absolutely.
+pub fn relative_404(has_base_url: bool) -> Option<Diagnostic> {
+    (!has_base_url).then(|| {
+        let message = "site.toml has no `base_url`: 404.html links relatively, so a host that serves it for a missing page in a folder (/guide/missing) shows it without its stylesheet and with broken links; set `base_url = \"https://...\"` (opening the site from disk needs nothing)";
+        Diagnostic::warning("site.toml", Pos::START, Code::Relative404, message)
+    })
+}

@@ -15,8 +15,12 @@ pub mod order;
 
 use std::collections::BTreeMap;
 
+use crate::diagnostics::closest;
 use crate::diagnostics::{Code, Diagnostic, Pos};
-use crate::model::{CopyFile, Guide, Home, Page, PageKind, Site, Sources, Step, StepMeta, StepRelations};
+use crate::model::{
+    Branch, BranchSpec, BranchTarget, CopyFile, Guide, Home, Page, PageKind, Site, Sources, Step, StepMeta,
+    StepRelations,
+};
 
 /// The id of the heading that marks a guide's "what to do when no step worked"
 /// section ("Still not fixed?"): each step's "No" answer leads there.
@@ -120,6 +124,7 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
         for (n, &i) in ordered.order.iter().enumerate() {
             place[i] = n;
         }
+        let mut branch_specs: Vec<Vec<BranchSpec>> = guide_steps.iter().map(|s| s.relations.branches.clone()).collect();
         let mut slots: Vec<Option<Unordered>> = guide_steps.into_iter().map(Some).collect();
         let ordered_steps: Vec<Step> = ordered
             .order
@@ -136,12 +141,33 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
                     updated: s.updated,
                     after: ordered.after[i].iter().map(|&b| place[b]).collect(),
                     applies_to: s.relations.applies_to.unwrap_or_else(|| meta.applies_to.clone()),
+                    branches: Vec::new(),
                 }
             })
             .collect();
         let updated = inputs.sources.last_commit.get(&source).cloned();
         let help_anchor = body.anchors.iter().any(|a| a == HELP_ANCHOR).then(|| HELP_ANCHOR.to_string());
-        site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps, help_anchor });
+        let mut ordered_steps = ordered_steps;
+        // `branches`, like `after`, name steps by slug: resolved here, in step order.
+        let specs: Vec<Vec<BranchSpec>> = ordered.order.iter().map(|&i| std::mem::take(&mut branch_specs[i])).collect();
+        for (n, specs) in specs.into_iter().enumerate() {
+            let (branches, diags) =
+                resolve_branches(&ordered_steps, &ordered_steps[n].source, specs, help_anchor.is_some(), &draft_slugs);
+            diagnostics.extend(diags);
+            ordered_steps[n].branches = branches;
+        }
+        let (intro_html, help_html) = split_help(&body.html);
+        site_guides.push(Guide {
+            slug,
+            source,
+            meta,
+            body,
+            updated,
+            steps: ordered_steps,
+            help_anchor,
+            intro_html,
+            help_html,
+        });
     }
     // Guides with an `order` first, lowest first; then by title.
     let key = |g: &Guide| {
@@ -167,4 +193,82 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
     let used = links::used_assets(&site);
     site.copies.extend(inputs.sources.assets.iter().filter(|a| used.contains(a.source.as_str())).cloned());
     (Some(site), diagnostics, drafts)
+}
+
+/// A step's `branches` with their targets checked and resolved: a step of the guide
+/// by slug, or `#still-not-fixed`, the guide's help section. An unknown target is an
+/// error at the place it is written (like an unknown step in `after`).
+fn resolve_branches(
+    steps: &[Step],
+    source: &str,
+    specs: Vec<BranchSpec>,
+    has_help: bool,
+    drafts: &[&str],
+) -> (Vec<Branch>, Vec<Diagnostic>) {
+    let mut branches = Vec::new();
+    let mut diagnostics = Vec::new();
+    let help = format!("#{HELP_ANCHOR}");
+    for spec in specs {
+        let target = &spec.go_to.value;
+        let found = if *target == help {
+            has_help.then_some(BranchTarget::Help)
+        } else {
+            steps.iter().position(|s| s.slug == *target).map(BranchTarget::Step)
+        };
+        match found {
+            Some(target) => branches.push(Branch { when: spec.when, target }),
+            None => {
+                let message = if *target == help {
+                    format!("`go_to` names `{help}`, but the guide's _index.md has no \"## Still not fixed?\" section")
+                } else if drafts.contains(&target.as_str()) {
+                    format!("`go_to` names `{target}`, a draft that this build leaves out")
+                } else {
+                    let mut m = format!(
+                        "`go_to` names `{target}`, which is not a step of this guide (nor `{help}`, the help section)"
+                    );
+                    if let Some(close) = closest(target, steps.iter().map(|s| s.slug.as_str())) {
+                        m.push_str(&format!("; did you mean `{close}`?"));
+                    }
+                    m
+                };
+                diagnostics.push(Diagnostic::error(source, spec.go_to.pos, Code::UnknownStep, message));
+            }
+        }
+    }
+    (branches, diagnostics)
+}
+
+/// Splits a guide's body HTML at its help section: the heading with id
+/// [`HELP_ANCHOR`] and everything up to the next heading of the same or a higher
+/// level. Returns the rest (the introduction) and the help section, which the guide
+/// page shows after the last step.
+pub fn split_help(html: &str) -> (String, Option<String>) {
+    let Some(start) = (1..=6).find_map(|l| html.find(&format!("<h{l} id=\"{HELP_ANCHOR}\""))) else {
+        return (html.to_string(), None);
+    };
+    let level = html.as_bytes()[start + 2];
+    let after = start + 4;
+    let end = html[after..]
+        .match_indices("<h")
+        .find(|(i, _)| {
+            let b = html.as_bytes().get(after + i + 2).copied().unwrap_or(0);
+            (b'1'..=level).contains(&b) && html.as_bytes().get(after + i + 3) == Some(&b' ')
+        })
+        .map_or(html.len(), |(i, _)| after + i);
+    let intro = format!("{}{}", &html[..start], &html[end..]);
+    (intro, Some(html[start..end].to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_help_section_is_split_from_the_body() {
+        let html = "<p>a</p>\n<h2 id=\"still-not-fixed\">Still</h2>\n<p>ask</p>\n<h3 id=\"x\">x</h3>\n<h2 id=\"later\">L</h2>\n";
+        let (intro, help) = split_help(html);
+        assert_eq!(intro, "<p>a</p>\n<h2 id=\"later\">L</h2>\n");
+        assert_eq!(help.unwrap(), "<h2 id=\"still-not-fixed\">Still</h2>\n<p>ask</p>\n<h3 id=\"x\">x</h3>\n");
+        assert_eq!(split_help("<p>a</p>"), ("<p>a</p>".to_string(), None));
+    }
 }

@@ -23,9 +23,9 @@ fn site(case: &str) -> String {
 #[test]
 fn check_writes_nothing_and_exits_by_severity() {
     let root = fixtures();
-    let (code, _, stderr) = remedy(&root, &["check", &site("valid/yaml")]);
+    let (code, _, stderr) = remedy(&root, &["check", &site("check/clean")]);
     assert_eq!((code, stderr.trim()), (0, "no problems found"));
-    assert!(!fixtures().join("valid/yaml/site/public").exists(), "check writes nothing");
+    assert!(!fixtures().join("check/clean/site/public").exists(), "check writes nothing");
 
     let (code, _, stderr) = remedy(&root, &["check", &site("check/lints")]);
     assert_eq!(code, 0, "warnings alone pass: {stderr}");
@@ -55,7 +55,8 @@ fn check_github_and_json_formats() {
     let (code, stdout, _) = remedy(&fixtures(), &["check", "--format", "github", &site("invalid/order-errors")]);
     assert_eq!(code, 1);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "{stdout}");
+    // Six errors (two of them unknown branch targets) and the `relative-404` warning.
+    assert_eq!(lines.len(), 7, "{stdout}");
     assert!(
         lines[1]
             .starts_with("::error file=content/printer/d.md,line=4,col=10,title=unknown-step::`after` names `restat`"),
@@ -64,7 +65,7 @@ fn check_github_and_json_formats() {
 
     let (_, stdout, _) = remedy(&fixtures(), &["check", "--format", "json", &site("check/lints")]);
     let objects: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(objects.len(), 7, "{stdout}");
+    assert_eq!(objects.len(), 8, "{stdout}");
     assert_eq!(objects[0]["code"], "empty-guide");
     assert_eq!(objects[0]["severity"], "warning");
     assert_eq!(objects[0]["path"], "content/empty/_index.md");
@@ -75,7 +76,8 @@ fn check_github_and_json_formats() {
 fn new_writes_files_that_pass_check_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(root.join("site.toml"), "title = \"T\"\n").unwrap();
+    // (`base_url` set: without it, check warns about 404.html, `relative-404`.)
+    fs::write(root.join("site.toml"), "title = \"T\"\nbase_url = \"https://example.org\"\n").unwrap();
     fs::create_dir_all(root.join("content")).unwrap();
     fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\nHi.\n").unwrap();
 

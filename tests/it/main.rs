@@ -9,6 +9,8 @@
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
 //! - `aliases`: old addresses lead to the page, in Chromium.
+//! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
+//!   print page, 404, progress from `file://`, axe-core on every page type.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
@@ -22,6 +24,7 @@ mod escaping;
 mod external;
 mod fixtures;
 mod output;
+mod reader;
 mod robustness;
 mod search;
 mod serve;
