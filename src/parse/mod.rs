@@ -7,9 +7,11 @@
 
 pub mod destination;
 pub mod front_matter;
+pub mod headings;
 pub mod highlight;
 pub mod markdown;
 pub mod meta;
+pub mod raw_html;
 pub mod sanitize;
 
 use rayon::prelude::*;
@@ -103,7 +105,8 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     if read_ok {
         diagnostics.extend(meta_diags);
     }
-    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, allow_raw_html);
+    let settings = markdown::Settings { allow_raw_html, link_schemes: &[] };
+    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
     diagnostics.extend(body_diags);
     (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
 }
