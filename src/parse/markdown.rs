@@ -87,7 +87,8 @@ pub fn render(
     (r.rendered, r.diagnostics)
 }
 
-fn options() -> Options {
+/// pulldown-cmark's options for bodies (the spec test renders its reference with them).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

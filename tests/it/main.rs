@@ -8,6 +8,7 @@
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
+//! - `spec`: the CommonMark and GFM spec examples render as pulldown-cmark renders them.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
@@ -24,4 +25,5 @@ mod robustness;
 mod search;
 mod serve;
 mod site;
+mod spec;
 mod support;
