@@ -73,7 +73,7 @@ fn run_with(options: &Options, lints: bool) -> Outcome {
 /// in memory. Tests and the fuzzer drive it without any files.
 pub fn process(config: Config, sources: &Sources, include_drafts: bool, lints: bool) -> Outcome {
     let mut diags = Vec::new();
-    let (pages, parse_diags) = parse::parse_all(&sources.pages, config.allow_raw_html);
+    let (pages, parse_diags) = parse::parse_all(&sources.pages, parse::markdown::Settings::of(&config));
     diags.extend(parse_diags);
 
     let inputs = resolve::Inputs { pages, sources, include_drafts };

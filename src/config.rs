@@ -13,6 +13,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "theme",
     "base_url",
     "allow_raw_html",
+    "link_schemes",
     "edit_url",
     "max_file_size_kb",
     "external_links",
@@ -49,6 +50,9 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// Link schemes kept on top of the built-in list (`parse::sanitize`), lowercase:
+    /// `["steam"]` keeps `steam://run/1` in Markdown links and raw HTML.
+    pub link_schemes: Vec<String>,
     /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
     pub edit_url: Option<String>,
     /// Files larger than this are refused, and nothing past it is read.
@@ -85,6 +89,7 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            link_schemes: Vec::new(),
             edit_url: None,
             max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
             search: SearchConfig::default(),
@@ -152,6 +157,20 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         None => None,
     };
     let allow_raw_html = f.bool("allow_raw_html");
+    let mut link_schemes = Vec::new();
+    for scheme in f.strings("link_schemes").unwrap_or_default() {
+        let name = scheme.value.trim_end_matches(':').to_ascii_lowercase();
+        if crate::parse::destination::scheme(&format!("{name}:")).as_deref() != Some(name.as_str()) {
+            let message = format!("`link_schemes` lists schemes such as \"steam\" (a letter, then letters, digits, `+`, `-` or `.`), not \"{}\"", scheme.value);
+            f.error(scheme.pos, "wrong-type", message);
+        } else if crate::parse::sanitize::UNSAFE_SCHEMES.contains(&name.as_str()) {
+            let message =
+                format!("`link_schemes` cannot allow `{name}:`: links with it can run code or read local files");
+            f.error(scheme.pos, "wrong-type", message);
+        } else {
+            link_schemes.push(name);
+        }
+    }
     let mut search = SearchConfig::default();
     if let Some((pos, entries)) = f.table("search") {
         let mut s = Fields::new(CONFIG_FILE, "[search] in site.toml", pos, entries);
@@ -191,6 +210,7 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         theme,
         base_url,
         allow_raw_html,
+        link_schemes,
         edit_url,
         max_file_size_kb,
         external_links,
@@ -228,6 +248,7 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
         assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
+        assert!(c.link_schemes.is_empty());
         assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
         assert_eq!(c.max_file_size_kb, 5);
         assert_eq!(c.external_links.skip, vec!["https://x.org/".to_string()]);
@@ -253,5 +274,15 @@ mod tests {
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
         assert_eq!(d[0].code, "missing-config");
+    }
+
+    #[test]
+    fn link_schemes_are_checked() {
+        let (c, d) = parse(Some("title = \"T\"\nlink_schemes = [\"Steam:\", \"zoom us\", \"javascript\"]\n"));
+        let d: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(c.link_schemes, ["steam"]);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("site.toml:2:27: error: `link_schemes` lists schemes such as"), "{d:?}");
+        assert!(d[1].starts_with("site.toml:2:38: error: `link_schemes` cannot allow `javascript:`"), "{d:?}");
     }
 }

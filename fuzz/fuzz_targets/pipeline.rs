@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         .collect::<Vec<_>>();
     let sources = Sources { pages, theme: remedy::theme::embedded(), ..Sources::default() };
     let config = Config { title: "Fuzz".into(), ..Config::default() };
-    let (pages, mut diagnostics) = parse::parse_all(&sources.pages, false);
+    let (pages, mut diagnostics) = parse::parse_all(&sources.pages, Default::default());
     let (site, more) = resolve::resolve(resolve::Inputs { pages, sources: &sources, include_drafts: true });
     diagnostics.extend(more);
     if let Some(site) = site {

@@ -42,6 +42,12 @@ pub struct Settings<'s> {
     pub link_schemes: &'s [String],
 }
 
+impl Settings<'_> {
+    pub fn of(config: &crate::config::Config) -> Settings<'_> {
+        Settings { allow_raw_html: config.allow_raw_html, link_schemes: &config.link_schemes }
+    }
+}
+
 /// Renders the body of the file at `source` (`content/g/s.md`). `text` is the whole
 /// file and the body starts at `body_offset`, so that places are file places.
 pub fn render(

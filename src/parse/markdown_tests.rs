@@ -204,3 +204,16 @@ fn written_ids_win_over_automatic_and_theme_ids() {
         "{d:?}"
     );
 }
+
+#[test]
+fn a_site_can_allow_its_own_link_schemes() {
+    let text = "+++\ntitle = \"x\"\n+++\n[Open](steam://run/1) <a href=\"steam://run/2\">b</a>\n";
+    let lines = LineIndex::new(text);
+    let schemes = ["steam".to_string()];
+    let (r, d) = render("content/g/s.md", text, 20, &lines, Settings { allow_raw_html: false, link_schemes: &schemes });
+    assert!(d.is_empty(), "{d:?}");
+    assert!(r.html.contains("href=\"steam://run/1\"") && r.html.contains("href=\"steam://run/2\""), "{}", r.html);
+    let (r, d) = render("content/g/s.md", text, 20, &lines, Settings::default());
+    assert_eq!(d.len(), 2, "{d:?}");
+    assert!(!r.html.contains("steam:"), "{}", r.html);
+}

@@ -21,9 +21,8 @@ use crate::model::{Page, PageKind, SourceFile};
 
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
-pub fn parse_all(sources: &[SourceFile], allow_raw_html: bool) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        sources.par_iter().map(|s| parse_page(s, allow_raw_html)).collect();
+pub fn parse_all(sources: &[SourceFile], settings: markdown::Settings<'_>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_page(s, settings)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for (page, diags) in results {
@@ -41,7 +40,7 @@ enum Place<'a> {
 }
 
 /// Parses one Markdown file. `None` when the file is not a page at all.
-pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Option<Page>, Vec<Diagnostic>) {
     let path = source.path.as_str();
     let mut diagnostics = Vec::new();
     let place = match place(path) {
@@ -105,7 +104,6 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     if read_ok {
         diagnostics.extend(meta_diags);
     }
-    let settings = markdown::Settings { allow_raw_html, link_schemes: &[] };
     let (body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
     diagnostics.extend(body_diags);
     (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
@@ -141,7 +139,7 @@ mod tests {
     use crate::model::Risk;
 
     fn page(path: &str, text: &str) -> (Option<Page>, Vec<String>) {
-        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, false);
+        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, Default::default());
         (p, d.iter().map(ToString::to_string).collect())
     }
 

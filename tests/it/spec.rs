@@ -71,7 +71,8 @@ fn examples() -> Vec<Example> {
 /// remedy's body HTML for `markdown` as a step.
 fn remedy_html(markdown: &str, allow_raw_html: bool) -> String {
     let text = format!("+++\ntitle = \"Example\"\n+++\n{markdown}");
-    let (page, _) = parse_page(&SourceFile { path: "content/g/s.md".into(), text }, allow_raw_html);
+    let settings = markdown::Settings { allow_raw_html, link_schemes: &[] };
+    let (page, _) = parse_page(&SourceFile { path: "content/g/s.md".into(), text }, settings);
     page.expect("a step").body.html.clone()
 }
 
