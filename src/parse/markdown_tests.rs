@@ -217,3 +217,14 @@ fn a_site_can_allow_its_own_link_schemes() {
     assert_eq!(d.len(), 2, "{d:?}");
     assert!(!r.html.contains("steam:"), "{}", r.html);
 }
+
+#[test]
+fn sanitizing_keeps_all_of_remedys_own_markup() {
+    let body = "> [!TIP]\n> Tip.\n\n## Head {.c}\n\nNote[^1].\n\n- [x] done\n\n| a |\n|:-:|\n| b |\n\n```sh\nls -l\n```\n\n[^1]: Foot.\n";
+    let (plain, d) = md(body);
+    assert!(d.is_empty(), "{d:?}");
+    let (sanitized, d) = md(&format!("{body}\n<!-- raw HTML makes the page go through the sanitizer -->\n"));
+    assert!(d.is_empty(), "{d:?}");
+    let normalize = |h: &str| h.replace(" />", ">").replace("/>", ">").replace("&quot;", "\"").trim().to_string();
+    assert_eq!(normalize(&sanitized.html), normalize(&plain.html));
+}
