@@ -366,7 +366,7 @@ impl<'a> Renderer<'_, 'a> {
             let message = match open {
                 Open::Comment => "this HTML comment is never closed: everything after it on the page would disappear into it; close it with `-->`".to_string(),
                 Open::Element(name) if name == "plaintext" => "`<plaintext>` cannot be closed: everything after it, the rest of the page too, would show as text; remove it".to_string(),
-                Open::Element(name) => format!("`<{name}>` is never closed: everything after it, the rest of the page too, would be read as its content; close it with `</{name}>`"),
+                Open::Element(name) => format!("`<{name}>` is never closed: everything after it, the rest of the page too, would be read as its content; close it with `</{name}>`, or write it as code (`` `<{name}>` ``) to show the tag itself"),
             };
             let pos = self.pos(at);
             self.diagnostics.push(Diagnostic::error(self.source, pos, "raw-html-unclosed", message));
