@@ -26,7 +26,18 @@ pub const THEME_IDS: &[&str] = &[
     "search-page-q",
     "search-page-status",
     "search-page-results",
+    "step-sources",
+    "sec-articles",
+    "term-guides",
+    "term-steps",
 ];
+
+/// Whether the theme may use `id` itself: one of [`THEME_IDS`], or `category-N` (the
+/// home page's guide categories, numbered).
+pub fn is_theme_id(id: &str) -> bool {
+    THEME_IDS.contains(&id)
+        || id.strip_prefix("category-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
 
 /// A heading's id: lowercase letters and digits, other runs become one `-`.
 /// Combining marks stay with their letter (`İstanbul` is `istanbul`, not `i-stanbul`).
@@ -69,7 +80,6 @@ pub type IdError = (Pos, String);
 /// earlier heading has it), then automatic ones around them.
 pub fn assign(headings: &[Pending]) -> (Vec<String>, Vec<IdError>) {
     let mut ids = Ids::default();
-    ids.taken.extend(THEME_IDS.iter().map(|s| s.to_string()));
     let mut errors = Vec::new();
     let mut chosen: Vec<Option<String>> = Vec::with_capacity(headings.len());
     for h in headings {
@@ -77,7 +87,7 @@ pub fn assign(headings: &[Pending]) -> (Vec<String>, Vec<IdError>) {
             chosen.push(None);
             continue;
         };
-        let problem = if THEME_IDS.contains(&id.as_str()) {
+        let problem = if is_theme_id(id) {
             Some("the theme uses it for its own element".to_string())
         } else if id.starts_with("fn:") {
             Some("ids that start with `fn:` are the footnotes'".to_string())
@@ -116,17 +126,19 @@ struct Ids {
 }
 
 impl Ids {
-    /// `base`, or `base-1`, `base-2`, ... when taken. Remembers the next suffix to try
-    /// for each base, so a page with thousands of equal headings stays linear.
+    /// `base`, or `base-1`, `base-2`, ... when taken or the theme's. Remembers the next
+    /// suffix to try for each base, so a page with thousands of equal headings stays linear.
     fn unique(&mut self, base: String) -> String {
-        if self.taken.insert(base.clone()) {
+        // Never one of the theme's.
+        let free = |ids: &mut Ids, id: &str| !is_theme_id(id) && ids.taken.insert(id.to_string());
+        if free(self, &base) {
             return base;
         }
-        let n = self.next_suffix.entry(base.clone()).or_insert(1);
         loop {
+            let n = self.next_suffix.entry(base.clone()).or_insert(1);
             let id = format!("{base}-{n}");
             *n += 1;
-            if self.taken.insert(id.clone()) {
+            if free(self, &id) {
                 return id;
             }
         }
@@ -173,13 +185,21 @@ mod tests {
 
     #[test]
     fn theme_ids_are_all_reserved() {
+        // Ids made from a value: reserved by `is_theme_id`, or on pages without a body.
+        const MADE: &[&str] = &["category-{{ loop.index }}", "guide-{{ g.slug }}", "guide-{{ g.slug }}-title"];
+        let mut missing = Vec::new();
         for (name, text) in crate::theme::TEMPLATES {
             for (i, _) in text.match_indices(" id=\"") {
                 let id: String = text[i + 5..].chars().take_while(|c| *c != '"').collect();
-                if !id.contains("{{") {
-                    assert!(THEME_IDS.contains(&id.as_str()), "{name}: id `{id}` is not in THEME_IDS");
+                let known = if id.contains("{{") { MADE.contains(&id.as_str()) } else { is_theme_id(&id) };
+                if !known {
+                    missing.push(format!("{name}: {id}"));
                 }
             }
         }
+        assert!(missing.is_empty(), "ids of the theme that headings could take: {missing:?}");
+        assert!(is_theme_id("category-12") && !is_theme_id("category-x") && !is_theme_id("category-"));
+        let (ids, _) = assign(&[auto("Category 1"), auto("Main")]);
+        assert_eq!(ids, ["category-1-1", "main-1"]);
     }
 }

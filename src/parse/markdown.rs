@@ -24,7 +24,7 @@ use pulldown_cmark::{
 };
 use pulldown_cmark_escape::escape_html;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{LinkRef, LinkTarget, Rendered, Section, TocEntry};
 use crate::parse::destination::{classify, Classified, LinkError};
 use crate::parse::headings::{self, Pending};
@@ -202,7 +202,7 @@ impl<'a> Renderer<'_, 'a> {
                     self.diagnostics.push(Diagnostic::warning(
                         self.source,
                         self.pos(brace),
-                        "heading-attribute",
+                        Code::HeadingAttribute,
                         message,
                     ));
                 }
@@ -336,7 +336,7 @@ impl<'a> Renderer<'_, 'a> {
             .collect();
         let (ids, errors) = headings::assign(&pending);
         for (pos, message) in errors {
-            self.diagnostics.push(Diagnostic::error(self.source, pos, "heading-id", message));
+            self.diagnostics.push(Diagnostic::error(self.source, pos, Code::HeadingId, message));
         }
         for ((_, h), id) in self.headings.drain(..).zip(ids) {
             let level = h.level;
@@ -369,11 +369,11 @@ impl<'a> Renderer<'_, 'a> {
                 Open::Element(name) => format!("`<{name}>` is never closed: everything after it, the rest of the page too, would be read as its content; close it with `</{name}>`, or write it as code (`` `<{name}>` ``) to show the tag itself"),
             };
             let pos = self.pos(at);
-            self.diagnostics.push(Diagnostic::error(self.source, pos, "raw-html-unclosed", message));
+            self.diagnostics.push(Diagnostic::error(self.source, pos, Code::RawHtmlUnclosed, message));
         }
         for (what, pos) in std::mem::take(&mut self.removed) {
             let message = format!("raw HTML was sanitized: removed {what}");
-            self.diagnostics.push(Diagnostic::warning(self.source, pos, "raw-html-removed", message));
+            self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::RawHtmlRemoved, message));
         }
     }
 
@@ -416,7 +416,7 @@ impl<'a> Renderer<'_, 'a> {
                 let message = format!(
                     "`<a href=\"{url}\">` in raw HTML stays `{url}` in the output, a broken link; write it as a Markdown link, `[text]({url})`, which remedy turns into `{href}`"
                 );
-                self.diagnostics.push(Diagnostic::error(self.source, self.pos(at), "raw-html-link", message));
+                self.diagnostics.push(Diagnostic::error(self.source, self.pos(at), Code::RawHtmlLink, message));
             }
         }
     }
@@ -442,17 +442,17 @@ impl<'a> Renderer<'_, 'a> {
             }
             Err(LinkError::Unsafe(scheme)) => {
                 let message = format!("link `{}` uses `{scheme}:`, which can run code; it was made inert", dest);
-                self.diagnostics.push(Diagnostic::warning(self.source, pos, "unsafe-link", message));
+                self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::UnsafeLink, message));
                 CowStr::from("#")
             }
             Err(LinkError::UnknownScheme(scheme)) => {
                 let message = format!("link `{dest}` uses `{scheme}:`, a scheme remedy does not know; it was made inert (if it opens an app, add \"{scheme}\" to `link_schemes` in site.toml)");
-                self.diagnostics.push(Diagnostic::warning(self.source, pos, "unknown-scheme", message));
+                self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::UnknownScheme, message));
                 CowStr::from("#")
             }
             Err(LinkError::Escapes(why)) => {
                 let message = format!("link `{}` {why}", dest);
-                self.diagnostics.push(Diagnostic::error(self.source, pos, "link-escapes", message));
+                self.diagnostics.push(Diagnostic::error(self.source, pos, Code::LinkEscapes, message));
                 CowStr::from("#")
             }
         }

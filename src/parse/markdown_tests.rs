@@ -181,7 +181,7 @@ fn unclosed_raw_text_and_comments_are_errors() {
             let lines = LineIndex::new(&text);
             let settings = Settings { allow_raw_html: allow, link_schemes: &[] };
             let (_, d) = render("content/g/s.md", &text, 20, &lines, settings);
-            let e = d.iter().find(|d| d.code == "raw-html-unclosed").unwrap_or_else(|| panic!("{body}: {d:?}"));
+            let e = d.iter().find(|d| d.code == Code::RawHtmlUnclosed).unwrap_or_else(|| panic!("{body}: {d:?}"));
             assert!(e.message.starts_with(what) && e.pos.line == line, "{body}: {e}");
         }
     }

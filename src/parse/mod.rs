@@ -1,12 +1,11 @@
 //! Stage 2, pure: each Markdown source becomes a [`Page`].
 //!
 //! Where a file stands under `content/` says what it is (home page, guide, step);
-//! its front matter is read (`front_matter`) and checked (`meta`); its body is
+//! its front matter is read (`schema::tree`) and checked (`meta`); its body is
 //! rendered (`markdown`). Files are independent, so they are parsed in parallel,
 //! and the result keeps the input's order.
 
 pub mod destination;
-pub mod front_matter;
 pub mod headings;
 pub mod highlight;
 pub mod markdown;
@@ -16,8 +15,10 @@ pub mod sanitize;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{Page, PageKind, SourceFile};
+use crate::schema::bad_slug;
+use crate::schema::tree as front_matter;
 
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
@@ -46,7 +47,7 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     let place = match place(path) {
         Ok(place) => place,
         Err(message) => {
-            diagnostics.push(Diagnostic::error(path, Pos::START, "misplaced-page", message));
+            diagnostics.push(Diagnostic::error(path, Pos::START, Code::MisplacedPage, message));
             return (None, diagnostics);
         }
     };
@@ -57,7 +58,7 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     };
     for slug in slugs {
         if let Some(message) = bad_slug(slug) {
-            diagnostics.push(Diagnostic::error(path, Pos::START, "bad-slug", message));
+            diagnostics.push(Diagnostic::error(path, Pos::START, Code::BadSlug, message));
         }
     }
 
@@ -68,18 +69,18 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
             Some(block) => match front_matter::read(block, &lines) {
                 Ok(entries) => (Some(entries), split.body_offset),
                 Err(e) => {
-                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
+                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), Code::FrontMatterSyntax, e.message));
                     (None, split.body_offset)
                 }
             },
             None => {
                 let message = "this page has no front matter: start it with a `+++` line, `title = \"...\"`, and another `+++` line";
-                diagnostics.push(Diagnostic::error(path, Pos::START, "missing-front-matter", message));
+                diagnostics.push(Diagnostic::error(path, Pos::START, Code::MissingFrontMatter, message));
                 (None, 0)
             }
         },
         Err(e) => {
-            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
+            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), Code::FrontMatterSyntax, e.message));
             (None, 0)
         }
     };
@@ -97,8 +98,8 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
             (PageKind::Guide { slug: g.to_string(), meta }, d)
         }
         Place::Step(g, s) => {
-            let (meta, d) = meta::step(path, Pos::START, entries);
-            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta }, d)
+            let ((meta, relations), d) = meta::step(path, Pos::START, entries);
+            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta, relations }, d)
         }
     };
     if read_ok {
@@ -121,18 +122,6 @@ fn place(path: &str) -> Result<Place<'_>, String> {
     }
 }
 
-/// `None` when `slug` is a valid slug; otherwise a message saying how to fix it.
-pub fn bad_slug(slug: &str) -> Option<String> {
-    let valid = !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        return None;
-    }
-    let suggestion = markdown::slugify(slug);
-    Some(format!(
-        "`{slug}` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `{suggestion}`)"
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,8 +136,8 @@ mod tests {
     fn a_step_in_yaml() {
         let (p, d) = page("content/g/reset.md", "---\ntitle: Reset\nrisk: destructive\n---\nBody\n");
         assert!(d.is_empty(), "{d:?}");
-        let Some(Page { kind: PageKind::Step { guide, slug, meta }, body, .. }) = p else { panic!() };
-        assert_eq!((guide.as_str(), slug.as_str(), meta.risk), ("g", "reset", Risk::Destructive));
+        let Some(Page { kind: PageKind::Step { guide, slug, meta, .. }, body, .. }) = p else { panic!() };
+        assert_eq!((guide.as_str(), slug.as_str(), meta.risk.value), ("g", "reset", Risk::Destructive));
         assert_eq!(body.html, "<p>Body</p>\n");
     }
 
@@ -158,7 +147,7 @@ mod tests {
         assert_eq!(d, vec!["content/Guide One/_index.md:1:1: error: `Guide One` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `guide-one`) [bad-slug]"]);
         let (p, d) = page("content/a/b/c.md", "");
         assert!(p.is_none());
-        assert!(d[0].contains("misplaced-page"), "{d:?}");
+        assert!(d[0].contains(Code::MisplacedPage.as_str()), "{d:?}");
     }
 
     #[test]
@@ -167,6 +156,6 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].starts_with("content/g/s.md:3:"), "{d:?}");
         let (_, d) = page("content/g/s.md", "No front matter\n");
-        assert!(d[0].contains("missing-front-matter"));
+        assert!(d[0].contains(Code::MissingFrontMatter.as_str()));
     }
 }

@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Guide, Home, Step, TocEntry};
+use crate::model::{Guide, GuideKind, GuideMeta, Home, HomeMeta, Step, StepMeta, TocEntry};
+use crate::render::pages::{guide_path, relative, root, step_path, term_path, TermKind};
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -30,13 +31,16 @@ pub struct Common<'a> {
     pub edit_url: Option<String>,
     /// When the page last changed (front matter `updated`, else the last git commit).
     pub updated: Option<&'a str>,
+    /// The page is a draft (built with `--drafts`): the theme marks it.
+    pub draft: bool,
 }
 
 impl<'a> Common<'a> {
-    pub fn new(config: &'a Config, root: &'static str, page_title: String, page_description: &'a str) -> Self {
+    /// For the page at output path `path`.
+    pub fn new(config: &'a Config, path: &str, page_title: String, page_description: &'a str) -> Self {
         Common {
             site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
-            root,
+            root: root(path),
             page_title,
             page_description,
             extra_head: "",
@@ -44,6 +48,7 @@ impl<'a> Common<'a> {
             search: config.search.enabled,
             edit_url: None,
             updated: None,
+            draft: false,
         }
     }
 
@@ -53,6 +58,12 @@ impl<'a> Common<'a> {
         self.updated = updated;
         self
     }
+
+    /// For a draft's page.
+    pub fn draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
+        self
+    }
 }
 
 #[derive(Serialize)]
@@ -60,20 +71,49 @@ pub struct HomePage<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub page: HomeCtx<'a>,
+    /// Every guide, in the site's order.
+    pub guides: Vec<GuideCard<'a>>,
+    /// The same guides by `category`, groups in the order their first guide comes;
+    /// guides without one form a group with no name.
+    pub categories: Vec<Category<'a>>,
+}
+
+/// A group of guides on the home page.
+#[derive(Serialize)]
+pub struct Category<'a> {
+    pub name: Option<&'a str>,
     pub guides: Vec<GuideCard<'a>>,
 }
 
+impl<'a> Category<'a> {
+    /// Groups `guides` (in order) by category.
+    pub fn group(guides: &'a [Guide], from: &str) -> Vec<Category<'a>> {
+        let mut groups: Vec<Category<'a>> = Vec::new();
+        for guide in guides {
+            let name = guide.meta.category.as_deref();
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(group) => group.guides.push(GuideCard::new(guide, from)),
+                None => groups.push(Category { name, guides: vec![GuideCard::new(guide, from)] }),
+            }
+        }
+        groups
+    }
+}
+
+/// The home page's own content: every front-matter field (`page.title`, ...) and its body.
 #[derive(Serialize)]
 pub struct HomeCtx<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
+    #[serde(flatten)]
+    pub meta: &'a HomeMeta,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct GuideCard<'a> {
     pub slug: &'a str,
+    /// `guide` or `reference`.
+    pub kind: GuideKind,
     pub title: &'a str,
     pub summary: Option<&'a str>,
     pub symptoms: &'a [String],
@@ -82,14 +122,16 @@ pub struct GuideCard<'a> {
 }
 
 impl<'a> GuideCard<'a> {
-    pub fn new(guide: &'a Guide, prefix: &str) -> Self {
+    /// On the page at output path `from`.
+    pub fn new(guide: &'a Guide, from: &str) -> Self {
         GuideCard {
             slug: &guide.slug,
+            kind: guide.meta.kind,
             title: &guide.meta.title,
             summary: guide.meta.summary.as_deref(),
             symptoms: &guide.meta.symptoms,
             step_count: guide.steps.len(),
-            url: format!("{prefix}{}/index.html", guide.slug),
+            url: relative(from, &guide_path(&guide.slug)),
         }
     }
 }
@@ -99,37 +141,27 @@ pub struct GuidePage<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub guide: GuideCtx<'a>,
+    /// The guide's tags and `applies_to`, each linked to its page.
+    pub tag_links: Vec<Link<'a>>,
+    pub device_links: Vec<Link<'a>>,
     pub steps: Vec<StepItem<'a>>,
     pub costly_steps: Vec<StepItem<'a>>,
 }
 
+/// The guide a guide page shows: every front-matter field (`guide.title`, ...), its
+/// slug and its body.
 #[derive(Serialize)]
 pub struct GuideCtx<'a> {
+    #[serde(flatten)]
+    pub meta: &'a GuideMeta,
     pub slug: &'a str,
-    pub title: &'a str,
-    pub summary: Option<&'a str>,
-    pub symptoms: &'a [String],
-    pub error_messages: &'a [String],
-    pub applies_to: &'a [String],
-    pub tags: &'a [String],
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
 impl<'a> GuideCtx<'a> {
     pub fn new(guide: &'a Guide) -> Self {
-        let m = &guide.meta;
-        GuideCtx {
-            slug: &guide.slug,
-            title: &m.title,
-            summary: m.summary.as_deref(),
-            symptoms: &m.symptoms,
-            error_messages: &m.error_messages,
-            applies_to: &m.applies_to,
-            tags: &m.tags,
-            body_html: &guide.body.html,
-            toc: &guide.body.toc,
-        }
+        GuideCtx { meta: &guide.meta, slug: &guide.slug, body_html: &guide.body.html, toc: &guide.body.toc }
     }
 }
 
@@ -148,19 +180,19 @@ pub struct StepItem<'a> {
 }
 
 impl<'a> StepItem<'a> {
-    /// `prefix` leads from the current page to the guide's folder (`""` or `"g/"`).
-    pub fn new(step: &'a Step, prefix: &str) -> Self {
+    /// A step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
         let m = &step.meta;
         StepItem {
             number: step.number,
             slug: &step.slug,
             title: &m.title,
             summary: m.summary.as_deref(),
-            risk: m.risk.as_str(),
-            risk_label: m.risk.label(),
+            risk: m.risk.value.as_str(),
+            risk_label: m.risk.value.label(),
             time: m.time.as_deref(),
             side_effects: &m.side_effects,
-            url: format!("{prefix}{}.html", step.slug),
+            url: relative(from, &step_path(&guide.slug, &step.slug)),
         }
     }
 }
@@ -175,8 +207,10 @@ pub struct StepRef<'a> {
 }
 
 impl<'a> StepRef<'a> {
-    pub fn new(step: &'a Step) -> Self {
-        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url: format!("{}.html", step.slug) }
+    /// A step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
+        let url = relative(from, &step_path(&guide.slug, &step.slug));
+        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url }
     }
 }
 
@@ -186,55 +220,48 @@ pub struct StepPage<'a> {
     pub common: Common<'a>,
     pub guide: GuideLink<'a>,
     pub step: StepCtx<'a>,
+    /// The step's tags and `applies_to`, each linked to its page.
+    pub tag_links: Vec<Link<'a>>,
+    pub device_links: Vec<Link<'a>>,
     pub after: Vec<StepRef<'a>>,
     pub prev: Option<StepRef<'a>>,
     pub next: Option<StepRef<'a>>,
-    pub last_resort_url: &'static str,
+    /// Where "No" leads after the last step: the guide's help section, or the guide.
+    pub last_resort_url: String,
 }
 
 #[derive(Serialize)]
 pub struct GuideLink<'a> {
     pub slug: &'a str,
     pub title: &'a str,
-    pub url: &'static str,
+    pub url: String,
 }
 
+/// The step a step page shows: every front-matter field (`step.title`,
+/// `step.side_effects`, ...; `step.updated` is the front matter's, the page's date is
+/// the top-level `updated`), its place, and what resolve made of `applies_to`.
 #[derive(Serialize)]
 pub struct StepCtx<'a> {
+    #[serde(flatten)]
+    pub meta: &'a StepMeta,
     pub number: usize,
     pub total: usize,
     pub slug: &'a str,
-    pub title: &'a str,
-    pub summary: Option<&'a str>,
-    pub risk: &'static str,
     pub risk_label: &'static str,
-    pub time: Option<&'a str>,
-    pub side_effects: &'a [String],
-    pub prerequisites: &'a [String],
     pub applies_to: &'a [String],
-    pub tags: &'a [String],
-    pub updated: Option<&'a str>,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
 impl<'a> StepCtx<'a> {
     pub fn new(guide: &'a Guide, step: &'a Step) -> Self {
-        let m = &step.meta;
         StepCtx {
+            meta: &step.meta,
             number: step.number,
             total: guide.steps.len(),
             slug: &step.slug,
-            title: &m.title,
-            summary: m.summary.as_deref(),
-            risk: m.risk.as_str(),
-            risk_label: m.risk.label(),
-            time: m.time.as_deref(),
-            side_effects: &m.side_effects,
-            prerequisites: &m.prerequisites,
-            applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
-            tags: &m.tags,
-            updated: step.updated.as_deref(),
+            risk_label: step.meta.risk.value.label(),
+            applies_to: &step.applies_to,
             body_html: &step.body.html,
             toc: &step.body.toc,
         }
@@ -264,10 +291,38 @@ pub struct PlainPage<'a> {
 }
 
 pub fn home_ctx(home: &Home) -> HomeCtx<'_> {
-    HomeCtx {
-        title: &home.meta.title,
-        description: home.meta.description.as_deref(),
-        body_html: &home.body.html,
-        toc: &home.body.toc,
-    }
+    HomeCtx { meta: &home.meta, body_html: &home.body.html, toc: &home.body.toc }
+}
+
+/// A link with its text (a tag or device badge).
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// Links to the term pages of `names`, from the page at `from`.
+pub fn term_links<'a>(kind: TermKind, names: &'a [String], from: &str) -> Vec<Link<'a>> {
+    names.iter().map(|name| Link { name, url: relative(from, &term_path(kind, name)) }).collect()
+}
+
+/// A page listing what carries a tag or applies to a device.
+#[derive(Serialize)]
+pub struct TermPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    /// `tag` or `device`.
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub guides: Vec<GuideCard<'a>>,
+    pub steps: Vec<TermStep<'a>>,
+}
+
+/// A step on a term page, with the guide it belongs to.
+#[derive(Serialize)]
+pub struct TermStep<'a> {
+    #[serde(flatten)]
+    pub step: StepItem<'a>,
+    pub guide_title: &'a str,
+    pub guide_url: String,
 }

@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use crate::diagnostics::{closest, Diagnostic};
+use crate::diagnostics::{closest, Code, Diagnostic};
 use crate::model::{CopyFile, LinkTarget, Rendered, Site};
 
 pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnostic> {
@@ -45,7 +45,7 @@ pub fn check_some(
                 LinkTarget::Page { source: target, anchor } => match pages.get(target.as_str()) {
                     Some(target_body) => anchor.as_deref().and_then(|a| missing_anchor(target_body, a, target)),
                     None if drafts.contains(target) => Some((
-                        "draft-link",
+                        Code::DraftLink,
                         format!("links to `{}`, a draft that this build leaves out (build with --drafts, or remove the link)", link.written),
                     )),
                     None => {
@@ -53,7 +53,7 @@ pub fn check_some(
                         if let Some(close) = page_names.closest(target) {
                             message.push_str(&format!("; did you mean {close}?"));
                         }
-                        Some(("broken-link", message))
+                        Some((Code::BrokenLink, message))
                     }
                 },
                 LinkTarget::Asset { source: target } => {
@@ -73,7 +73,7 @@ pub fn check_some(
                         } else if let Some(close) = file_names.closest(target) {
                             message.push_str(&format!("; did you mean {close}?"));
                         }
-                        Some(("missing-file", message))
+                        Some((Code::MissingFile, message))
                     }
                 }
             };
@@ -85,19 +85,24 @@ pub fn check_some(
     diagnostics
 }
 
-/// Every `http(s)://` link: (page source, place, URL), in page order.
+/// Every `http(s)://` link: (page source, place, URL), in page order; a step's
+/// `sources` after its body's links.
 pub fn external_links(site: &Site) -> Vec<(String, crate::diagnostics::Pos, String)> {
-    let pages = std::iter::once((&site.home.source, &site.home.body)).chain(
-        site.guides
-            .iter()
-            .flat_map(|g| std::iter::once((&g.source, &g.body)).chain(g.steps.iter().map(|s| (&s.source, &s.body)))),
-    );
-    let mut out = Vec::new();
-    for (source, body) in pages {
+    fn body_links(out: &mut Vec<(String, crate::diagnostics::Pos, String)>, source: &str, body: &Rendered) {
         for link in &body.links {
             if let LinkTarget::External(url) = &link.target {
-                out.push((source.clone(), link.pos, url.clone()));
+                out.push((source.to_string(), link.pos, url.clone()));
             }
+        }
+    }
+    let mut out = Vec::new();
+    body_links(&mut out, &site.home.source, &site.home.body);
+    for guide in &site.guides {
+        body_links(&mut out, &guide.source, &guide.body);
+        for step in &guide.steps {
+            body_links(&mut out, &step.source, &step.body);
+            let sources = step.meta.sources.iter().map(|s| (step.source.clone(), s.url.pos, s.url.value.clone()));
+            out.extend(sources);
         }
     }
     out
@@ -150,7 +155,7 @@ impl<'p> Suggestions<'p> {
     }
 }
 
-fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static str, String)> {
+fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(Code, String)> {
     if body.anchors.iter().any(|a| a == anchor) {
         return None;
     }
@@ -160,7 +165,7 @@ fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(&'static
         None if !body.anchors.is_empty() => message.push_str(&format!(" (its ids: {})", body.anchors.join(", "))),
         None => {}
     }
-    Some(("broken-anchor", message))
+    Some((Code::BrokenAnchor, message))
 }
 
 #[cfg(test)]

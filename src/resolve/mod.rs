@@ -2,8 +2,12 @@
 //!
 //! 1. sort pages into the home page, guides and their steps (drafts left out
 //!    unless asked for);
-//! 2. order each guide's steps (`order`);
+//! 2. order each guide's steps (`order`), turn `after` into step indices and give
+//!    each step its guide's `applies_to` when it has none;
 //! 3. check every internal link and anchor (`links`).
+//!
+//! The `Site` it returns is finished: nothing after resolve looks a slug up or
+//! inherits a field.
 
 pub mod links;
 pub mod lints;
@@ -11,8 +15,22 @@ pub mod order;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::{CopyFile, Guide, Home, Page, PageKind, Site, Sources, Step};
+use crate::diagnostics::{Code, Diagnostic, Pos};
+use crate::model::{CopyFile, Guide, Home, Page, PageKind, Site, Sources, Step, StepMeta, StepRelations};
+
+/// The id of the heading that marks a guide's "what to do when no step worked"
+/// section ("Still not fixed?"): each step's "No" answer leads there.
+pub const HELP_ANCHOR: &str = "still-not-fixed";
+
+/// A step before ordering: what parse gave, with its place.
+struct Unordered {
+    slug: String,
+    source: String,
+    meta: StepMeta,
+    relations: StepRelations,
+    body: std::sync::Arc<crate::model::Rendered>,
+    updated: Option<String>,
+}
 
 /// What `resolve` needs besides the pages.
 pub struct Inputs<'a> {
@@ -40,7 +58,7 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
     let mut home = None;
     let mut guides: BTreeMap<String, (String, crate::model::GuideMeta, std::sync::Arc<crate::model::Rendered>)> =
         BTreeMap::new();
-    let mut steps: BTreeMap<String, Vec<Step>> = BTreeMap::new();
+    let mut steps: BTreeMap<String, Vec<Unordered>> = BTreeMap::new();
     let mut drafts: Vec<String> = Vec::new();
 
     for page in inputs.pages {
@@ -56,13 +74,13 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
                     guides.insert(slug, (page.source, meta, page.body));
                 }
             }
-            PageKind::Step { guide, slug, meta } => {
+            PageKind::Step { guide, slug, meta, relations } => {
                 if meta.draft && !inputs.include_drafts {
                     drafts.push(page.source);
                 } else {
                     let updated =
                         meta.updated.clone().or_else(|| inputs.sources.last_commit.get(&page.source).cloned());
-                    let step = Step { slug, number: 0, source: page.source, meta, body: page.body, updated };
+                    let step = Unordered { slug, source: page.source, meta, relations, body: page.body, updated };
                     steps.entry(guide).or_default().push(step);
                 }
             }
@@ -81,36 +99,60 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
             for step in guide_steps.drain(..) {
                 let message =
                     format!("this step's guide has no page: add content/{guide_slug}/_index.md with the guide's title");
-                diagnostics.push(Diagnostic::error(&step.source, Pos::START, "missing-guide", message));
+                diagnostics.push(Diagnostic::error(&step.source, Pos::START, Code::MissingGuide, message));
             }
         }
     }
 
     for (slug, (source, meta, body)) in guides {
-        let mut guide_steps = steps.remove(&slug).unwrap_or_default();
-        let infos: Vec<order::StepInfo> =
-            guide_steps.iter().map(|s| order::StepInfo { slug: &s.slug, source: &s.source, meta: &s.meta }).collect();
-        let (ordered, order_diags) = order::order(&infos);
+        let guide_steps = steps.remove(&slug).unwrap_or_default();
+        let infos: Vec<order::StepInfo> = guide_steps
+            .iter()
+            .map(|s| order::StepInfo { slug: &s.slug, source: &s.source, meta: &s.meta, after: &s.relations.after })
+            .collect();
+        let prefix = format!("content/{slug}/");
+        let draft_slugs: Vec<&str> =
+            drafts.iter().filter_map(|d| d.strip_prefix(&prefix)?.strip_suffix(".md")).collect();
+        let (ordered, order_diags) = order::order(&infos, &draft_slugs);
         diagnostics.extend(order_diags);
-        let mut slots: Vec<Option<Step>> = guide_steps.drain(..).map(Some).collect();
+        // Input index -> place in step order.
+        let mut place = vec![0; guide_steps.len()];
+        for (n, &i) in ordered.order.iter().enumerate() {
+            place[i] = n;
+        }
+        let mut slots: Vec<Option<Unordered>> = guide_steps.into_iter().map(Some).collect();
         let ordered_steps: Vec<Step> = ordered
+            .order
             .iter()
             .enumerate()
             .map(|(n, &i)| {
-                let mut step = slots[i].take().expect("each step is placed once");
-                step.number = n + 1;
-                step
+                let s = slots[i].take().expect("each step is placed once");
+                Step {
+                    slug: s.slug,
+                    number: n + 1,
+                    source: s.source,
+                    meta: s.meta,
+                    body: s.body,
+                    updated: s.updated,
+                    after: ordered.after[i].iter().map(|&b| place[b]).collect(),
+                    applies_to: s.relations.applies_to.unwrap_or_else(|| meta.applies_to.clone()),
+                }
             })
             .collect();
         let updated = inputs.sources.last_commit.get(&source).cloned();
-        site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps });
+        let help_anchor = body.anchors.iter().any(|a| a == HELP_ANCHOR).then(|| HELP_ANCHOR.to_string());
+        site_guides.push(Guide { slug, source, meta, body, updated, steps: ordered_steps, help_anchor });
     }
-    site_guides.sort_by(|a, b| (&a.meta.title, &a.slug).cmp(&(&b.meta.title, &b.slug)));
+    // Guides with an `order` first, lowest first; then by title.
+    let key = |g: &Guide| {
+        (g.meta.order.is_none(), g.meta.order.as_ref().map(|o| o.value), g.meta.title.clone(), g.slug.clone())
+    };
+    site_guides.sort_by_cached_key(key);
 
     let Some(home) = home else {
         let message =
             "content/_index.md is missing: it is the home page (front matter with a title, then an introduction)";
-        diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, "missing-home", message));
+        diagnostics.push(Diagnostic::error("content/_index.md", Pos::START, Code::MissingHome, message));
         return (None, diagnostics, drafts);
     };
 

@@ -1,5 +1,6 @@
-//! Full-text search with no server: `render` calls [`index_files`] to write the
-//! index under `search/`; the theme's `search.js` reads it in the browser.
+//! Full-text search with no server: `build::render` calls [`index_files`] (while the
+//! pages render) to write the index under `search/`; the theme's `search.js` reads it
+//! in the browser.
 //!
 //! [`tokenize`] cuts text into terms; [`index`] writes the files (see there for
 //! their format). Pure, like the rest of `render`.
@@ -8,8 +9,9 @@ pub mod index;
 pub mod tokenize;
 
 use crate::config::{SearchConfig, CONFIG_FILE};
-use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::{Guide, OutputFile, Rendered, Site};
+use crate::diagnostics::{Code, Diagnostic, Pos};
+use crate::model::{Guide, GuideKind, OutputFile, Rendered, Site};
+use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
 
 /// Every file of the search index, and a warning when they exceed the budget.
@@ -26,7 +28,7 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
             total.div_ceil(1024),
             config.budget_kb
         );
-        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, "search-budget", message));
+        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, Code::SearchBudget, message));
     }
     (files, diagnostics)
 }
@@ -52,7 +54,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
     let mut meta = vec![(BOOST_TITLE, home.meta.title.clone())];
     meta.extend(home.meta.description.clone().map(|d| (BOOST_SUMMARY, d)));
     let mut out = vec![PageDoc {
-        url: "index.html".into(),
+        url: HOME_PATH.into(),
         title: home.meta.title.clone(),
         meta_text: home.meta.description.clone().unwrap_or_default(),
         meta,
@@ -61,6 +63,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
     }];
     for guide in &site.guides {
         out.push(guide_doc(guide));
+        let reference = guide.meta.kind == GuideKind::Reference;
         for step in &guide.steps {
             let m = &step.meta;
             let mut meta = vec![(BOOST_TITLE, m.title.clone())];
@@ -70,11 +73,12 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
             meta.extend(m.prerequisites.iter().map(|t| (BOOST_BODY, t.clone())));
             let meta_text = m.summary.iter().chain(&m.side_effects).cloned().collect::<Vec<_>>().join(" · ");
             out.push(PageDoc {
-                url: format!("{}/{}.html", guide.slug, step.slug),
+                url: step_path(&guide.slug, &step.slug),
                 title: m.title.clone(),
                 guide: guide.meta.title.clone(),
-                step: step.number,
-                risk: m.risk.as_str(),
+                // A reference article has no step number or risk to show.
+                step: if reference { 0 } else { step.number },
+                risk: if reference { "" } else { m.risk.value.as_str() },
                 meta_text,
                 meta,
                 sections: sections(&step.body),
@@ -94,7 +98,7 @@ fn guide_doc(guide: &Guide) -> PageDoc {
     let meta_text =
         m.summary.iter().chain(&m.error_messages).chain(&m.symptoms).cloned().collect::<Vec<_>>().join(" · ");
     PageDoc {
-        url: format!("{}/index.html", guide.slug),
+        url: guide_path(&guide.slug),
         title: m.title.clone(),
         guide: m.title.clone(),
         meta,

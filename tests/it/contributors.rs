@@ -85,21 +85,12 @@ fn new_writes_files_that_pass_check_and_never_overwrites() {
     let (code, _, stderr) = remedy(root, &["check", "--strict"]);
     assert_eq!(code, 0, "scaffolds pass check as written: {stderr}");
     let text = fs::read_to_string(root.join("content/printer-jams/pull-the-paper.md")).unwrap();
-    for field in [
-        "title",
-        "order",
-        "after = [\"open-the-tray\"]",
-        "summary",
-        "risk",
-        "time",
-        "side_effects",
-        "prerequisites",
-        "applies_to",
-        "tags",
-        "updated",
-        "draft",
-    ] {
-        assert!(text.contains(field), "{field} listed in {text}");
+    // Every key is listed (the unit test `scaffolds_and_readme_name_exactly_the_schemas_keys`
+    // checks the list against the schema); `--after` fills `after` in.
+    assert!(text.contains("after = [\"open-the-tray\"]"), "{text}");
+    for key in remedy::parse::meta::step_keys() {
+        let listed = text.contains(&format!("{key} = ")) || text.contains(&format!("[{key}]"));
+        assert!(listed, "{key} listed in {text}");
     }
 
     fs::write(root.join("content/printer-jams/open-the-tray.md"), "+++\ntitle = \"Mine\"\n+++\nMine.\n").unwrap();
@@ -197,4 +188,38 @@ fn force_replaces_a_foreign_folder_but_never_the_site() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "the home folder is never replaced");
     assert!(home.join(".bashrc").is_file());
+}
+
+#[test]
+fn a_renamed_page_without_an_alias_is_found_against_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_tree(&fixtures().join("valid/yaml/site"), root);
+    assert_eq!(remedy(root, &["build", "--out", "public"]).0, 0);
+    fs::copy(root.join("public/steps.json"), root.join("baseline.json")).unwrap();
+
+    // The step moves to a new name: its old page is gone.
+    fs::rename(root.join("content/router/reset-router.md"), root.join("content/router/factory-reset.md")).unwrap();
+    let (code, stdout, _) = remedy(root, &["check", "--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code, 0, "a warning only, unless --strict");
+    let gone: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["code"] == "gone-page")
+        .collect();
+    assert_eq!(gone.len(), 1, "{stdout}");
+    assert_eq!(gone[0]["path"], "baseline.json");
+    assert!(gone[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`router/reset-router.html` (the step \"Reset the router\")"));
+    assert!(gone[0]["line"].as_u64().unwrap() > 1, "{stdout}");
+    assert_eq!(remedy(root, &["check", "--strict", "--baseline", "baseline.json"]).0, 1);
+
+    // An alias keeps the old address: nothing is gone.
+    let text = fs::read_to_string(root.join("content/router/factory-reset.md")).unwrap();
+    let text = text.replacen("---\n", "---\naliases: [router/reset-router.html]\n", 1);
+    fs::write(root.join("content/router/factory-reset.md"), text).unwrap();
+    let (code, _, stderr) = remedy(root, &["check", "--strict", "--baseline", "baseline.json"]);
+    assert_eq!((code, stderr.trim()), (0, "no problems found"));
 }

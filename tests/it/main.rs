@@ -8,11 +8,13 @@
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
+//! - `aliases`: old addresses lead to the page, in Chromium.
 //! - `spec`: the CommonMark and GFM spec examples render as pulldown-cmark renders them.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
 
+mod aliases;
 mod browser;
 mod cli;
 mod contributors;

@@ -439,7 +439,7 @@ fn search_can_be_turned_off_and_warns_over_its_budget() {
     std::fs::write(src.join("site.toml"), format!("{config}\n[search]\nbudget_kb = 1\n")).unwrap();
     let out = dir.path().join("on");
     let outcome = build(&src, &out);
-    let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code).collect();
+    let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code.as_str()).collect();
     assert_eq!(codes, ["search-budget"], "{}", diagnostics_text(&outcome));
     assert!(out.join("search/index.js").exists() && out.join("search.html").exists());
     let page = std::fs::read_to_string(out.join("icloud-backup/index.html")).unwrap();
