@@ -73,6 +73,7 @@ codes! {
     MissingFrontMatter = "missing-front-matter": "a page does not start with `+++` or `---`",
     FrontMatterSyntax = "front-matter-syntax": "the TOML or YAML is invalid, the block is not closed, or YAML uses aliases",
     UnknownKey = "unknown-key": "a key that does not exist (the closest valid key is suggested)",
+    DuplicateKey = "duplicate-key": "a key written twice in the same front matter (YAML allows it by mistake)",
     MissingKey = "missing-key": "a required key (`title`) is missing or empty",
     WrongType = "wrong-type": "a value of the wrong type or form",
     OrderCycle = "order-cycle": "`after` lists form a cycle",

@@ -49,17 +49,7 @@ pub fn term_path(kind: TermKind, name: &str) -> String {
         TermKind::Tag => "tags",
         TermKind::Device => "applies-to",
     };
-    let mut slug = String::new();
-    for c in name.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
+    let mut slug = crate::schema::ascii_slug(name);
     if !name.is_ascii() && slug.chars().filter(char::is_ascii_alphanumeric).count() < 2 {
         // Names in other scripts: their bytes, so that two names never share a page.
         slug = name.bytes().take(24).map(|b| format!("{b:02x}")).collect();

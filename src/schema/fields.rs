@@ -252,9 +252,12 @@ impl<'a> Fields<'a> {
     pub fn finish(mut self) -> Vec<Diagnostic> {
         let valid = self.keys.join(", ");
         for entry in std::mem::take(&mut self.entries).into_iter().flatten() {
-            let message = if self.keys.contains(&entry.key.as_str()) {
-                format!("`{}` is written twice in {}; keep one", entry.key, self.what)
-            } else {
+            if self.keys.contains(&entry.key.as_str()) {
+                let message = format!("`{}` is written twice in {}; keep one", entry.key, self.what);
+                self.diagnostics.push(Diagnostic::error(self.path, entry.key_pos, Code::DuplicateKey, message));
+                continue;
+            }
+            let message = {
                 let mut message = format!("unknown key `{}` in {}", entry.key, self.what);
                 if let Some(close) = closest(&entry.key, self.keys.iter().copied()) {
                     message.push_str(&format!("; did you mean `{close}`?"));

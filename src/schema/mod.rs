@@ -21,15 +21,18 @@ pub fn bad_slug(slug: &str) -> Option<String> {
     if valid {
         return None;
     }
+    let mut suggestion = ascii_slug(slug);
+    if suggestion.is_empty() {
+        suggestion.push_str("page");
+    }
     Some(format!(
-        "`{slug}` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `{}`)",
-        suggest_slug(slug)
+        "`{slug}` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `{suggestion}`)"
     ))
 }
 
-/// The valid slug closest to `name`: lowercase ASCII letters and digits, every run
-/// of other characters one `-`.
-fn suggest_slug(name: &str) -> String {
+/// The slug closest to `name`: lowercase ASCII letters and digits, every run of other
+/// characters one `-` (empty when `name` has no ASCII letter or digit).
+pub fn ascii_slug(name: &str) -> String {
     let mut slug = String::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
@@ -40,9 +43,6 @@ fn suggest_slug(name: &str) -> String {
     }
     while slug.ends_with('-') {
         slug.pop();
-    }
-    if slug.is_empty() {
-        slug.push_str("page");
     }
     slug
 }
