@@ -86,7 +86,7 @@ codes! {
     DraftLink = "draft-link": "a link to a draft that this build leaves out",
     LinkEscapes = "link-escapes": "a link that is absolute or leaves `content/`",
     UnsafeLink = "unsafe-link": "a `javascript:`-like link, made inert",
-    UnknownScheme = "unknown-scheme": "a link whose scheme is not on the list (see below), made inert",
+    UnknownScheme = "unknown-scheme": "a link whose scheme is not on the list (see Markdown), made inert",
     RawHtmlRemoved = "raw-html-removed": "raw HTML that sanitizing removed (each thing, where it is written)",
     RawHtmlLink = "raw-html-link": "a raw-HTML link to a `.md` page, which is not rewritten",
     RawHtmlUnclosed = "raw-html-unclosed": "a raw `<style>`, `<script>`, `<textarea>`... or comment that is never closed and would swallow the rest of the page",
