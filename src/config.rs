@@ -7,6 +7,18 @@ use crate::schema::{bad_slug, Fields};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// Link schemes that run code or read local files: never kept in a link (see
+/// `parse::sanitize`), and no `link_schemes` entry can allow them.
+pub const UNSAFE_LINK_SCHEMES: &[&str] = &["javascript", "vbscript", "data", "file"];
+
+/// Whether `s` is a URL scheme's name: a letter, then letters, digits, `+`, `-` or
+/// `.`; at least two characters (`C:` is a Windows drive, not a scheme).
+pub fn is_scheme_name(s: &str) -> bool {
+    s.len() > 1
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 /// The default limit on the size of a file remedy reads (10 MB).
 pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
 /// The most a `[search] budget_kb` can say (1 TiB): larger numbers are mistakes.
@@ -148,10 +160,10 @@ fn read_config(f: &mut Fields<'_>) -> Config {
     let mut link_schemes = Vec::new();
     for scheme in f.strings("link_schemes").unwrap_or_default() {
         let name = scheme.value.trim_end_matches(':').to_ascii_lowercase();
-        if crate::parse::destination::scheme(&format!("{name}:")).as_deref() != Some(name.as_str()) {
+        if !is_scheme_name(&name) {
             let message = format!("`link_schemes` lists schemes such as \"steam\" (a letter, then letters, digits, `+`, `-` or `.`), not \"{}\"", scheme.value);
             f.error(scheme.pos, Code::WrongType, message);
-        } else if crate::parse::sanitize::UNSAFE_SCHEMES.contains(&name.as_str()) {
+        } else if UNSAFE_LINK_SCHEMES.contains(&name.as_str()) {
             let message =
                 format!("`link_schemes` cannot allow `{name}:`: links with it can run code or read local files");
             f.error(scheme.pos, Code::WrongType, message);

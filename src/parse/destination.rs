@@ -3,6 +3,7 @@
 //! output (`x.md` -> `x.html`). Pure: knows nothing of which files exist; `resolve`
 //! checks that the targets do.
 
+use crate::config::is_scheme_name;
 use crate::model::LinkTarget;
 use crate::parse::sanitize;
 
@@ -30,10 +31,7 @@ pub enum LinkError {
 pub fn scheme(dest: &str) -> Option<String> {
     let squashed: String = dest.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
     let (scheme, _) = squashed.split_once(':')?;
-    let valid = scheme.len() > 1
-        && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| scheme.to_ascii_lowercase())
+    is_scheme_name(scheme).then(|| scheme.to_ascii_lowercase())
 }
 
 /// Decides what a link destination is. `schemes`: the site's own link schemes, on

@@ -48,7 +48,7 @@ pub const APP_SCHEMES: &[&str] = &[
 ];
 
 /// Schemes that run code or read local files: never kept, whatever a site lists.
-pub const UNSAFE_SCHEMES: &[&str] = &["javascript", "vbscript", "data", "file"];
+pub use crate::config::UNSAFE_LINK_SCHEMES as UNSAFE_SCHEMES;
 
 /// Whether links with `scheme` (lowercase) are kept; `extra` is the site's own list.
 pub fn scheme_allowed(scheme: &str, extra: &[String]) -> bool {
