@@ -129,12 +129,12 @@ pub fn process_with(
 
 /// Stage 2, parse: one Markdown source to a page (`None` when it is not a page).
 pub fn parse_page(source: &SourceFile, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
-    parse::parse_page(source, config.allow_raw_html)
+    parse::parse_page(source, parse::markdown::Settings::of(config))
 }
 
 /// Stage 2, parse: every Markdown source, in parallel, in input order.
 pub fn parse_all(sources: &[SourceFile], config: &Config) -> (Vec<Page>, Vec<Diagnostic>) {
-    parse::parse_all(sources, config.allow_raw_html)
+    parse::parse_all(sources, parse::markdown::Settings::of(config))
 }
 
 /// What the first half of resolve gives: the site (without link checks), the drafts

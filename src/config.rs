@@ -7,6 +7,18 @@ use crate::schema::{bad_slug, Fields};
 
 pub const CONFIG_FILE: &str = "site.toml";
 
+/// Link schemes that run code or read local files: never kept in a link (see
+/// `parse::sanitize`), and no `link_schemes` entry can allow them.
+pub const UNSAFE_LINK_SCHEMES: &[&str] = &["javascript", "vbscript", "data", "file"];
+
+/// Whether `s` is a URL scheme's name: a letter, then letters, digits, `+`, `-` or
+/// `.`; at least two characters (`C:` is a Windows drive, not a scheme).
+pub fn is_scheme_name(s: &str) -> bool {
+    s.len() > 1
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
+
 /// The default limit on the size of a file remedy reads (10 MB).
 pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
 /// The most a `[search] budget_kb` can say (1 TiB): larger numbers are mistakes.
@@ -42,6 +54,9 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// Link schemes kept on top of the built-in list (`parse::sanitize`), lowercase:
+    /// `["steam"]` keeps `steam://run/1` in Markdown links and raw HTML.
+    pub link_schemes: Vec<String>,
     /// `remedy check` warns about a step without `sources`.
     pub require_sources: bool,
     /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
@@ -80,6 +95,7 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            link_schemes: Vec::new(),
             require_sources: false,
             edit_url: None,
             max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
@@ -141,6 +157,20 @@ fn read_config(f: &mut Fields<'_>) -> Config {
     };
     let base_url = http_url(f, "base_url").map(|u| u.trim_end_matches('/').to_string());
     let allow_raw_html = f.bool("allow_raw_html");
+    let mut link_schemes = Vec::new();
+    for scheme in f.strings("link_schemes").unwrap_or_default() {
+        let name = scheme.value.trim_end_matches(':').to_ascii_lowercase();
+        if !is_scheme_name(&name) {
+            let message = format!("`link_schemes` lists schemes such as \"steam\" (a letter, then letters, digits, `+`, `-` or `.`), not \"{}\"", scheme.value);
+            f.error(scheme.pos, Code::WrongType, message);
+        } else if UNSAFE_LINK_SCHEMES.contains(&name.as_str()) {
+            let message =
+                format!("`link_schemes` cannot allow `{name}:`: links with it can run code or read local files");
+            f.error(scheme.pos, Code::WrongType, message);
+        } else {
+            link_schemes.push(name);
+        }
+    }
     let require_sources = f.bool("require_sources");
     let edit_url = http_url(f, "edit_url");
     let max_file_size_kb = f.positive("max_file_size_kb", defaults.max_file_size_kb, MAX_KB);
@@ -171,6 +201,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
         theme,
         base_url,
         allow_raw_html,
+        link_schemes,
         require_sources,
         edit_url,
         max_file_size_kb,
@@ -212,6 +243,7 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
         assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
+        assert!(c.link_schemes.is_empty());
         assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
         assert_eq!(c.max_file_size_kb, 5);
         assert_eq!(c.external_links.skip, vec!["https://x.org/".to_string()]);
@@ -237,5 +269,15 @@ mod tests {
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
         assert_eq!(d[0].code, Code::MissingConfig);
+    }
+
+    #[test]
+    fn link_schemes_are_checked() {
+        let (c, d) = parse(Some("title = \"T\"\nlink_schemes = [\"Steam:\", \"zoom us\", \"javascript\"]\n"));
+        let d: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(c.link_schemes, ["steam"]);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("site.toml:2:27: error: `link_schemes` lists schemes such as"), "{d:?}");
+        assert!(d[1].starts_with("site.toml:2:38: error: `link_schemes` cannot allow `javascript:`"), "{d:?}");
     }
 }

@@ -86,8 +86,12 @@ codes! {
     DraftLink = "draft-link": "a link to a draft that this build leaves out",
     LinkEscapes = "link-escapes": "a link that is absolute or leaves `content/`",
     UnsafeLink = "unsafe-link": "a `javascript:`-like link, made inert",
-    RawHtmlRemoved = "raw-html-removed": "raw HTML that sanitizing removed",
+    UnknownScheme = "unknown-scheme": "a link whose scheme is not on the list (see Markdown), made inert",
+    RawHtmlRemoved = "raw-html-removed": "raw HTML that sanitizing removed (each thing, where it is written)",
     RawHtmlLink = "raw-html-link": "a raw-HTML link to a `.md` page, which is not rewritten",
+    RawHtmlUnclosed = "raw-html-unclosed": "a raw `<style>`, `<script>`, `<textarea>`... or comment that is never closed and would swallow the rest of the page",
+    HeadingId = "heading-id": "a written `{#id}` that an earlier heading, a footnote or the theme already uses",
+    HeadingAttribute = "heading-attribute": "a heading attribute other than `{#id}` and `{.class}` (`{data-x=1}`), left out",
     Encoding = "encoding": "a file that is not UTF-8 (a UTF-8 byte-order mark is fine)",
     FileTooLarge = "file-too-large": "a file over the size limit (`max_file_size_kb`, 10 MB by default)",
     ReadError = "read-error": "a file or folder that cannot be read",
@@ -203,34 +207,62 @@ impl<'a> LineIndex<'a> {
 }
 
 /// The closest candidate to `word` by edit distance, if it is close enough to be a
-/// likely typo (used for "did you mean" hints).
+/// likely typo (used for "did you mean" hints). Ties go to the candidate that sorts
+/// first. Fast on long lists: a candidate whose length alone rules it out is skipped,
+/// and a distance stops being computed once it is over the best so far.
 pub fn closest<'c>(word: &str, candidates: impl IntoIterator<Item = &'c str>) -> Option<&'c str> {
-    let limit = (word.chars().count() / 3).max(2);
-    candidates.into_iter().map(|c| (edit_distance(word, c), c)).filter(|(d, _)| *d <= limit).min().map(|(_, c)| c)
-}
-
-/// Edit distance counting a swap of two neighbouring letters as one edit
-/// (optimal string alignment), since swaps are the commonest typo.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+    let word: Vec<char> = word.chars().collect();
+    let limit = (word.len() / 3).max(2);
+    let mut best: Option<(usize, &str)> = None;
+    let mut candidate = Vec::new();
+    for c in candidates {
+        let bound = best.map_or(limit, |(d, _)| d);
+        candidate.clear();
+        candidate.extend(c.chars());
+        // The distance is at least the difference in length.
+        if candidate.len().abs_diff(word.len()) > bound {
+            continue;
+        }
+        if let Some(d) = edit_distance(&word, &candidate, bound) {
+            if best.is_none_or(|(bd, bc)| (d, c) < (bd, bc)) {
+                best = Some((d, c));
             }
         }
     }
-    d[a.len()][b.len()]
+    best.map(|(_, c)| c)
+}
+
+/// Edit distance counting a swap of two neighbouring letters as one edit (optimal
+/// string alignment), since swaps are the commonest typo; `None` when over `bound`.
+fn edit_distance(a: &[char], b: &[char], bound: usize) -> Option<usize> {
+    // Three rows: two back (for swaps), the last one, the one being filled.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut last: Vec<usize> = (0..=b.len()).collect();
+    let mut row: Vec<usize> = vec![0; b.len() + 1];
+    let mut last_min = 0;
+    for i in 1..=a.len() {
+        row[0] = i;
+        let mut row_min = row[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (last[j] + 1).min(row[j - 1] + 1).min(last[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(before[j - 2] + 1);
+            }
+            row[j] = d;
+            row_min = row_min.min(d);
+        }
+        // Later cells come from this row or, by a swap, the one before plus one: once
+        // both are over the bound, so is the distance.
+        if row_min > bound && last_min > bound {
+            return None;
+        }
+        last_min = row_min;
+        std::mem::swap(&mut before, &mut last);
+        std::mem::swap(&mut last, &mut row);
+    }
+    let d = last[b.len()];
+    (d <= bound).then_some(d)
 }
 
 #[cfg(test)]
@@ -268,5 +300,21 @@ mod tests {
         assert_eq!(closest("titel", keys), Some("title"));
         assert_eq!(closest("side_effect", keys), Some("side_effects"));
         assert_eq!(closest("colour", keys), None);
+        // Ties go to the first in sort order, whatever the order given.
+        assert_eq!(closest("ab", ["ac", "aa"]), Some("aa"));
+        assert_eq!(closest("ab", ["aa", "ac"]), Some("aa"));
+    }
+
+    #[test]
+    fn bounded_distance_is_the_distance_when_within_bound() {
+        let d = |a: &str, b: &str, bound| {
+            edit_distance(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), bound)
+        };
+        assert_eq!(d("kitten", "sitting", 5), Some(3));
+        assert_eq!(d("kitten", "sitting", 2), None);
+        assert_eq!(d("ab", "ba", 1), Some(1));
+        assert_eq!(d("", "abc", 3), Some(3));
+        assert_eq!(d("abc", "abc", 0), Some(0));
+        assert_eq!(d("caé", "aćé", 4), Some(2));
     }
 }

@@ -166,14 +166,14 @@ mod tests {
     #[test]
     fn scaffolds_parse_without_a_diagnostic() {
         let guide = SourceFile { path: "content/printer-jams/_index.md".into(), text: guide("printer-jams") };
-        let (page, d) = parse_page(&guide, false);
+        let (page, d) = parse_page(&guide, Default::default());
         assert!(d.is_empty(), "{d:?}");
         let Some(PageKind::Guide { meta, .. }) = page.map(|p| p.kind) else { panic!() };
         assert_eq!(meta.title, "Printer jams");
 
         let step =
             SourceFile { path: "content/printer-jams/open-the-tray.md".into(), text: step("open-the-tray", Some("x")) };
-        let (page, d) = parse_page(&step, false);
+        let (page, d) = parse_page(&step, Default::default());
         assert!(d.is_empty(), "{d:?}");
         let Some(PageKind::Step { meta, relations, .. }) = page.map(|p| p.kind) else { panic!() };
         assert_eq!(relations.after[0].value, "x");

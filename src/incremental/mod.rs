@@ -91,7 +91,8 @@ pub struct Incremental {
     pages: HashMap<String, Parsed>,
     /// Inputs other than Markdown (assets, static files, templates), by site path.
     others: Vec<String>,
-    allow_raw_html: Option<bool>,
+    /// The settings parse reads (`allow_raw_html`, `link_schemes`) at the last run.
+    markdown: Option<(bool, Vec<String>)>,
     templates: Option<(u64, Templates)>,
     /// Output path -> fingerprint of its inputs and the page.
     rendered: HashMap<String, (u64, Arc<[u8]>)>,
@@ -110,7 +111,7 @@ impl Incremental {
             options,
             pages: HashMap::new(),
             others: Vec::new(),
-            allow_raw_html: None,
+            markdown: None,
             templates: None,
             rendered: HashMap::new(),
             last: None,
@@ -171,9 +172,10 @@ impl Incremental {
         // What does not depend on the text of a page (for `quick`).
         let mut fixed = diags.clone();
 
-        // Everything is re-read when asked, or when the one setting parse reads changed.
-        let everything = *changes == Changes::Everything || self.allow_raw_html != Some(config.allow_raw_html);
-        self.allow_raw_html = Some(config.allow_raw_html);
+        // Everything is re-read when asked, or when a setting parse reads changed.
+        let markdown = Some((config.allow_raw_html, config.link_schemes.clone()));
+        let everything = *changes == Changes::Everything || self.markdown != markdown;
+        self.markdown = markdown;
         let dirty = |path: &str| match changes {
             _ if everything => true,
             Changes::Everything => true,
@@ -187,11 +189,10 @@ impl Incremental {
         lap("load");
 
         // Parse what is new or changed.
-        let allow = config.allow_raw_html;
         let todo: Vec<(u64, &SourceFile)> = sources
             .pages
             .iter()
-            .map(|s| (hash(&(&s.text, allow)), s))
+            .map(|s| (hash(&(&s.text, config.allow_raw_html, &config.link_schemes[..])), s))
             .filter(|(key, s)| self.pages.get(&s.path).is_none_or(|p| p.text != *key))
             .collect();
         let parsed: Vec<(String, Parsed)> = todo
@@ -330,6 +331,7 @@ impl Incremental {
         let start = Instant::now();
         let mut last = self.last.take()?;
         let allow = last.config.allow_raw_html;
+        let schemes = last.config.link_schemes.clone();
         let mut changed = Vec::new();
         for path in paths {
             // Only Markdown files that the last build read, changed in place.
@@ -339,7 +341,7 @@ impl Incremental {
                 return None;
             }
             let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
-            let key = hash(&(&text, allow));
+            let key = hash(&(&text, allow, &schemes[..]));
             let old = &self.pages[path];
             if old.text == key {
                 continue;

@@ -6,9 +6,11 @@
 //! and the result keeps the input's order.
 
 pub mod destination;
+pub mod headings;
 pub mod highlight;
 pub mod markdown;
 pub mod meta;
+pub mod raw_html;
 pub mod sanitize;
 
 use rayon::prelude::*;
@@ -20,9 +22,8 @@ use crate::schema::tree as front_matter;
 
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
-pub fn parse_all(sources: &[SourceFile], allow_raw_html: bool) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        sources.par_iter().map(|s| parse_page(s, allow_raw_html)).collect();
+pub fn parse_all(sources: &[SourceFile], settings: markdown::Settings<'_>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_page(s, settings)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for (page, diags) in results {
@@ -40,7 +41,7 @@ enum Place<'a> {
 }
 
 /// Parses one Markdown file. `None` when the file is not a page at all.
-pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Option<Page>, Vec<Diagnostic>) {
     let path = source.path.as_str();
     let mut diagnostics = Vec::new();
     let place = match place(path) {
@@ -104,7 +105,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     if read_ok {
         diagnostics.extend(meta_diags);
     }
-    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, allow_raw_html);
+    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
     diagnostics.extend(body_diags);
     (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
 }
@@ -127,7 +128,7 @@ mod tests {
     use crate::model::Risk;
 
     fn page(path: &str, text: &str) -> (Option<Page>, Vec<String>) {
-        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, false);
+        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, Default::default());
         (p, d.iter().map(ToString::to_string).collect())
     }
 

@@ -1,7 +1,11 @@
 //! Checks every internal link and image of every page: the file must exist (and be
 //! part of this build), and an `#anchor` must be an id on the target page.
+//!
+//! A missing file gets a did-you-mean: a typo in the file name is looked for among
+//! the files of the same folder, a typo in the folder among the folders; so a first
+//! migration pass with a thousand broken links on a large site stays fast.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::diagnostics::{closest, Code, Diagnostic};
 use crate::model::{CopyFile, LinkTarget, Rendered, Site};
@@ -26,6 +30,8 @@ pub fn check_some(
         }
     }
     let assets: BTreeSet<&str> = assets.iter().map(|a| a.source.as_str()).collect();
+    let page_names = Suggestions::new(pages.keys().copied());
+    let file_names = Suggestions::new(pages.keys().copied().chain(assets.iter().copied()));
 
     let mut diagnostics = Vec::new();
     let mut sources: Vec<&&str> = pages.keys().filter(|s| which(s)).collect();
@@ -44,7 +50,7 @@ pub fn check_some(
                     )),
                     None => {
                         let mut message = format!("links to `{}`, but {target} does not exist", link.written);
-                        if let Some(close) = closest(target, pages.keys().copied()) {
+                        if let Some(close) = page_names.closest(target) {
                             message.push_str(&format!("; did you mean {close}?"));
                         }
                         Some((Code::BrokenLink, message))
@@ -57,7 +63,17 @@ pub fn check_some(
                         // An image pointing at a page, or similar: the file exists.
                         None
                     } else {
-                        Some((Code::MissingFile, format!("refers to `{}`, but {target} does not exist", link.written)))
+                        let mut message = format!("refers to `{}`, but {target} does not exist", link.written);
+                        let page = format!("{target}.md");
+                        if pages.contains_key(page.as_str()) {
+                            // `[x](other)` for the page `other.md`.
+                            let cut = link.written.find(['#', '?']).unwrap_or(link.written.len());
+                            let written = format!("{}.md{}", &link.written[..cut], &link.written[cut..]);
+                            message.push_str(&format!("; did you mean `{written}`, the page {page}?"));
+                        } else if let Some(close) = file_names.closest(target) {
+                            message.push_str(&format!("; did you mean {close}?"));
+                        }
+                        Some((Code::MissingFile, message))
                     }
                 }
             };
@@ -105,6 +121,40 @@ pub fn used_assets(site: &Site) -> BTreeSet<String> {
         .collect()
 }
 
+/// Paths by folder, for suggestions.
+struct Suggestions<'p> {
+    by_folder: BTreeMap<&'p str, Vec<&'p str>>,
+}
+
+impl<'p> Suggestions<'p> {
+    fn new(paths: impl Iterator<Item = &'p str>) -> Self {
+        let mut by_folder: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for path in paths {
+            let (folder, name) = path.rsplit_once('/').unwrap_or(("", path));
+            by_folder.entry(folder).or_default().push(name);
+        }
+        for names in by_folder.values_mut() {
+            names.sort_unstable();
+        }
+        Suggestions { by_folder }
+    }
+
+    /// The path closest to `missing`: a typo in its file name (same folder), else in
+    /// its folder (then the closest name there).
+    fn closest(&self, missing: &str) -> Option<String> {
+        let (folder, name) = missing.rsplit_once('/').unwrap_or(("", missing));
+        let in_folder = |folder: &str| {
+            let names = self.by_folder.get(folder)?;
+            names.binary_search(&name).ok().map(|i| names[i]).or_else(|| closest(name, names.iter().copied()))
+        };
+        if let Some(close) = in_folder(folder) {
+            return Some(format!("{folder}/{close}"));
+        }
+        let other = closest(folder, self.by_folder.keys().copied().filter(|f| *f != folder))?;
+        in_folder(other).map(|close| format!("{other}/{close}"))
+    }
+}
+
 fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(Code, String)> {
     if body.anchors.iter().any(|a| a == anchor) {
         return None;
@@ -116,4 +166,38 @@ fn missing_anchor(body: &Rendered, anchor: &str, page: &str) -> Option<(Code, St
         None => {}
     }
     Some((Code::BrokenAnchor, message))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggestions_look_in_the_folder_then_among_folders() {
+        let s = Suggestions::new(
+            ["content/_index.md", "content/wi-fi/_index.md", "content/wi-fi/reset.md", "content/mail/reset.md"]
+                .into_iter(),
+        );
+        assert_eq!(s.closest("content/wi-fi/rest.md").as_deref(), Some("content/wi-fi/reset.md"));
+        assert_eq!(s.closest("content/wifi/reset.md").as_deref(), Some("content/wi-fi/reset.md"));
+        assert_eq!(s.closest("content/wifi/_index.md").as_deref(), Some("content/wi-fi/_index.md"));
+        assert_eq!(s.closest("content/printer/reset.md"), None);
+        assert_eq!(s.closest("content/wi-fi/erase-everything.md"), None);
+    }
+
+    #[test]
+    fn a_thousand_broken_links_in_six_thousand_pages_stay_cheap() {
+        // Before, each suggestion measured the whole path against every page: this
+        // took minutes. Now each looks at one folder's files and the folder names.
+        let paths: Vec<String> = (0..300)
+            .flat_map(|g| (0..20).map(move |s| format!("content/g{g:05}-guide/s{s:03}-a-step-title.md")))
+            .collect();
+        let s = Suggestions::new(paths.iter().map(String::as_str));
+        let started = std::time::Instant::now();
+        for i in 0..1000 {
+            let missing = format!("content/g{:05}-guide/x{:03}-a-step-title.md", i % 300, i % 20);
+            assert!(s.closest(&missing).is_some(), "{missing}");
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+    }
 }

@@ -11,6 +11,7 @@
 //! - `aliases`: old addresses lead to the page, in Chromium.
 //! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
 //!   print page, 404, progress from `file://`, axe-core on every page type.
+//! - `spec`: the CommonMark and GFM spec examples render as pulldown-cmark renders them.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
@@ -29,4 +30,5 @@ mod robustness;
 mod search;
 mod serve;
 mod site;
+mod spec;
 mod support;
