@@ -200,8 +200,15 @@ fn a_renamed_page_without_an_alias_is_found_against_a_baseline() {
     assert_eq!(remedy(root, &["build", "--out", "public"]).0, 0);
     fs::copy(root.join("public/steps.json"), root.join("baseline.json")).unwrap();
 
-    // The step moves to a new name: its old page is gone.
+    // (A host for 404.html, so that `--strict` has nothing else to say.)
+    let toml = fs::read_to_string(root.join("site.toml")).unwrap();
+    fs::write(root.join("site.toml"), format!("base_url = \"https://example.org/help\"\n{toml}")).unwrap();
+
+    // The step moves to a new name: its old page is gone (the branch to it follows).
     fs::rename(root.join("content/router/reset-router.md"), root.join("content/router/factory-reset.md")).unwrap();
+    let other = root.join("content/router/restart-router.md");
+    fs::write(&other, fs::read_to_string(&other).unwrap().replace("go_to: reset-router", "go_to: factory-reset"))
+        .unwrap();
     let (code, stdout, _) = remedy(root, &["check", "--baseline", "baseline.json", "--format", "json"]);
     assert_eq!(code, 0, "a warning only, unless --strict");
     let gone: Vec<serde_json::Value> = stdout
