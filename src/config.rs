@@ -22,7 +22,7 @@ pub const EXTERNAL_LINKS_KEYS: &[&str] = &["skip", "timeout_seconds", "concurren
 
 /// The default limit on the size of a file remedy reads (10 MB).
 pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
-pub const SEARCH_KEYS: &[&str] = &["enabled", "budget_kb"];
+pub const SEARCH_KEYS: &[&str] = &["enabled", "budget_kb", "synonyms"];
 
 /// `[search]` in site.toml.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +31,14 @@ pub struct SearchConfig {
     pub enabled: bool,
     /// Warns when the search files add up to more than this many KiB (raw bytes).
     pub budget_kb: u64,
+    /// `[search.synonyms]`: each word with the words a reader may type instead,
+    /// in the file's order (added to the built-in list, see `search::synonyms`).
+    pub synonyms: Vec<(String, Vec<String>)>,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true, budget_kb: 50 * 1024 }
+        SearchConfig { enabled: true, budget_kb: 50 * 1024, synonyms: Vec::new() }
     }
 }
 
@@ -157,6 +160,16 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         let mut s = Fields::new(CONFIG_FILE, "[search] in site.toml", pos, entries);
         search.enabled = s.opt_bool("enabled").unwrap_or(true);
         search.budget_kb = positive(&mut s, "budget_kb", search.budget_kb);
+        if let Some((pos, entries)) = s.table("synonyms") {
+            let words: Vec<String> = entries.iter().map(|e| e.key.clone()).collect();
+            let mut t = Fields::new(CONFIG_FILE, "[search.synonyms] in site.toml", pos, entries);
+            search.synonyms = words
+                .iter()
+                .filter_map(|w| Some((w.clone(), t.strings(w)?.into_iter().map(|s| s.value).collect())))
+                .collect();
+            let valid: Vec<&str> = words.iter().map(String::as_str).collect();
+            s.absorb(t.finish(&valid));
+        }
         f.absorb(s.finish(SEARCH_KEYS));
     }
     let edit_url = match f.string("edit_url") {
@@ -253,5 +266,18 @@ mod tests {
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
         assert_eq!(d[0].code, "missing-config");
+    }
+
+    #[test]
+    fn reads_search_synonyms_in_order_and_reports_wrong_types() {
+        let text =
+            "title = \"T\"\n[search.synonyms]\nwifi = [\"wlan\", \"wireless\"]\nreboot = [\"restart\"]\nbad = \"x\"\n";
+        let (c, d) = parse(Some(text));
+        let expected = [("wifi", vec!["wlan", "wireless"]), ("reboot", vec!["restart"])];
+        let got: Vec<(&str, Vec<&str>)> =
+            c.search.synonyms.iter().map(|(w, s)| (w.as_str(), s.iter().map(String::as_str).collect())).collect();
+        assert_eq!(got, expected);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].to_string().starts_with("site.toml:5:7: error: `bad` must be a list of strings"), "{d:?}");
     }
 }
