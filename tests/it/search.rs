@@ -17,7 +17,7 @@ use crate::browser::{file_url, guarded_copy, serve, Browser, Page};
 use crate::support::{build, diagnostics_text, repo_root};
 
 /// Runs `window.__tQueries` through `remedySearch.search`, one after another;
-/// writes `[{q, urls, ms, cold, files}]` as JSON into `<pre id="t-out">`, and
+/// writes `[{q, urls, more, ms, cold, files}]` as JSON into `<pre id="t-out">`, and
 /// POSTs it to `__result` when `window.__tPost` is set. With `window.__tWarm`,
 /// each query runs twice and `ms` times the second (index already loaded).
 const RUN_JS: &str = r#"(function () {
@@ -36,6 +36,9 @@ const RUN_JS: &str = r#"(function () {
     }
   }
   function urls(rs) { return rs.map(function (r) { return r.url; }); }
+  function more(rs) {
+    return rs.map(function (r) { return r.sections.map(function (s) { return s.url; }); });
+  }
   function one(i) {
     if (i >= qs.length) return done();
     var q = qs[i];
@@ -44,12 +47,12 @@ const RUN_JS: &str = r#"(function () {
       var cold = performance.now() - t0;
       var files = window.remedySearch.loaded();
       if (!window.__tWarm) {
-        out.push({ q: q, urls: urls(rs), ms: cold, cold: cold, files: files });
+        out.push({ q: q, urls: urls(rs), more: more(rs), ms: cold, cold: cold, files: files });
         return one(i + 1);
       }
       var t1 = performance.now();
       return window.remedySearch.search(q, 10).then(function (rs2) {
-        out.push({ q: q, urls: urls(rs2), ms: performance.now() - t1, cold: cold, files: files });
+        out.push({ q: q, urls: urls(rs2), more: more(rs2), ms: performance.now() - t1, cold: cold, files: files });
         one(i + 1);
       });
     }).catch(function (e) {
@@ -65,6 +68,9 @@ const RUN_JS: &str = r#"(function () {
 pub struct Ran {
     pub q: String,
     pub urls: Vec<String>,
+    /// Each result's other matching sections (URLs), grouped under it.
+    #[serde(default)]
+    pub more: Vec<Vec<String>>,
     #[serde(default)]
     pub ms: f64,
     #[serde(default)]
@@ -299,6 +305,86 @@ fn labelled_corpus_queries_find_the_expected_page_in_the_top_3() {
     }
     let (_, misses) = run_labelled(&repo_root().join("tests/search-corpus"), "search_queries_corpus.toml", 100);
     assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
+}
+
+/// Writes a site's files (`path`, text) under `dir`.
+fn write_site(dir: &Path, files: &[(&str, String)]) {
+    for (path, text) in files {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+}
+
+fn step(title: &str, order: u32, body: &str) -> String {
+    format!("+++\ntitle = \"{title}\"\norder = {order}\n+++\n\n{body}\n")
+}
+
+/// Synonyms (built in and from site.toml), phrases, sections grouped under their
+/// page, and the cap on partial matches, on a small site made for them.
+#[test]
+fn synonyms_phrases_grouped_sections_and_the_partial_cap() {
+    let Some(browser) = Browser::find() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("site");
+    let mut files = vec![
+        ("site.toml", "title = \"T\"\n[search.synonyms]\nreboot = [\"restart\"]\n".to_string()),
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nHello.\n".to_string()),
+        ("content/net/_index.md", "+++\ntitle = \"Network\"\n+++\n\nGuide.\n".to_string()),
+        ("content/net/wlan.md", step("Join the WLAN", 1, "Open the WLAN settings and pick your network.")),
+        ("content/net/cycle.md", step("Power cycle", 2, "Reboot the router and wait a minute.")),
+        (
+            "content/net/lights.md",
+            step(
+                "Lights",
+                3,
+                "Intro.\n\n## Blinking\n\nA blinking modem light means it is starting.\n\n## Solid\n\nA solid modem light means it is online.\n\n## Cables\n\nCheck the cables.",
+            ),
+        ),
+        ("content/net/green.md", step("Colours one", 4, "The green light turns red.")),
+        ("content/net/red.md", step("Colours two", 5, "The red light turns green.")),
+        ("content/net/both.md", step("Animals", 6, "A zebra and a unicorn.")),
+    ];
+    let zebras: Vec<(String, String)> = (0..12)
+        .map(|i| (format!("content/net/zebra-{i}.md"), step(&format!("Stripes {i}"), 10 + i, "A zebra.")))
+        .collect();
+    files.extend(zebras.iter().map(|(p, t)| (p.as_str(), t.clone())));
+    write_site(&src, &files);
+    let out = dir.path().join("public");
+    let outcome = build(&src, &out);
+    assert!(outcome.output.is_some(), "{}", diagnostics_text(&outcome));
+    let queries: Vec<String> = [
+        "wifi",
+        "restart router",
+        "modem light",
+        "\"red light\"",
+        "\"light turns green\"",
+        "\"green red\"",
+        "zebra unicorn",
+        "zebra",
+    ]
+    .map(String::from)
+    .to_vec();
+    let page = browser.open(&file_url(&out.join(runner_page(&out, "features", &queries, false, false))), 20_000);
+    assert_no_errors(&page, "feature queries");
+    let ran = ran(&page);
+    let pages = |i: usize| -> Vec<&str> { ran[i].urls.iter().map(|u| u.split('#').next().unwrap()).collect() };
+    assert_eq!(pages(0), ["net/wlan.html"], "built-in synonym: {:?}", ran[0]);
+    assert_eq!(pages(1), ["net/cycle.html"], "site.toml synonym: {:?}", ran[1]);
+    // One result for the page, its other matching section grouped under it.
+    assert_eq!(pages(2)[0], "net/lights.html", "{:?}", ran[2]);
+    assert_eq!(pages(2).iter().filter(|p| **p == "net/lights.html").count(), 1, "{:?}", ran[2]);
+    let mut sections = vec![ran[2].urls[0].clone()];
+    sections.extend(ran[2].more[0].clone());
+    sections.sort();
+    assert_eq!(sections, ["net/lights.html#blinking", "net/lights.html#solid"], "{:?}", ran[2]);
+    assert_eq!(pages(3), ["net/red.html"], "phrase: {:?}", ran[3]);
+    assert_eq!(pages(4), ["net/red.html"], "phrase with a stop word: {:?}", ran[4]);
+    assert!(ran[5].urls.is_empty(), "words apart are not a phrase: {:?}", ran[5]);
+    // One page matches both words; pages with one word follow, at most five.
+    assert_eq!(pages(6).len(), 6, "{:?}", ran[6]);
+    assert_eq!(pages(6)[0], "net/both.html");
+    assert_eq!(pages(7).len(), 10, "every page matches all of a one-word query: {:?}", ran[7]);
 }
 
 /// Runs when the page's code does: marks `<html data-pwned>` (the name is split so
