@@ -221,8 +221,21 @@
     }
   }
 
-  /** Every match for a plain word: exact, then prefix, then typos. */
+  var wordMatchCache = new Map(); // 'p:' or 'w:' + word -> Promise of matches
+
+  /** Every match for a plain word (remembered: a repeated query only ranks). */
   function wordMatches(term) {
+    var key = (term.prefix ? 'p:' : 'w:') + term.word;
+    if (!wordMatchCache.has(key)) {
+      var p = findWordMatches(term);
+      wordMatchCache.set(key, p);
+      p.catch(function () { wordMatchCache.delete(key); });
+    }
+    return wordMatchCache.get(key);
+  }
+
+  /** Every match for a plain word: exact, then prefix; typos when there is neither. */
+  function findWordMatches(term) {
     var w = term.word;
     var out = [];
     var need = [shardOf(w)];
@@ -238,6 +251,7 @@
       return loadShards(forms.map(shardOf));
     }).then(function () {
       exactMatches(w, EXACT, out);
+      var found = out.length; // exact and prefix matches, not stem guesses
       if (!out.length) stemGuess(w, out);
       if (term.prefix && w.length >= 2) {
         var seen = new Set();
@@ -256,12 +270,14 @@
         extra.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
         return loadShards(extra.slice(0, 50).map(shardOf)).then(function () {
           extra.slice(0, 50).forEach(function (k) {
-            if (lookup(k).key) out.push({ key: k, factor: PREFIX });
+            if (lookup(k).key) { out.push({ key: k, factor: PREFIX }); found++; }
           });
-          return typoMatches(w, out);
+          return found ? out : typoMatches(w, out);
         });
       }
-      return typoMatches(w, out);
+      // Typos only for a word the site does not have: a typo search loads the
+      // vocabulary of the word's first letter, the largest file a query may need.
+      return found ? out : typoMatches(w, out);
     });
   }
 
@@ -684,15 +700,17 @@
     };
   }
 
-  /** Whether a word of the text matches one of the query's keys. */
+  /**
+   * Whether a word of the text matches one of the query's keys: the word, its
+   * parts or its parts joined ("Wi-Fi" for `wifi`) start with the key.
+   */
   function highlighted(word, keys) {
-    var lower = word.toLowerCase();
-    if (!keys.some(function (k) { return lower.indexOf(k) >= 0; })) return false;
-    var w = trimChunk(lower);
+    var w = trimChunk(word.toLowerCase());
     if (!w) return false;
-    var parts = [w].concat(w.split(NOT_ALNUM));
+    var parts = w.split(NOT_ALNUM).filter(Boolean);
+    var forms = [w, parts.join('')].concat(parts);
     return keys.some(function (k) {
-      return k.length > 1 && parts.some(function (p) { return p.lastIndexOf(k, 0) === 0; });
+      return k.length > 1 && forms.some(function (p) { return p.lastIndexOf(k, 0) === 0; });
     });
   }
 
