@@ -558,59 +558,80 @@
       if (tm.matches.length && (!common[ti] || allCommon)) need++;
     });
     matched.forEach(function (tm, ti) {
-      // This term's best score per (page, section), keyed page * 4096 + section,
-      // and the pages it matches exactly (not only through a typo).
-      var best = new Map();
-      var exactMatch = new Set();
+      // This term's best score per (page, section), keyed page * 4096 + section
+      // (a Map only when several keys may hit one section), and the pages it
+      // matches exactly (not only through a typo).
+      var best = tm.matches.length > 1 ? new Map() : null;
+      var someTypo = tm.matches.some(function (m) { return m.typo; });
+      var exactMatch = someTypo ? new Set() : null;
       tm.matches.forEach(function (m) {
         var postings = decode(m.key);
         for (var i = 0; i < postings.pages.length; i++) {
           var page = postings.pages[i];
           if (phrases && !phrases.has(page)) continue;
-          var key = page * 4096 + Math.min(postings.sections[i], 4095);
+          var section = Math.min(postings.sections[i], 4095);
           var score = postings.impacts[i] * m.factor;
+          if (someTypo && !m.typo) exactMatch.add(page);
+          if (!best) {
+            add(page, section, score);
+            continue;
+          }
+          var key = page * 4096 + section;
           var old = best.get(key);
           if (old === undefined || old < score) best.set(key, score);
-          if (!m.typo) exactMatch.add(page);
         }
       });
-      best.forEach(function (score, key) {
-        var page = Math.floor(key / 4096);
+      if (best) best.forEach(function (score, key) { add(Math.floor(key / 4096), key % 4096, score); });
+
+      function add(page, section, score) {
         var p = pages.get(page);
         if (!p) {
-          p = { page: page, cover: 0, typos: 0, secs: new Map(), last: -1, exact: exactPages.has(page) };
+          p = { page: page, cover: 0, typos: 0, secIds: [], secScores: [], last: -1, exact: exactPages.has(page) };
           pages.set(page, p);
         }
         if (p.last !== ti) {
           p.last = ti;
           if (!common[ti] || allCommon) p.cover++;
-          if (!exactMatch.has(page)) p.typos++;
+          if (someTypo && !exactMatch.has(page)) p.typos++;
         }
-        var section = key % 4096;
-        p.secs.set(section, (p.secs.get(section) || 0) + score);
-      });
+        var at = p.secIds.indexOf(section);
+        if (at < 0) {
+          p.secIds.push(section);
+          p.secScores.push(score);
+        } else {
+          p.secScores[at] += score;
+        }
+      }
     });
     // Keep the best `k` in order (insertion into a short sorted list: cheaper
     // than sorting every matching page of a large site); partial matches apart.
     var full = [], partial = [];
     pages.forEach(function (p) {
       var inPhrase = phrases && phrases.get(p.page);
-      var meta = p.secs.get(0) || 0;
-      var secs = [];
-      p.secs.forEach(function (v, s) {
+      var meta = 0, bestScore = 0;
+      for (var i = 0; i < p.secIds.length; i++) {
+        var s = p.secIds[i];
         // A section with the phrase counts double.
-        if (s > 0) secs.push({ section: s, score: inPhrase && inPhrase.has(s) ? 2 * v : v });
-      });
-      secs.sort(function (a, b) { return b.score - a.score || a.section - b.section; });
-      var bestScore = secs.length ? secs[0].score : 0;
+        if (inPhrase && s > 0 && inPhrase.has(s)) p.secScores[i] *= 2;
+        if (s === 0) meta = p.secScores[i];
+        else if (p.secScores[i] > bestScore) bestScore = p.secScores[i];
+      }
       p.score = meta + bestScore;
-      p.sections = secs.length ? secs.slice(0, 1 + MORE_SECTIONS).filter(function (s, i) {
-        return i === 0 || s.score >= SECTION_SHARE * bestScore;
-      }).map(function (s) { return s.section; }) : [0];
       var isFull = p.exact || p.cover >= need;
       insert(isFull ? full : partial, p, isFull ? k : Math.min(k, PARTIAL_CAP));
     });
-    return full.concat(partial).slice(0, k);
+    var out = full.concat(partial).slice(0, k);
+    out.forEach(function (p) {
+      // The best section, and up to MORE_SECTIONS others that score well.
+      var secs = [];
+      p.secIds.forEach(function (s, i) { if (s > 0) secs.push({ section: s, score: p.secScores[i] }); });
+      secs.sort(function (a, b) { return b.score - a.score || a.section - b.section; });
+      var top = secs.length ? secs[0].score : 0;
+      p.sections = secs.length ? secs.slice(0, 1 + MORE_SECTIONS).filter(function (s, i) {
+        return i === 0 || s.score >= SECTION_SHARE * top;
+      }).map(function (s) { return s.section; }) : [0];
+    });
+    return out;
   }
 
   /** Inserts `p` into the sorted `list`, keeping at most `k`. */
@@ -717,14 +738,23 @@
   /** About 30 words around the first match, as [[text, highlighted], ...]. */
   function snippet(text, keys) {
     var words = text.split(/\s+/).filter(Boolean);
-    var marks = words.map(function (w) { return highlighted(w, keys); });
-    var first = marks.indexOf(true);
+    // Only words that contain a key's first two letters can match it (a quick
+    // test before highlighted(); the text is scanned up to the first match).
+    var heads = keys.filter(function (k) { return k.length > 1; }).map(function (k) { return k.slice(0, 2); });
+    function marked(w) {
+      var lower = w.toLowerCase();
+      var flat = lower.indexOf('-') >= 0 ? lower.replace(/-/g, '') : lower;
+      var maybe = heads.some(function (h) { return lower.indexOf(h) >= 0 || flat.indexOf(h) >= 0; });
+      return maybe && highlighted(w, keys);
+    }
+    var first = -1;
+    for (var f = 0; f < words.length && first < 0; f++) if (marked(words[f])) first = f;
     var start = first < 8 ? 0 : first - 8;
     var end = Math.min(words.length, start + SNIPPET_WORDS);
     var out = [];
     if (start > 0) out.push(['… ', false]);
     for (var i = start; i < end; i++) {
-      out.push([words[i], marks[i]]);
+      out.push([words[i], i === first || (i > first && first >= 0 && marked(words[i]))]);
       if (i + 1 < end) out.push([' ', false]);
     }
     if (end < words.length) out.push([' …', false]);
