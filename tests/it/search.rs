@@ -37,7 +37,7 @@ const RUN_JS: &str = r#"(function () {
   }
   function urls(rs) { return rs.map(function (r) { return r.url; }); }
   function more(rs) {
-    return rs.map(function (r) { return r.sections.map(function (s) { return s.url; }); });
+    return rs.map(function (r) { return (r.sections || []).map(function (s) { return s.url; }); });
   }
   function one(i) {
     if (i >= qs.length) return done();
