@@ -33,14 +33,34 @@
 
   /* ---- Loading the index ------------------------------------------------- */
 
+  // The digits of the index's numbers and prefix lengths (index.rs, DIGITS).
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var store = { manifest: null, shards: {}, positions: {}, vocab: {}, docs: {} };
   window.__remedySearch = {
     manifest: function (m) { store.manifest = m; },
-    shard: function (n, data) { store.shards[n] = data; },
+    shard: function (n, data) {
+      store.shards[n] = { k: unfront(data.keys, data.postings), f: unfront(data.forms, data.stems) };
+    },
     positions: function (n, data) { store.positions[n] = data; },
     vocab: function (hex, words) { store.vocab[hex] = words; },
     doc: function (n, record) { store.docs[n] = record; }
   };
+
+  /**
+   * Front-coded words (each: a digit, how many leading characters it shares with
+   * the previous word, then the rest; see index.rs) and their values, as an
+   * object with no prototype (so "__proto__" is a word like any other).
+   */
+  function unfront(words, values) {
+    var out = Object.create(null);
+    var prev = '';
+    for (var i = 0; i < words.length; i++) {
+      var w = words[i];
+      prev = prev.slice(0, DIGITS.indexOf(w.charAt(0))) + w.slice(1);
+      out[prev] = values[i];
+    }
+    return out;
+  }
 
   var loading = {}; // file -> Promise
   var loadedFiles = [];
@@ -370,7 +390,6 @@
 
   /* ---- Ranking ------------------------------------------------------------- */
 
-  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var DIGIT = {};
   for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
   var decoded = new Map(); // key -> postings
