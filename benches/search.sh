@@ -7,7 +7,8 @@
 #   typos, quoted phrases and the same phrases' words unquoted);
 # - the index on disk (raw, gzip), against mdBook's searchindex.js when
 #   `mdbook` is on PATH;
-# - the labelled-query hit rates (tests/search_queries*.toml, in Chromium).
+# - the labelled-query hit rates (tests/search_queries.toml over the bundled
+#   guide, tests/search_queries_corpus.toml over tests/search-corpus/).
 #
 #   bash benches/search.sh [STEPS...]
 #
@@ -35,8 +36,8 @@ gz() { gzip -9 -c "$1" | wc -c; }
 sum_raw() { cat "$@" | wc -c; }
 sum_gz() { local t=0; for f in "$@"; do t=$((t + $(gz "$f"))); done; echo $t; }
 
-measure() { # NAME SITE_DIR OUT_DIR
-  local name=$1 src=$2 out=$3
+measure() { # NAME SITE_DIR OUT_DIR [LABELLED_QUERIES]
+  local name=$1 src=$2 out=$3 labels=${4:-}
   echo "== $name"
   rm -rf "$out"
   "$remedy" build "$src" --out "$out" >/dev/null
@@ -81,12 +82,13 @@ for r in pick(sorted(set(runs)), 40):
     out.append(('word', r + ' '))
 for k, q in out: print(k + '\t' + q)
 PY
-  REMEDY_BENCH_SITE="$out" REMEDY_BENCH_QUERIES="$out/../queries-$name.tsv" \
+  REMEDY_BENCH_SITE="$out" REMEDY_BENCH_QUERIES="$out/../queries-$name.tsv" REMEDY_BENCH_LABELS="$labels" \
     cargo test --quiet --test it search_benchmark -- --ignored --nocapture 2>&1 |
-    grep -E '^(search.js|cold|latency|first|queries|slowest)'
+    grep -E '^(search.js|cold|latency|first|queries|slowest|labelled)'
 }
 
-measure bundled . "$work/bundled/out"
+measure bundled . "$work/bundled/out" tests/search_queries.toml
+measure labelled-corpus tests/search-corpus "$work/labelled-corpus/out" tests/search_queries_corpus.toml
 for n in "${steps[@]}"; do
   dir="$work/c$n"
   [ -d "$dir/remedy" ] || "$GEN" --steps "$n" --out "$dir" >/dev/null
@@ -98,5 +100,3 @@ for n in "${steps[@]}"; do
   fi
 done
 
-echo "== labelled queries"
-cargo test --quiet --test it labelled -- --nocapture 2>&1 | grep -E '^(labelled|  miss)'

@@ -561,6 +561,35 @@ fn search_benchmark() {
     println!("first run of each query (shards loading): p50 {:.1} ms", colds[colds.len() / 2]);
     let empty = ran.iter().filter(|r| r.urls.is_empty()).count();
     println!("queries without results: {empty}/{}", ran.len());
+    // Labelled queries for this site (REMEDY_BENCH_LABELS, a file like
+    // tests/search_queries.toml), for sites built by another remedy binary.
+    if let Some(labels) = std::env::var("REMEDY_BENCH_LABELS").ok().filter(|l| !l.is_empty()) {
+        let labelled: Labelled = toml::from_str(&std::fs::read_to_string(&labels).unwrap()).unwrap();
+        let texts: Vec<String> = labelled.query.iter().map(|q| q.q.clone()).collect();
+        let page = browser.open(&file_url(&site.join(runner_page(&site, "labels", &texts, false, false))), 60_000);
+        let ran = self::ran(&page);
+        let hits = |n: usize| {
+            labelled
+                .query
+                .iter()
+                .zip(&ran)
+                .filter(move |(l, r)| r.urls.iter().take(n).any(|u| u.split('#').next() == Some(l.expect.as_str())))
+        };
+        let misses: Vec<String> = labelled
+            .query
+            .iter()
+            .zip(&ran)
+            .filter(|(l, r)| !r.urls.iter().take(3).any(|u| u.split('#').next() == Some(l.expect.as_str())))
+            .map(|(l, _)| format!("{:?}", l.q))
+            .collect();
+        println!(
+            "labelled queries ({labels}): {}/{} in the top 3, {} first; out of the top 3: {}",
+            hits(3).count(),
+            ran.len(),
+            hits(1).count(),
+            misses.join(", ")
+        );
+    }
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
