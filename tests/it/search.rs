@@ -271,6 +271,9 @@ fn run_labelled(site: &Path, queries: &str, min_queries: usize) -> (usize, Vec<S
         assert_eq!(l.q, r.q);
         let top: Vec<&str> = r.urls.iter().take(3).map(|u| u.split('#').next().unwrap()).collect();
         first += usize::from(top.first() == Some(&l.expect.as_str()));
+        if top.first() != Some(&l.expect.as_str()) && top.contains(&l.expect.as_str()) {
+            println!("  not first: {:?} ({}): expected {}, got {:?}", l.q, l.kind, l.expect, top);
+        }
         if !top.contains(&l.expect.as_str()) {
             misses.push(format!("{:?} ({}): expected {}, got {:?} {:?}", l.q, l.kind, l.expect, top, r.error));
         }
