@@ -563,8 +563,32 @@
    * them. `phrases`, when given, is the Map of phraseSections: other pages are
    * left out, and the sections with the phrase are preferred.
    */
+  /**
+   * Per-page counters for rank, one slot a page, kept between queries (and
+   * zeroed after each for the pages it touched) so that a query allocates
+   * nothing per matching page.
+   */
+  var counters = null;
+
+  function pageCounters() {
+    var n = store.manifest.pages;
+    if (!counters || counters.last.length < n) {
+      counters = {
+        last: new Int32Array(n), // 1 + the last term that touched the page; 0 = untouched
+        cover: new Uint16Array(n),
+        typos: new Uint16Array(n),
+        meta: new Float64Array(n),
+        best: new Float64Array(n)
+      };
+    }
+    return counters;
+  }
+
   function rank(matched, k, phrases, exactPages) {
-    var pages = new Map();
+    var c = pageCounters();
+    var touched = [];
+    // Sums of scores by page * 4096 + section, over all terms.
+    var sums = new Map();
     // A very common word (pruned postings) is not required to match, unless the
     // query has nothing else.
     var common = matched.map(function (tm) {
@@ -577,6 +601,7 @@
       if (tm.matches.length && (!common[ti] || allCommon)) need++;
     });
     matched.forEach(function (tm, ti) {
+      var counts = !common[ti] || allCommon;
       // This term's best score per (page, section), keyed page * 4096 + section
       // (a Map only when several keys may hit one section), and the pages it
       // matches exactly (not only through a typo).
@@ -585,68 +610,76 @@
       var exactMatch = someTypo ? new Set() : null;
       tm.matches.forEach(function (m) {
         var postings = decode(m.key);
-        for (var i = 0; i < postings.pages.length; i++) {
-          var page = postings.pages[i];
+        var pages = postings.pages, sections = postings.sections, impacts = postings.impacts;
+        for (var i = 0; i < pages.length; i++) {
+          var page = pages[i];
           if (phrases && !phrases.has(page)) continue;
-          var section = Math.min(postings.sections[i], 4095);
-          var score = postings.impacts[i] * m.factor;
+          var key = page * 4096 + Math.min(sections[i], 4095);
+          var score = impacts[i] * m.factor;
           if (someTypo && !m.typo) exactMatch.add(page);
           if (!best) {
-            add(page, section, score);
+            add(page, key, score);
             continue;
           }
-          var key = page * 4096 + section;
           var old = best.get(key);
           if (old === undefined || old < score) best.set(key, score);
         }
       });
-      if (best) best.forEach(function (score, key) { add(Math.floor(key / 4096), key % 4096, score); });
+      if (best) best.forEach(function (score, key) { add(Math.floor(key / 4096), key, score); });
 
-      function add(page, section, score) {
-        var p = pages.get(page);
-        if (!p) {
-          p = { page: page, cover: 0, typos: 0, secIds: [], secScores: [], last: -1, exact: exactPages.has(page) };
-          pages.set(page, p);
+      function add(page, key, score) {
+        if (c.last[page] !== ti + 1) {
+          if (c.last[page] === 0) touched.push(page);
+          c.last[page] = ti + 1;
+          if (counts) c.cover[page]++;
+          if (someTypo && !exactMatch.has(page)) c.typos[page]++;
         }
-        if (p.last !== ti) {
-          p.last = ti;
-          if (!common[ti] || allCommon) p.cover++;
-          if (someTypo && !exactMatch.has(page)) p.typos++;
-        }
-        var at = p.secIds.indexOf(section);
-        if (at < 0) {
-          p.secIds.push(section);
-          p.secScores.push(score);
-        } else {
-          p.secScores[at] += score;
-        }
+        sums.set(key, (sums.get(key) || 0) + score);
       }
+    });
+    // Each page's metadata score and best section score; a section with a
+    // quoted phrase counts double.
+    sums.forEach(function (v, key) {
+      var page = Math.floor(key / 4096), section = key % 4096;
+      if (section === 0) { c.meta[page] = v; return; }
+      var inPhrase = phrases && phrases.get(page);
+      if (inPhrase && inPhrase.has(section)) sums.set(key, v *= 2);
+      if (v > c.best[page]) c.best[page] = v;
     });
     // Keep the best `k` in order (insertion into a short sorted list: cheaper
     // than sorting every matching page of a large site); partial matches apart.
     var full = [], partial = [];
-    pages.forEach(function (p) {
-      var inPhrase = phrases && phrases.get(p.page);
-      var meta = 0, bestScore = 0;
-      for (var i = 0; i < p.secIds.length; i++) {
-        var s = p.secIds[i];
-        // A section with the phrase counts double.
-        if (inPhrase && s > 0 && inPhrase.has(s)) p.secScores[i] *= 2;
-        if (s === 0) meta = p.secScores[i];
-        else if (p.secScores[i] > bestScore) bestScore = p.secScores[i];
-      }
-      p.score = meta + bestScore;
+    var fullCap = k, partialCap = Math.min(k, PARTIAL_CAP);
+    touched.forEach(function (page) {
+      var p = {
+        page: page,
+        cover: c.cover[page],
+        typos: c.typos[page],
+        score: c.meta[page] + c.best[page],
+        exact: exactPages.has(page)
+      };
       var isFull = p.exact || p.cover >= need;
-      insert(isFull ? full : partial, p, isFull ? k : Math.min(k, PARTIAL_CAP));
+      insert(isFull ? full : partial, p, isFull ? fullCap : partialCap);
+      c.last[page] = 0;
+      c.cover[page] = 0;
+      c.typos[page] = 0;
+      c.meta[page] = 0;
+      c.best[page] = 0;
     });
     var out = full.concat(partial).slice(0, k);
+    // The shown pages' sections: the best, and up to MORE_SECTIONS others that
+    // score well.
+    var secs = new Map();
+    out.forEach(function (p) { secs.set(p.page, []); });
+    sums.forEach(function (v, key) {
+      var list = secs.get(Math.floor(key / 4096));
+      if (list && key % 4096 > 0) list.push({ section: key % 4096, score: v });
+    });
     out.forEach(function (p) {
-      // The best section, and up to MORE_SECTIONS others that score well.
-      var secs = [];
-      p.secIds.forEach(function (s, i) { if (s > 0) secs.push({ section: s, score: p.secScores[i] }); });
-      secs.sort(function (a, b) { return b.score - a.score || a.section - b.section; });
-      var top = secs.length ? secs[0].score : 0;
-      p.sections = secs.length ? secs.slice(0, 1 + MORE_SECTIONS).filter(function (s, i) {
+      var list = secs.get(p.page);
+      list.sort(function (a, b) { return b.score - a.score || a.section - b.section; });
+      var top = list.length ? list[0].score : 0;
+      p.sections = list.length ? list.slice(0, 1 + MORE_SECTIONS).filter(function (s, i) {
         return i === 0 || s.score >= SECTION_SHARE * top;
       }).map(function (s) { return s.section; }) : [0];
     });
@@ -756,9 +789,9 @@
 
   /** About 30 words around the first match, as [[text, highlighted], ...]. */
   function snippet(text, keys) {
-    var words = text.split(/\s+/).filter(Boolean);
     // Only words that contain a key's first two letters can match it (a quick
-    // test before highlighted(); the text is scanned up to the first match).
+    // test before highlighted()). The text is read word by word up to the first
+    // match and SNIPPET_WORDS past it, never split whole.
     var heads = keys.filter(function (k) { return k.length > 1; }).map(function (k) { return k.slice(0, 2); });
     function marked(w) {
       var lower = w.toLowerCase();
@@ -766,17 +799,37 @@
       var maybe = heads.some(function (h) { return lower.indexOf(h) >= 0 || flat.indexOf(h) >= 0; });
       return maybe && highlighted(w, keys);
     }
-    var first = -1;
-    for (var f = 0; f < words.length && first < 0; f++) if (marked(words[f])) first = f;
-    var start = first < 8 ? 0 : first - 8;
-    var end = Math.min(words.length, start + SNIPPET_WORDS);
-    var out = [];
-    if (start > 0) out.push(['… ', false]);
-    for (var i = start; i < end; i++) {
-      out.push([words[i], i === first || (i > first && first >= 0 && marked(words[i]))]);
-      if (i + 1 < end) out.push([' ', false]);
+    var re = /\S+/g;
+    var words = []; // the last 8 words before the first match, then the snippet's
+    var marks = [];
+    var m, skipped = false, found = false, more = false;
+    while ((m = re.exec(text))) {
+      if (words.length === SNIPPET_WORDS) { more = true; break; }
+      var mk = marked(m[0]);
+      if (!found && mk) found = true;
+      words.push(m[0]);
+      marks.push(mk);
+      if (!found && words.length > 8) { words.shift(); marks.shift(); skipped = true; }
     }
-    if (end < words.length) out.push([' …', false]);
+    if (!found) {
+      // No word matches (a synonym, a stem guess): the section's start.
+      re.lastIndex = 0;
+      words = [];
+      marks = [];
+      skipped = more = false;
+      while ((m = re.exec(text))) {
+        if (words.length === SNIPPET_WORDS) { more = true; break; }
+        words.push(m[0]);
+        marks.push(false);
+      }
+    }
+    var out = [];
+    if (skipped) out.push(['… ', false]);
+    for (var i = 0; i < words.length; i++) {
+      out.push([words[i], marks[i]]);
+      if (i + 1 < words.length) out.push([' ', false]);
+    }
+    if (more) out.push([' …', false]);
     return out;
   }
 
