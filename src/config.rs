@@ -36,11 +36,14 @@ pub struct SearchConfig {
     pub enabled: bool,
     /// Warns when the search files add up to more than this many KiB (raw bytes).
     pub budget_kb: u64,
+    /// `[search.synonyms]`: each word with the words a reader may type instead,
+    /// in the file's order (added to the built-in list, see `search::synonyms`).
+    pub synonyms: Vec<(String, Vec<String>)>,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true, budget_kb: 50 * 1024 }
+        SearchConfig { enabled: true, budget_kb: 50 * 1024, synonyms: Vec::new() }
     }
 }
 
@@ -191,6 +194,14 @@ fn read_config(f: &mut Fields<'_>) -> Config {
             SearchConfig {
                 enabled: s.opt_bool("enabled").unwrap_or(defaults.enabled),
                 budget_kb: s.positive("budget_kb", defaults.budget_kb, MAX_KB),
+                synonyms: s
+                    .table("synonyms", "[search.synonyms] in site.toml", |t| {
+                        t.own_lists()
+                            .into_iter()
+                            .map(|(word, list)| (word, list.into_iter().map(|l| l.value).collect()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             }
         })
         .unwrap_or_default();
@@ -279,5 +290,18 @@ mod tests {
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d[0].starts_with("site.toml:2:27: error: `link_schemes` lists schemes such as"), "{d:?}");
         assert!(d[1].starts_with("site.toml:2:38: error: `link_schemes` cannot allow `javascript:`"), "{d:?}");
+    }
+
+    #[test]
+    fn reads_search_synonyms_in_order_and_reports_wrong_types() {
+        let text =
+            "title = \"T\"\n[search.synonyms]\nwifi = [\"wlan\", \"wireless\"]\nreboot = [\"restart\"]\nbad = \"x\"\n";
+        let (c, d) = parse(Some(text));
+        let expected = [("wifi", vec!["wlan", "wireless"]), ("reboot", vec!["restart"])];
+        let got: Vec<(&str, Vec<&str>)> =
+            c.search.synonyms.iter().map(|(w, s)| (w.as_str(), s.iter().map(String::as_str).collect())).collect();
+        assert_eq!(got, expected);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].to_string().starts_with("site.toml:5:7: error: `bad` must be a list of strings"), "{d:?}");
     }
 }

@@ -234,6 +234,35 @@ impl<'a> Fields<'a> {
         }
     }
 
+    /// A table whose keys are the site's own (`[search.synonyms]`: a word, then its
+    /// list): every entry, each a list of strings, in the order written.
+    pub fn own_lists(&mut self) -> Vec<(String, Vec<Located<String>>)> {
+        let mut out = Vec::new();
+        for entry in std::mem::take(&mut self.entries).into_iter().flatten() {
+            let Value::List(items) = entry.value.value else {
+                let message = format!(
+                    "`{}` must be a list of strings, like [\"one\", \"two\"], not {}",
+                    entry.key,
+                    entry.value.value.kind()
+                );
+                self.error(entry.value.pos, Code::WrongType, message);
+                continue;
+            };
+            let mut list = Vec::new();
+            for item in items {
+                match item.value {
+                    Value::Str(s) => list.push(Located { value: s, pos: item.pos }),
+                    ref other => {
+                        let message = format!("`{}` must be a list of strings, not {}", entry.key, other.kind());
+                        self.error(item.pos, Code::WrongType, message);
+                    }
+                }
+            }
+            out.push((entry.key, list));
+        }
+        out
+    }
+
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, key: &'static str, choices: &[(&str, T)]) -> Option<Located<T>> {
         let s = self.string(key)?;

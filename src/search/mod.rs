@@ -2,10 +2,12 @@
 //! pages render) to write the index under `search/`; the theme's `search.js` reads it
 //! in the browser.
 //!
-//! [`tokenize`] cuts text into terms; [`index`] writes the files (see there for
-//! their format). Pure, like the rest of `render`.
+//! [`tokenize`] cuts text into terms; [`synonyms`] adds the words a reader may
+//! type instead; [`index`] writes the files (see there for their format). Pure,
+//! like the rest of `render`.
 
 pub mod index;
+pub mod synonyms;
 pub mod tokenize;
 
 use crate::config::{SearchConfig, CONFIG_FILE};
@@ -13,13 +15,14 @@ use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{Guide, GuideKind, OutputFile, Rendered, Site};
 use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
+use synonyms::Synonyms;
 
 /// Every file of the search index, and a warning when they exceed the budget.
 pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     if !config.enabled {
         return (Vec::new(), Vec::new());
     }
-    let files = index::write(&pages(site), Layout::default());
+    let files = index::write(&pages(site), Layout::default(), &Synonyms::new(&config.synonyms));
     let total: usize = files.iter().map(|f| f.contents.len()).sum();
     let mut diagnostics = Vec::new();
     if total as u64 > config.budget_kb * 1024 {
@@ -34,7 +37,7 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
 }
 
 /// Whether `path` is one of the files [`index_files`] writes (`search/index.js`,
-/// `search/s-N.js`, `search/v-HEX.js`, `search/d-N.js`).
+/// `search/s-N.js`, `search/p-N.js`, `search/v-HEX.js`, `search/d-N.js`).
 pub fn is_index_file(path: &str) -> bool {
     let Some(name) = path.strip_prefix("search/").and_then(|n| n.strip_suffix(".js")) else {
         return false;
@@ -45,6 +48,7 @@ pub fn is_index_file(path: &str) -> bool {
     name == "index"
         || numbered("s-", char::is_ascii_digit)
         || numbered("d-", char::is_ascii_digit)
+        || numbered("p-", char::is_ascii_digit)
         || numbered("v-", char::is_ascii_hexdigit)
 }
 
@@ -82,6 +86,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
                 meta_text,
                 meta,
                 sections: sections(&step.body),
+                ..PageDoc::default()
             });
         }
     }
@@ -103,6 +108,7 @@ fn guide_doc(guide: &Guide) -> PageDoc {
         guide: m.title.clone(),
         meta,
         meta_text,
+        exact: m.error_messages.clone(),
         sections: sections(&guide.body),
         ..PageDoc::default()
     }
@@ -125,7 +131,9 @@ mod tests {
 
     #[test]
     fn index_files_are_told_apart_from_pages_and_assets() {
-        for path in ["search/index.js", "search/s-0.js", "search/s-12.js", "search/v-6f.js", "search/d-3.js"] {
+        for path in
+            ["search/index.js", "search/s-0.js", "search/s-12.js", "search/v-6f.js", "search/d-3.js", "search/p-0.js"]
+        {
             assert!(is_index_file(path), "{path}");
         }
         for path in ["search/index.html", "search/s-1.html", "search/s-.js", "search/x.js", "g/search/s-0.js", "s-0.js"]
