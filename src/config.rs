@@ -62,6 +62,9 @@ pub struct Config {
     pub link_schemes: Vec<String>,
     /// `remedy check` warns about a step without `sources`.
     pub require_sources: bool,
+    /// Straight quotes and dashes become typographic ones in bodies (default false:
+    /// what the contributor typed is what the reader sees, as in GitHub's preview).
+    pub smart_punctuation: bool,
     /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
     pub edit_url: Option<String>,
     /// Files larger than this are refused, and nothing past it is read.
@@ -100,6 +103,7 @@ impl Default for Config {
             allow_raw_html: false,
             link_schemes: Vec::new(),
             require_sources: false,
+            smart_punctuation: false,
             edit_url: None,
             max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
             search: SearchConfig::default(),
@@ -175,6 +179,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
         }
     }
     let require_sources = f.bool("require_sources");
+    let smart_punctuation = f.bool("smart_punctuation");
     let edit_url = http_url(f, "edit_url");
     let max_file_size_kb = f.positive("max_file_size_kb", defaults.max_file_size_kb, MAX_KB);
     let external_links = f
@@ -214,6 +219,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
         allow_raw_html,
         link_schemes,
         require_sources,
+        smart_punctuation,
         edit_url,
         max_file_size_kb,
         external_links,

@@ -88,6 +88,7 @@ codes! {
     UnsafeLink = "unsafe-link": "a `javascript:`-like link, made inert",
     UnknownScheme = "unknown-scheme": "a link whose scheme is not on the list (see Markdown), made inert",
     RawHtmlRemoved = "raw-html-removed": "raw HTML that sanitizing removed (each thing, where it is written)",
+    TitleHeading = "title-heading": "a body that starts with an H1 repeating the page's title (left out of the page)",
     RawHtmlLink = "raw-html-link": "a raw-HTML link to a `.md` page, which is not rewritten",
     RawHtmlUnclosed = "raw-html-unclosed": "a raw `<style>`, `<script>`, `<textarea>`... or comment that is never closed and would swallow the rest of the page",
     HeadingId = "heading-id": "a written `{#id}` that an earlier heading, a footnote or the theme already uses",

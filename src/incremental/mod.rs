@@ -91,8 +91,8 @@ pub struct Incremental {
     pages: HashMap<String, Parsed>,
     /// Inputs other than Markdown (assets, static files, templates), by site path.
     others: Vec<String>,
-    /// The settings parse reads (`allow_raw_html`, `link_schemes`) at the last run.
-    markdown: Option<(bool, Vec<String>)>,
+    /// The settings parse reads (`allow_raw_html`, `smart_punctuation`, `link_schemes`) at the last run.
+    markdown: Option<(bool, bool, Vec<String>)>,
     templates: Option<(u64, Templates)>,
     /// Output path -> fingerprint of its inputs and the page.
     rendered: HashMap<String, (u64, Arc<[u8]>)>,
@@ -173,7 +173,7 @@ impl Incremental {
         let mut fixed = diags.clone();
 
         // Everything is re-read when asked, or when a setting parse reads changed.
-        let markdown = Some((config.allow_raw_html, config.link_schemes.clone()));
+        let markdown = Some((config.allow_raw_html, config.smart_punctuation, config.link_schemes.clone()));
         let everything = *changes == Changes::Everything || self.markdown != markdown;
         self.markdown = markdown;
         let dirty = |path: &str| match changes {
@@ -192,7 +192,7 @@ impl Incremental {
         let todo: Vec<(u64, &SourceFile)> = sources
             .pages
             .iter()
-            .map(|s| (hash(&(&s.text, config.allow_raw_html, &config.link_schemes[..])), s))
+            .map(|s| (hash(&(&s.text, config.allow_raw_html, config.smart_punctuation, &config.link_schemes[..])), s))
             .filter(|(key, s)| self.pages.get(&s.path).is_none_or(|p| p.text != *key))
             .collect();
         let parsed: Vec<(String, Parsed)> = todo
@@ -331,6 +331,7 @@ impl Incremental {
         let start = Instant::now();
         let mut last = self.last.take()?;
         let allow = last.config.allow_raw_html;
+        let smart = last.config.smart_punctuation;
         let schemes = last.config.link_schemes.clone();
         let mut changed = Vec::new();
         for path in paths {
@@ -341,7 +342,7 @@ impl Incremental {
                 return None;
             }
             let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
-            let key = hash(&(&text, allow, &schemes[..]));
+            let key = hash(&(&text, allow, smart, &schemes[..]));
             let old = &self.pages[path];
             if old.text == key {
                 continue;

@@ -64,15 +64,26 @@ pub fn classify(source: &str, dest: &str, image: bool, schemes: &[String]) -> Re
             "contains a backslash (`\\`): paths in links use `/`, as in `../other-guide/step.md`",
         ));
     }
+    // A path from the site's root (`/guide/step.md`, as GitHub's preview reads it from
+    // the repository's root when content/ is that root): the same path from this file.
+    let rooted = decoded.starts_with('/');
+    let decoded = match decoded.strip_prefix('/') {
+        Some(rest) => format!("{}{rest}", "../".repeat(source.matches('/').count().saturating_sub(1))),
+        None => decoded,
+    };
     if decoded.starts_with('/') || decoded.contains('\0') || decoded.contains(':') {
-        return Err(LinkError::Escapes("is not a relative path; write the path from this file to the other one"));
+        return Err(LinkError::Escapes(
+            "is not a path inside the site; write the path from this file to the other one",
+        ));
     }
     let Some(target_path) = join(source, &decoded) else {
         return Err(LinkError::Escapes("escapes the site: it points outside content/"));
     };
     let is_page = !image && (decoded.is_empty() || decoded.ends_with('/') || decoded.ends_with(".md"));
     if !is_page {
-        return Ok(Classified::Internal { target: LinkTarget::Asset { source: target_path }, href: None });
+        // Written from the root, it is written again from this page, so it works from disk.
+        let href = rooted.then(|| encode(&decoded));
+        return Ok(Classified::Internal { target: LinkTarget::Asset { source: target_path }, href });
     }
     let href_path = if decoded.is_empty() {
         String::new()
@@ -144,6 +155,22 @@ mod tests {
             Ok(Classified::Internal { target: LinkTarget::Asset { source }, .. }) => (source, "asset".into()),
             _ => panic!("{dest} is not internal"),
         }
+    }
+
+    #[test]
+    fn paths_from_the_site_root_are_written_relative() {
+        assert_eq!(href("/h/t.md#x"), ("content/h/t.md#x".into(), "../h/t.html#x".into()));
+        assert_eq!(href("/g/"), ("content/g/_index.md".into(), "../g/index.html".into()));
+        assert_eq!(href("/_index.md"), ("content/_index.md".into(), "../index.html".into()));
+        let home = classify("content/_index.md", "/g/s.md", false, &[]);
+        let Ok(Classified::Internal { href: Some(href), .. }) = home else { panic!() };
+        assert_eq!(href, "g/s.html");
+        let image = classify("content/g/s.md", "/h/pic.png", true, &[]);
+        let Ok(Classified::Internal { target: LinkTarget::Asset { source }, href: Some(href) }) = image else {
+            panic!()
+        };
+        assert_eq!((source.as_str(), href.as_str()), ("content/h/pic.png", "../h/pic.png"));
+        assert!(matches!(classify("content/g/s.md", "/../etc/passwd", false, &[]), Err(LinkError::Escapes(_))));
     }
 
     #[test]

@@ -47,20 +47,20 @@ pub fn is_theme_id(id: &str) -> bool {
         || id.strip_prefix("category-").is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
-/// A heading's id: lowercase letters and digits, other runs become one `-`.
-/// Combining marks stay with their letter (`İstanbul` is `istanbul`, not `i-stanbul`).
+/// A heading's id, as GitHub makes it for a README (github-slugger), so that links
+/// written against the repository's preview keep working: the text lowercased; every
+/// space one `-`; letters, digits, combining marks, `_` and `-` kept; everything else
+/// (punctuation, symbols, emoji) dropped. "There's a problem" is `theres-a-problem`,
+/// "Workaround - Method 1" `workaround---method-1`. (Duplicates get `-1`, `-2`, ...
+/// in [`assign`].) A heading with nothing left is `section`.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::with_capacity(text.len());
-    // `İ` lowercases to `i` and a combining dot; the dot would only show as noise.
-    for c in text.chars().flat_map(|c| if c == 'İ' { 'i'.to_lowercase() } else { c.to_lowercase() }) {
-        if c.is_alphanumeric() || (is_combining_mark(c) && !slug.is_empty() && !slug.ends_with('-')) {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c == ' ' {
             slug.push('-');
+        } else if c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c) {
+            slug.push(c);
         }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
     }
     if slug.is_empty() {
         slug.push_str("section");
@@ -167,12 +167,29 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("On Windows"), "on-windows");
-        assert_eq!(slugify("If it won't delete!"), "if-it-won-t-delete");
-        assert_eq!(slugify("???"), "section");
-        assert_eq!(slugify("İstanbul"), "istanbul");
-        assert_eq!(slugify("Cafe\u{301} au lait"), "cafe\u{301}-au-lait");
-        assert_eq!(slugify("Ünïcödé"), "ünïcödé");
+        // What GitHub's preview makes of each heading (github-slugger).
+        let github = [
+            ("On Windows", "on-windows"),
+            ("There's a problem", "theres-a-problem"),
+            ("If it won't delete!", "if-it-wont-delete"),
+            ("Workaround - Method 1", "workaround---method-1"),
+            ("Step 1. Restart", "step-1-restart"),
+            ("1.2.3 Release notes", "123-release-notes"),
+            ("C++ & C#", "c--c"),
+            ("Use `ipconfig /all`", "use-ipconfig-all"),
+            ("snake_case_name", "snake_case_name"),
+            ("Wi-Fi: 2.4 GHz vs. 5 GHz", "wi-fi-24-ghz-vs-5-ghz"),
+            ("Emoji 🎉 party", "emoji--party"),
+            ("Ünïcödé", "ünïcödé"),
+            ("Cafe\u{301} au lait", "cafe\u{301}-au-lait"),
+            ("İstanbul", "i\u{307}stanbul"),
+            ("日本語のガイド", "日本語のガイド"),
+            ("Привет, мир", "привет-мир"),
+            ("???", "section"),
+        ];
+        for (heading, id) in github {
+            assert_eq!(slugify(heading), id, "{heading}");
+        }
     }
 
     #[test]

@@ -40,11 +40,17 @@ pub struct Settings<'s> {
     pub allow_raw_html: bool,
     /// The site's own link schemes (`link_schemes`), on top of `sanitize`'s list.
     pub link_schemes: &'s [String],
+    /// Straight quotes and `--` become typographic ones (`smart_punctuation`).
+    pub smart_punctuation: bool,
 }
 
 impl Settings<'_> {
     pub fn of(config: &crate::config::Config) -> Settings<'_> {
-        Settings { allow_raw_html: config.allow_raw_html, link_schemes: &config.link_schemes }
+        Settings {
+            allow_raw_html: config.allow_raw_html,
+            link_schemes: &config.link_schemes,
+            smart_punctuation: config.smart_punctuation,
+        }
     }
 }
 
@@ -76,7 +82,11 @@ pub fn render(
         has_raw_html: false,
         footnotes: Vec::new(),
     };
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+    let mut opts = options();
+    if settings.smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         r.event(event, range);
     }
     r.finish();
@@ -93,13 +103,13 @@ pub fn render(
     (r.rendered, r.diagnostics)
 }
 
-/// pulldown-cmark's options for bodies (the spec test renders its reference with them).
+/// pulldown-cmark's options for bodies (the spec test renders its reference with
+/// them); smart punctuation only when a site asks for it (`Settings`).
 pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }

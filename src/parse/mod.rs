@@ -12,6 +12,7 @@ pub mod markdown;
 pub mod meta;
 pub mod raw_html;
 pub mod sanitize;
+pub mod title_heading;
 
 use rayon::prelude::*;
 
@@ -105,8 +106,14 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     if read_ok {
         diagnostics.extend(meta_diags);
     }
-    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
+    let (mut body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
     diagnostics.extend(body_diags);
+    let title = match &kind {
+        PageKind::Home(meta) => &meta.title,
+        PageKind::Guide { meta, .. } => &meta.title,
+        PageKind::Step { meta, .. } => &meta.title,
+    };
+    diagnostics.extend(title_heading::drop_repeated_title(path, title, &mut body, text, body_offset, &lines));
     (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
 }
 
