@@ -128,8 +128,14 @@ pub fn process_with(
 }
 
 /// Stage 2, parse: one Markdown source to a page (`None` when it is not a page).
-pub fn parse_page(source: &SourceFile, config: &Config) -> (Option<Page>, Vec<Diagnostic>) {
-    parse::parse_page(source, parse::markdown::Settings::of(config))
+/// `snippets`: the site's shared snippets (`parse::snippets`), which bodies may include.
+pub fn parse_page(
+    source: &SourceFile,
+    config: &Config,
+    snippets: &parse::include::Snippets,
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let settings = parse::markdown::Settings { snippets: Some(snippets), ..parse::markdown::Settings::of(config) };
+    parse::parse_page(source, settings)
 }
 
 /// Stage 2, parse: every Markdown source, in parallel, in input order.

@@ -88,6 +88,7 @@ codes! {
     UnsafeLink = "unsafe-link": "a `javascript:`-like link, made inert",
     UnknownScheme = "unknown-scheme": "a link whose scheme is not on the list (see Markdown), made inert",
     RawHtmlRemoved = "raw-html-removed": "raw HTML that sanitizing removed (each thing, where it is written)",
+    IncludeError = "include-error": "an include that names no snippet under `content/_shared/`, or includes that form a cycle",
     TitleHeading = "title-heading": "a body that starts with an H1 repeating the page's title (left out of the page)",
     RawHtmlLink = "raw-html-link": "a raw-HTML link to a `.md` page, which is not rewritten",
     RawHtmlUnclosed = "raw-html-unclosed": "a raw `<style>`, `<script>`, `<textarea>`... or comment that is never closed and would swallow the rest of the page",
@@ -166,9 +167,12 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Sorts diagnostics by file, then place, then message, so output is deterministic.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+/// Sorts diagnostics by file, then place, then message, so output is deterministic,
+/// and says each one once (a shared snippet included by several pages reports its
+/// mistakes once).
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| (&a.path, a.pos, a.severity, &a.message).cmp(&(&b.path, b.pos, b.severity, &b.message)));
+    diagnostics.dedup();
 }
 
 pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {

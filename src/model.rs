@@ -305,6 +305,9 @@ pub struct LinkRef {
     /// The destination as written.
     pub written: String,
     pub pos: Pos,
+    /// The file the link is written in when it is not the page's own (a shared
+    /// snippet the page includes): `pos` is in that file.
+    pub in_file: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

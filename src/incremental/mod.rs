@@ -93,6 +93,9 @@ pub struct Incremental {
     others: Vec<String>,
     /// The settings parse reads (`allow_raw_html`, `smart_punctuation`, `link_schemes`) at the last run.
     markdown: Option<(bool, bool, Vec<String>)>,
+    /// The shared snippets (`content/_shared/`) as of the last run, and their hash
+    /// (part of every page's parse key: a snippet edit parses every page again).
+    snippets: (crate::parse::include::Snippets, u64),
     templates: Option<(u64, Templates)>,
     /// Output path -> fingerprint of its inputs and the page.
     rendered: HashMap<String, (u64, Arc<[u8]>)>,
@@ -112,6 +115,7 @@ impl Incremental {
             pages: HashMap::new(),
             others: Vec::new(),
             markdown: None,
+            snippets: Default::default(),
             templates: None,
             rendered: HashMap::new(),
             last: None,
@@ -174,7 +178,13 @@ impl Incremental {
 
         // Everything is re-read when asked, or when a setting parse reads changed.
         let markdown = Some((config.allow_raw_html, config.smart_punctuation, config.link_schemes.clone()));
-        let everything = *changes == Changes::Everything || self.markdown != markdown;
+        // A snippet may be in any page: its change reads every page again.
+        let shared = crate::parse::include::SHARED.trim_end_matches('/');
+        let snippet_changed = match changes {
+            Changes::Paths(set) => set.iter().any(|p| p.starts_with(shared) || p == "content"),
+            Changes::Everything => true,
+        };
+        let everything = *changes == Changes::Everything || self.markdown != markdown || snippet_changed;
         self.markdown = markdown;
         let dirty = |path: &str| match changes {
             _ if everything => true,
@@ -188,17 +198,27 @@ impl Incremental {
         diags.extend(load_diags);
         lap("load");
 
+        if everything {
+            let snippets = crate::parse::snippets(&sources.pages);
+            let key = hash(&snippets);
+            self.snippets = (snippets, key);
+        }
+        let (snippets, snippets_key) = (&self.snippets.0, self.snippets.1);
+
         // Parse what is new or changed.
         let todo: Vec<(u64, &SourceFile)> = sources
             .pages
             .iter()
-            .map(|s| (hash(&(&s.text, config.allow_raw_html, config.smart_punctuation, &config.link_schemes[..])), s))
+            .map(|s| {
+                let key = (&s.text, config.allow_raw_html, config.smart_punctuation, &config.link_schemes[..]);
+                (hash(&(key, snippets_key)), s)
+            })
             .filter(|(key, s)| self.pages.get(&s.path).is_none_or(|p| p.text != *key))
             .collect();
         let parsed: Vec<(String, Parsed)> = todo
             .par_iter()
             .map(|(key, source)| {
-                let (page, diagnostics) = build::parse_page(source, &config);
+                let (page, diagnostics) = build::parse_page(source, &config, snippets);
                 let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
                 (source.path.clone(), Parsed { text: *key, meta, page, diagnostics })
             })
@@ -342,12 +362,13 @@ impl Incremental {
                 return None;
             }
             let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
-            let key = hash(&(&text, allow, smart, &schemes[..]));
+            let key = hash(&((&text, allow, smart, &schemes[..]), self.snippets.1));
             let old = &self.pages[path];
             if old.text == key {
                 continue;
             }
-            let (page, diagnostics) = build::parse_page(&SourceFile { path: path.clone(), text }, &last.config);
+            let source = SourceFile { path: path.clone(), text };
+            let (page, diagnostics) = build::parse_page(&source, &last.config, &self.snippets.0);
             let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
             // Heading ids (link targets) and linked files (which are copied) unchanged.
             let same_anchors = match (&page, &old.page) {

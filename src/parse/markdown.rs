@@ -42,6 +42,8 @@ pub struct Settings<'s> {
     pub link_schemes: &'s [String],
     /// Straight quotes and `--` become typographic ones (`smart_punctuation`).
     pub smart_punctuation: bool,
+    /// The shared snippets (`content/_shared/`) a body may include, by path.
+    pub snippets: Option<&'s crate::parse::include::Snippets>,
 }
 
 impl Settings<'_> {
@@ -50,6 +52,7 @@ impl Settings<'_> {
             allow_raw_html: config.allow_raw_html,
             link_schemes: &config.link_schemes,
             smart_punctuation: config.smart_punctuation,
+            snippets: None,
         }
     }
 }
@@ -442,12 +445,12 @@ impl<'a> Renderer<'_, 'a> {
                 let lower = dest.to_ascii_lowercase();
                 if lower.starts_with("http://") || lower.starts_with("https://") {
                     let target = LinkTarget::External(dest.to_string());
-                    self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
+                    self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos, in_file: None });
                 }
                 dest
             }
             Ok(Classified::Internal { target, href }) => {
-                self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos });
+                self.rendered.links.push(LinkRef { target, written: dest.to_string(), pos, in_file: None });
                 href.map_or(dest, CowStr::from)
             }
             Err(LinkError::Unsafe(scheme)) => {

@@ -180,7 +180,8 @@ fn unclosed_raw_text_and_comments_are_errors() {
         for allow in [false, true] {
             let text = format!("+++\ntitle = \"x\"\n+++\n{body}");
             let lines = LineIndex::new(&text);
-            let settings = Settings { allow_raw_html: allow, link_schemes: &[], smart_punctuation: false };
+            let settings =
+                Settings { allow_raw_html: allow, link_schemes: &[], smart_punctuation: false, snippets: None };
             let (_, d) = render("content/g/s.md", &text, 20, &lines, settings);
             let e = d.iter().find(|d| d.code == Code::RawHtmlUnclosed).unwrap_or_else(|| panic!("{body}: {d:?}"));
             assert!(e.message.starts_with(what) && e.pos.line == line, "{body}: {e}");
@@ -216,7 +217,7 @@ fn a_site_can_allow_its_own_link_schemes() {
         text,
         20,
         &lines,
-        Settings { allow_raw_html: false, link_schemes: &schemes, smart_punctuation: false },
+        Settings { allow_raw_html: false, link_schemes: &schemes, smart_punctuation: false, snippets: None },
     );
     assert!(d.is_empty(), "{d:?}");
     assert!(r.html.contains("href=\"steam://run/1\"") && r.html.contains("href=\"steam://run/2\""), "{}", r.html);

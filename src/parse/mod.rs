@@ -8,6 +8,7 @@
 pub mod destination;
 pub mod headings;
 pub mod highlight;
+pub mod include;
 pub mod markdown;
 pub mod meta;
 pub mod raw_html;
@@ -24,6 +25,8 @@ use crate::schema::tree as front_matter;
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
 pub fn parse_all(sources: &[SourceFile], settings: markdown::Settings<'_>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let snippets = snippets(sources);
+    let settings = markdown::Settings { snippets: Some(&snippets), ..settings };
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_page(s, settings)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
@@ -34,8 +37,15 @@ pub fn parse_all(sources: &[SourceFile], settings: markdown::Settings<'_>) -> (V
     (pages, diagnostics)
 }
 
+/// The shared snippets among `sources` (`content/_shared/...`), for includes.
+pub fn snippets(sources: &[SourceFile]) -> include::Snippets {
+    sources.iter().filter(|s| s.path.starts_with(include::SHARED)).map(|s| (s.path.clone(), s.text.clone())).collect()
+}
+
 /// What a path under `content/` is.
 enum Place<'a> {
+    /// A snippet under `content/_shared/`: included by pages, not a page itself.
+    Shared,
     Home,
     Guide(&'a str),
     Step(&'a str, &'a str),
@@ -53,6 +63,7 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
         }
     };
     let slugs: &[&str] = match place {
+        Place::Shared => return (None, diagnostics),
         Place::Home => &[],
         Place::Guide(g) => &[g],
         Place::Step(g, s) => &[g, s],
@@ -90,6 +101,7 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     let read_ok = entries.is_some();
     let entries = entries.unwrap_or_default();
     let (kind, meta_diags) = match place {
+        Place::Shared => unreachable!("snippets return before their front matter is read"),
         Place::Home => {
             let (meta, d) = meta::home(path, Pos::START, entries);
             (PageKind::Home(meta), d)
@@ -106,7 +118,7 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     if read_ok {
         diagnostics.extend(meta_diags);
     }
-    let (mut body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
+    let (mut body, body_diags) = include::render(path, text, body_offset, &lines, settings);
     diagnostics.extend(body_diags);
     let title = match &kind {
         PageKind::Home(meta) => &meta.title,
@@ -118,6 +130,9 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
 }
 
 fn place(path: &str) -> Result<Place<'_>, String> {
+    if path.starts_with(include::SHARED) {
+        return Ok(Place::Shared);
+    }
     let rest = path.strip_prefix("content/").unwrap_or(path);
     let parts: Vec<&str> = rest.split('/').collect();
     match parts.as_slice() {

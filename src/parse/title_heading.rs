@@ -71,7 +71,7 @@ mod tests {
 
     fn run(text: &str, title: &str) -> (Rendered, Option<String>) {
         let lines = LineIndex::new(text);
-        let settings = Settings { allow_raw_html: false, link_schemes: &[], smart_punctuation: false };
+        let settings = Settings { allow_raw_html: false, link_schemes: &[], smart_punctuation: false, snippets: None };
         let (mut body, _) = markdown::render("content/g/s.md", text, 0, &lines, settings);
         let d = drop_repeated_title("content/g/s.md", title, &mut body, text, 0, &lines);
         (body, d.map(|d| d.to_string()))

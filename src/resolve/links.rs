@@ -78,7 +78,7 @@ pub fn check_some(
                 }
             };
             if let Some((code, message)) = problem {
-                diagnostics.push(Diagnostic::error(source, link.pos, code, message));
+                diagnostics.push(Diagnostic::error(link.in_file.as_deref().unwrap_or(source), link.pos, code, message));
             }
         }
     }
@@ -91,7 +91,7 @@ pub fn external_links(site: &Site) -> Vec<(String, crate::diagnostics::Pos, Stri
     fn body_links(out: &mut Vec<(String, crate::diagnostics::Pos, String)>, source: &str, body: &Rendered) {
         for link in &body.links {
             if let LinkTarget::External(url) = &link.target {
-                out.push((source.to_string(), link.pos, url.clone()));
+                out.push((link.in_file.as_deref().unwrap_or(source).to_string(), link.pos, url.clone()));
             }
         }
     }

@@ -71,7 +71,7 @@ fn examples() -> Vec<Example> {
 /// remedy's body HTML for `markdown` as a step.
 fn remedy_html(markdown: &str, allow_raw_html: bool) -> String {
     let text = format!("+++\ntitle = \"Example\"\n+++\n{markdown}");
-    let settings = markdown::Settings { allow_raw_html, link_schemes: &[], smart_punctuation: false };
+    let settings = markdown::Settings { allow_raw_html, link_schemes: &[], smart_punctuation: false, snippets: None };
     let (page, _) = parse_page(&SourceFile { path: "content/g/s.md".into(), text }, settings);
     page.expect("a step").body.html.clone()
 }
