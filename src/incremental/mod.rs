@@ -28,7 +28,7 @@
 
 mod files;
 
-pub use files::{Body, Files};
+pub use files::{Body, Files, SearchIndex};
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
