@@ -351,3 +351,74 @@ fn report(build: &Build, started: Instant, what: &str) {
 
 /// How long the rebuild thread waits for events before checking whether to stop.
 pub(crate) const POLL: Duration = Duration::from_millis(200);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::incremental::Body;
+    use crate::model::OutputFile;
+
+    fn index(text: &str) -> SearchIndex {
+        SearchIndex::from(vec![OutputFile { path: "search/index.js".into(), contents: text.into() }])
+    }
+
+    /// A build's files: a page, and the search index it carries.
+    fn build(page: &str, index: &str) -> Build {
+        let file = |text: &str| Body::Bytes(Arc::from(text.as_bytes()));
+        let files = [("g/s.html".to_string(), file(page)), ("search/index.js".to_string(), file(index))];
+        Build {
+            files: Some(files.into_iter().collect()),
+            diagnostics: Vec::new(),
+            parsed: 0,
+            rendered: 0,
+            timings: Vec::new(),
+            quick: false,
+        }
+    }
+
+    fn served(state: &State, path: &str) -> String {
+        match state.site().files.as_ref().and_then(|f| f.get(path)) {
+            Some(Body::Bytes(b)) => String::from_utf8_lossy(b).into_owned(),
+            _ => panic!("{path} is served"),
+        }
+    }
+
+    #[test]
+    fn the_served_index_never_goes_back() {
+        let state = State::new();
+        // The first build makes its own index (of text 1).
+        assert_eq!(state.publish(build("page 1", "index 1"), true), 1);
+        // A quick rebuild keeps the first build's index; its own is made after.
+        assert_eq!(state.publish(build("page 2", "index 1"), false), 2);
+        assert_eq!(served(&state, "search/index.js"), "index 1");
+        assert!(state.refresh(2, index("index 2")));
+        assert_eq!(served(&state, "search/index.js"), "index 2");
+        assert_eq!(served(&state, "g/s.html"), "page 2", "the page stays");
+        // A full rebuild serves the earlier index (the first build's, in its files):
+        // the newer one made since is served instead.
+        assert_eq!(state.publish(build("page 3", "index 1"), false), 3);
+        assert_eq!(
+            (served(&state, "search/index.js"), served(&state, "g/s.html")),
+            ("index 2".into(), "page 3".into())
+        );
+        // Indexes finishing out of order: an older one than the one served is dropped.
+        assert!(
+            state.publish(build("page 4", "index 1"), false) == 4
+                && state.publish(build("page 5", "index 1"), false) == 5
+        );
+        assert!(state.refresh(5, index("index 5")));
+        assert!(!state.refresh(4, index("index 4")), "older than the served one");
+        assert!(!state.refresh(5, index("index 5 again")), "not newer");
+        assert_eq!(served(&state, "search/index.js"), "index 5");
+        // A failed build changes nothing served.
+        let mut failed = build("", "");
+        failed.files = None;
+        state.publish(failed, true);
+        assert_eq!(served(&state, "search/index.js"), "index 5");
+        // A build with its own index (a full build that made it): served as it is,
+        // and older indexes still being made are dropped when they finish.
+        assert_eq!(state.publish(build("page 7", "index 7"), true), 7);
+        assert!(!state.refresh(6, index("index 6")));
+        assert_eq!(served(&state, "search/index.js"), "index 7");
+    }
+}
