@@ -138,7 +138,10 @@ impl State {
                     files
                 } else {
                     // Its index is older than one already served: serve that one.
-                    status.index.as_ref().map_or(files.clone(), |index| files.with_index(index))
+                    match &status.index {
+                        Some(index) => files.with_index(index),
+                        None => files,
+                    }
                 };
                 *self.site.write().expect("site lock") = Arc::new(Site { files: Some(files), generation });
             }
