@@ -68,7 +68,7 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { connections: 256, header_timeout: Duration::from_secs(10), idle_timeout: Duration::from_secs(60) }
+        Limits { connections: 512, header_timeout: Duration::from_secs(5), idle_timeout: Duration::from_secs(60) }
     }
 }
 
