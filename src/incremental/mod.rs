@@ -132,6 +132,12 @@ impl Incremental {
         Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
     }
 
+    /// Whether the last run left the search index of the text before it (then
+    /// [`Incremental::search_refresh`] has work); cheap, unlike that, which copies the site.
+    pub fn search_is_stale(&self) -> bool {
+        self.search_stale && self.last.is_some()
+    }
+
     pub fn site_dir(&self) -> &Path {
         &self.options.site_dir
     }

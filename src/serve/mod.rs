@@ -210,8 +210,7 @@ impl Server {
 
         let state = Arc::new(State::new());
         // The first build makes its own index.
-        let own_index = incremental.search_refresh().is_none();
-        state.publish(first, own_index);
+        state.publish(first, !incremental.search_is_stale());
         let s = state.clone();
         let indexer = Arc::new(
             index::Indexer::start(Box::new(move |from, index| {
@@ -238,8 +237,9 @@ impl Server {
                     report(&build, started, "rebuilt");
                 }
                 let good = build.files.is_some();
+                let generation = s.publish(build, !incremental.search_is_stale());
+                // After the page is served: the job copies the site.
                 let refresh = incremental.search_refresh();
-                let generation = s.publish(build, refresh.is_none());
                 // Then the search index, off the path of the next save (pages are
                 // not reloaded for it); a build that made its own makes the waiting
                 // job pointless.
