@@ -1,28 +1,33 @@
 //! `site.toml` to [`Config`]: the site's settings, checked like front matter
 //! (unknown keys and wrong types are errors at their line and column).
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
-use crate::parse::front_matter::{self, Block, Format};
-use crate::parse::meta::Fields;
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
+use crate::schema::tree::{self, Block, Format};
+use crate::schema::{bad_slug, Fields};
 
 pub const CONFIG_FILE: &str = "site.toml";
-pub const CONFIG_KEYS: &[&str] = &[
-    "title",
-    "description",
-    "language",
-    "theme",
-    "base_url",
-    "allow_raw_html",
-    "edit_url",
-    "max_file_size_kb",
-    "external_links",
-    "search",
-];
-pub const EXTERNAL_LINKS_KEYS: &[&str] = &["skip", "timeout_seconds", "concurrency", "cache_hours"];
+
+/// Link schemes that run code or read local files: never kept in a link (see
+/// `parse::sanitize`), and no `link_schemes` entry can allow them.
+pub const UNSAFE_LINK_SCHEMES: &[&str] = &["javascript", "vbscript", "data", "file"];
+
+/// Whether `s` is a URL scheme's name: a letter, then letters, digits, `+`, `-` or
+/// `.`; at least two characters (`C:` is a Windows drive, not a scheme).
+pub fn is_scheme_name(s: &str) -> bool {
+    s.len() > 1
+        && s.starts_with(|c: char| c.is_ascii_alphabetic())
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+}
 
 /// The default limit on the size of a file remedy reads (10 MB).
 pub const DEFAULT_MAX_FILE_SIZE_KB: u64 = 10 * 1024;
-pub const SEARCH_KEYS: &[&str] = &["enabled", "budget_kb"];
+/// The most a `[search] budget_kb` can say (1 TiB): larger numbers are mistakes.
+const MAX_KB: u64 = 1 << 30;
+/// The most threads `check --external` starts at once.
+pub const MAX_CONCURRENCY: u64 = 64;
+/// A week, in seconds and in hours: longer timeouts and cache times are mistakes.
+const MAX_TIMEOUT_SECONDS: u64 = 7 * 24 * 3600;
+const MAX_CACHE_HOURS: u64 = 24 * 365;
 
 /// `[search]` in site.toml.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,11 +36,14 @@ pub struct SearchConfig {
     pub enabled: bool,
     /// Warns when the search files add up to more than this many KiB (raw bytes).
     pub budget_kb: u64,
+    /// `[search.synonyms]`: each word with the words a reader may type instead,
+    /// in the file's order (added to the built-in list, see `search::synonyms`).
+    pub synonyms: Vec<(String, Vec<String>)>,
 }
 
 impl Default for SearchConfig {
     fn default() -> Self {
-        SearchConfig { enabled: true, budget_kb: 50 * 1024 }
+        SearchConfig { enabled: true, budget_kb: 50 * 1024, synonyms: Vec::new() }
     }
 }
 
@@ -49,6 +57,11 @@ pub struct Config {
     pub base_url: Option<String>,
     /// Skips sanitizing raw HTML in Markdown (for sites that trust every author).
     pub allow_raw_html: bool,
+    /// Link schemes kept on top of the built-in list (`parse::sanitize`), lowercase:
+    /// `["steam"]` keeps `steam://run/1` in Markdown links and raw HTML.
+    pub link_schemes: Vec<String>,
+    /// `remedy check` warns about a step without `sources`.
+    pub require_sources: bool,
     /// `https://.../edit/main/{path}`: adds an "Edit this page" link to every page.
     pub edit_url: Option<String>,
     /// Files larger than this are refused, and nothing past it is read.
@@ -85,6 +98,8 @@ impl Default for Config {
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
+            link_schemes: Vec::new(),
+            require_sources: false,
             edit_url: None,
             max_file_size_kb: DEFAULT_MAX_FILE_SIZE_KB,
             search: SearchConfig::default(),
@@ -98,18 +113,24 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
     let Some(text) = text else {
         let message =
             "site.toml is missing: a site folder holds site.toml (with at least `title = \"...\"`) and content/";
-        return (Config::default(), vec![Diagnostic::error(CONFIG_FILE, Pos::START, "missing-config", message)]);
+        return (Config::default(), vec![Diagnostic::error(CONFIG_FILE, Pos::START, Code::MissingConfig, message)]);
     };
     let lines = LineIndex::new(text);
     let block = Block { format: Format::Toml, text, offset: 0 };
-    let entries = match front_matter::read(&block, &lines) {
+    let entries = match tree::read(&block, &lines) {
         Ok(entries) => entries,
         Err(e) => {
-            let d = Diagnostic::error(CONFIG_FILE, lines.pos(e.offset), "config-syntax", e.message);
+            let d = Diagnostic::error(CONFIG_FILE, lines.pos(e.offset), Code::ConfigSyntax, e.message);
             return (Config::default(), vec![d]);
         }
     };
     let mut f = Fields::new(CONFIG_FILE, "site.toml", Pos::START, entries);
+    let config = read_config(&mut f);
+    (config, f.finish())
+}
+
+/// The schema of `site.toml`.
+fn read_config(f: &mut Fields<'_>) -> Config {
     let defaults = Config::default();
     let title = f.required_string("title");
     let description = f.string("description").map_or(defaults.description, |s| s.value);
@@ -118,7 +139,7 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         Some(l) => {
             f.error(
                 l.pos,
-                "wrong-type",
+                Code::WrongType,
                 format!("`language` must be a language tag such as \"en\" or \"pt-BR\", not \"{}\"", l.value),
             );
             defaults.language
@@ -126,88 +147,93 @@ pub fn parse(text: Option<&str>) -> (Config, Vec<Diagnostic>) {
         None => defaults.language,
     };
     let theme = match f.string("theme") {
-        Some(t) if crate::parse::bad_slug(&t.value).is_none() => t.value,
+        Some(t) if bad_slug(&t.value).is_none() => t.value,
         Some(t) => {
             f.error(
                 t.pos,
-                "wrong-type",
+                Code::WrongType,
                 format!("`theme` must name a folder of themes/ (a-z, 0-9, '-'), not \"{}\"", t.value),
             );
             defaults.theme
         }
         None => defaults.theme,
     };
-    let base_url = match f.string("base_url") {
-        Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => {
-            Some(u.value.trim_end_matches('/').to_string())
-        }
-        Some(u) => {
-            f.error(
-                u.pos,
-                "wrong-type",
-                format!("`base_url` must start with https:// or http://, not \"{}\"", u.value),
-            );
-            None
-        }
-        None => None,
-    };
+    let base_url = http_url(f, "base_url").map(|u| u.trim_end_matches('/').to_string());
     let allow_raw_html = f.bool("allow_raw_html");
-    let mut search = SearchConfig::default();
-    if let Some((pos, entries)) = f.table("search") {
-        let mut s = Fields::new(CONFIG_FILE, "[search] in site.toml", pos, entries);
-        search.enabled = s.opt_bool("enabled").unwrap_or(true);
-        search.budget_kb = positive(&mut s, "budget_kb", search.budget_kb);
-        f.absorb(s.finish(SEARCH_KEYS));
+    let mut link_schemes = Vec::new();
+    for scheme in f.strings("link_schemes").unwrap_or_default() {
+        let name = scheme.value.trim_end_matches(':').to_ascii_lowercase();
+        if !is_scheme_name(&name) {
+            let message = format!("`link_schemes` lists schemes such as \"steam\" (a letter, then letters, digits, `+`, `-` or `.`), not \"{}\"", scheme.value);
+            f.error(scheme.pos, Code::WrongType, message);
+        } else if UNSAFE_LINK_SCHEMES.contains(&name.as_str()) {
+            let message =
+                format!("`link_schemes` cannot allow `{name}:`: links with it can run code or read local files");
+            f.error(scheme.pos, Code::WrongType, message);
+        } else {
+            link_schemes.push(name);
+        }
     }
-    let edit_url = match f.string("edit_url") {
-        Some(u) if u.value.starts_with("https://") || u.value.starts_with("http://") => Some(u.value),
-        Some(u) => {
-            let message = format!("`edit_url` must start with https:// or http://, not \"{}\"", u.value);
-            f.error(u.pos, "wrong-type", message);
-            None
-        }
-        None => None,
-    };
-    let max_file_size_kb = positive(&mut f, "max_file_size_kb", defaults.max_file_size_kb);
-    let external_links = match f.table("external_links") {
-        Some((pos, entries)) => {
-            let mut t = Fields::new(CONFIG_FILE, "[external_links] in site.toml", pos, entries);
+    let require_sources = f.bool("require_sources");
+    let edit_url = http_url(f, "edit_url");
+    let max_file_size_kb = f.positive("max_file_size_kb", defaults.max_file_size_kb, MAX_KB);
+    let external_links = f
+        .table("external_links", "[external_links] in site.toml", |t| {
             let defaults = ExternalLinks::default();
-            let links = ExternalLinks {
+            ExternalLinks {
                 skip: t.string_list("skip"),
-                timeout_seconds: positive(&mut t, "timeout_seconds", defaults.timeout_seconds),
-                concurrency: positive(&mut t, "concurrency", defaults.concurrency as u64) as usize,
-                cache_hours: positive(&mut t, "cache_hours", defaults.cache_hours),
-            };
-            f.absorb(t.finish(EXTERNAL_LINKS_KEYS));
-            links
-        }
-        None => ExternalLinks::default(),
-    };
-    let config = Config {
+                timeout_seconds: t.positive("timeout_seconds", defaults.timeout_seconds, MAX_TIMEOUT_SECONDS),
+                concurrency: t.positive("concurrency", defaults.concurrency as u64, MAX_CONCURRENCY) as usize,
+                cache_hours: t.positive("cache_hours", defaults.cache_hours, MAX_CACHE_HOURS),
+            }
+        })
+        .unwrap_or_default();
+    let search = f
+        .table("search", "[search] in site.toml", |s| {
+            let defaults = SearchConfig::default();
+            SearchConfig {
+                enabled: s.opt_bool("enabled").unwrap_or(defaults.enabled),
+                budget_kb: s.positive("budget_kb", defaults.budget_kb, MAX_KB),
+                synonyms: s
+                    .table("synonyms", "[search.synonyms] in site.toml", |t| {
+                        t.own_lists()
+                            .into_iter()
+                            .map(|(word, list)| (word, list.into_iter().map(|l| l.value).collect()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .unwrap_or_default();
+    Config {
         title,
         description,
         language,
         theme,
         base_url,
         allow_raw_html,
+        link_schemes,
+        require_sources,
         edit_url,
         max_file_size_kb,
         external_links,
         search,
-    };
-    (config, f.finish(CONFIG_KEYS))
+    }
 }
 
-/// A positive whole number, or `default` (with an error when it is not positive).
-fn positive(f: &mut Fields, key: &str, default: u64) -> u64 {
-    match f.integer(key) {
-        Some(n) if n.value > 0 => n.value as u64,
-        Some(n) => {
-            f.error(n.pos, "wrong-type", format!("`{key}` must be a positive whole number"));
-            default
-        }
-        None => default,
+/// The keys of `site.toml` (its tables' keys are not listed), in the order read.
+pub fn keys() -> Vec<&'static str> {
+    crate::schema::fields::keys_of(read_config)
+}
+
+/// An `http(s)://` URL setting.
+fn http_url(f: &mut Fields<'_>, key: &'static str) -> Option<String> {
+    let u = f.string(key)?;
+    if u.value.starts_with("https://") || u.value.starts_with("http://") {
+        Some(u.value)
+    } else {
+        f.error(u.pos, Code::WrongType, format!("`{key}` must start with https:// or http://, not \"{}\"", u.value));
+        None
     }
 }
 
@@ -228,6 +254,7 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.base_url.as_deref(), Some("https://e.org/x"));
         assert_eq!((c.language.as_str(), c.theme.as_str(), c.allow_raw_html), ("fr", "mine", true));
+        assert!(c.link_schemes.is_empty());
         assert_eq!(c.edit_link("content/a.md").as_deref(), Some("https://e.org/edit/content/a.md"));
         assert_eq!(c.max_file_size_kb, 5);
         assert_eq!(c.external_links.skip, vec!["https://x.org/".to_string()]);
@@ -252,6 +279,29 @@ mod tests {
         assert!(d[0].contains("`budget_kb` must be a positive whole number"), "{d:?}");
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
-        assert_eq!(d[0].code, "missing-config");
+        assert_eq!(d[0].code, Code::MissingConfig);
+    }
+
+    #[test]
+    fn link_schemes_are_checked() {
+        let (c, d) = parse(Some("title = \"T\"\nlink_schemes = [\"Steam:\", \"zoom us\", \"javascript\"]\n"));
+        let d: Vec<String> = d.iter().map(ToString::to_string).collect();
+        assert_eq!(c.link_schemes, ["steam"]);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].starts_with("site.toml:2:27: error: `link_schemes` lists schemes such as"), "{d:?}");
+        assert!(d[1].starts_with("site.toml:2:38: error: `link_schemes` cannot allow `javascript:`"), "{d:?}");
+    }
+
+    #[test]
+    fn reads_search_synonyms_in_order_and_reports_wrong_types() {
+        let text =
+            "title = \"T\"\n[search.synonyms]\nwifi = [\"wlan\", \"wireless\"]\nreboot = [\"restart\"]\nbad = \"x\"\n";
+        let (c, d) = parse(Some(text));
+        let expected = [("wifi", vec!["wlan", "wireless"]), ("reboot", vec!["restart"])];
+        let got: Vec<(&str, Vec<&str>)> =
+            c.search.synonyms.iter().map(|(w, s)| (w.as_str(), s.iter().map(String::as_str).collect())).collect();
+        assert_eq!(got, expected);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].to_string().starts_with("site.toml:5:7: error: `bad` must be a list of strings"), "{d:?}");
     }
 }

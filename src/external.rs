@@ -14,7 +14,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::config::ExternalLinks;
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 
 pub const CACHE_FILE: &str = ".remedy-cache/external-links.json";
 
@@ -55,7 +55,7 @@ pub fn check(links: &[(String, Pos, String)], settings: &ExternalLinks, site_dir
         .iter()
         .filter_map(|(source, pos, url)| {
             let why = failures.get(url)?;
-            Some(Diagnostic::warning(source, *pos, "external-link", format!("external link `{url}` {why}")))
+            Some(Diagnostic::warning(source, *pos, Code::ExternalLink, format!("external link `{url}` {why}")))
         })
         .collect()
 }

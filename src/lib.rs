@@ -3,6 +3,7 @@
 //! The pipeline is `load -> parse -> resolve -> render -> write` (see
 //! ARCHITECTURE.md); [`build`] runs it. Only `load` and `write` touch the disk.
 
+pub mod baseline;
 pub mod build;
 pub mod config;
 pub mod diagnostics;
@@ -16,6 +17,7 @@ pub mod render;
 pub mod report;
 pub mod resolve;
 pub mod scaffold;
+pub mod schema;
 pub mod search;
 pub mod serve;
 pub mod theme;

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use crate::config::{Config, CONFIG_FILE, DEFAULT_MAX_FILE_SIZE_KB};
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{CopyFile, SourceFile, Sources, Theme};
 use crate::theme;
 
@@ -50,7 +50,7 @@ pub fn load_with(
     if !content.is_dir() {
         let message =
             "there is no content/ folder: a site keeps its pages in content/ (content/_index.md, content/<guide>/...)";
-        diagnostics.push(Diagnostic::error("content/", Pos::START, "missing-content", message));
+        diagnostics.push(Diagnostic::error("content/", Pos::START, Code::MissingContent, message));
     }
     for file in walk(site_dir, "content", &mut diagnostics) {
         if file.rel.ends_with(".md") {
@@ -84,7 +84,7 @@ pub fn load_with(
         sources.theme = theme::embedded();
     } else {
         let message = format!("theme `{theme_name}` not found: there is no folder {theme_dir}/");
-        diagnostics.push(Diagnostic::error(CONFIG_FILE, Pos::START, "missing-theme", message));
+        diagnostics.push(Diagnostic::error(CONFIG_FILE, Pos::START, Code::MissingTheme, message));
     }
 
     sources.last_commit = crate::git::last_commit_dates(site_dir);
@@ -116,14 +116,14 @@ fn walk(site_dir: &Path, folder: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec
             Ok(entry) => entry,
             Err(e) => {
                 let at = e.path().map_or(folder.to_string(), |p| site_relative(site_dir, p));
-                diagnostics.push(Diagnostic::error(at, Pos::START, "read-error", format!("cannot read: {e}")));
+                diagnostics.push(Diagnostic::error(at, Pos::START, Code::ReadError, format!("cannot read: {e}")));
                 continue;
             }
         };
         let source = site_relative(site_dir, entry.path());
         if entry.path_is_symlink() {
             let message = "symbolic link not followed: copy the file into the site instead";
-            diagnostics.push(Diagnostic::warning(source, Pos::START, "symlink-skipped", message));
+            diagnostics.push(Diagnostic::warning(source, Pos::START, Code::SymlinkSkipped, message));
             continue;
         }
         if !entry.file_type().is_file() {
@@ -153,19 +153,19 @@ fn site_relative(site_dir: &Path, path: &Path) -> String {
 /// UTF-8 and files over `limit` bytes are errors that say where and why.
 pub fn read_text(disk: &Path, source: &str, limit: u64) -> Result<String, Diagnostic> {
     let error = |pos, code, message: String| Diagnostic::error(source, pos, code, message);
-    let file = File::open(disk).map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
+    let file = File::open(disk).map_err(|e| error(Pos::START, Code::ReadError, format!("cannot read: {e}")))?;
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| error(Pos::START, "read-error", format!("cannot read: {e}")))?;
+        .map_err(|e| error(Pos::START, Code::ReadError, format!("cannot read: {e}")))?;
     if bytes.len() as u64 > limit {
         let message = format!(
             "file is larger than the limit of {} KB (`max_file_size_kb` in site.toml); split it up",
             limit / 1024
         );
-        return Err(error(Pos::START, "file-too-large", message));
+        return Err(error(Pos::START, Code::FileTooLarge, message));
     }
-    decode(bytes).map_err(|(pos, message)| error(pos, "encoding", message))
+    decode(bytes).map_err(|(pos, message)| error(pos, Code::Encoding, message))
 }
 
 fn decode(mut bytes: Vec<u8>) -> Result<String, (Pos, String)> {

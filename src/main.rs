@@ -13,7 +13,7 @@ use clap::{Parser, Subcommand};
 use remedy::build::{self, Options};
 use remedy::diagnostics::{Diagnostic, Severity};
 use remedy::report::{self, Format};
-use remedy::{external, load, parse, scaffold, serve, write};
+use remedy::{external, load, scaffold, serve, write};
 
 /// mimalloc: the build allocates many small strings from several threads at once,
 /// where the system allocator spent about a fifth of the instructions (callgrind).
@@ -73,6 +73,10 @@ enum Command {
         /// (settings: [external_links] in site.toml)
         #[arg(long)]
         external: bool,
+        /// A steps.json from before (a release's, or public/steps.json of the last
+        /// build): warn about every page it lists that is gone with no alias
+        #[arg(long, value_name = "STEPS_JSON")]
+        baseline: Option<PathBuf>,
     },
     /// Start a new guide or step from a template that lists every field
     New {
@@ -125,8 +129,8 @@ fn main() -> ExitCode {
     no_transparent_huge_pages();
     match Cli::parse().command {
         Command::Build { site_dir, out, drafts, force } => cmd_build(site_dir, out, drafts, force),
-        Command::Check { site_dir, format, strict, drafts, external } => {
-            cmd_check(site_dir, format, strict, drafts, external)
+        Command::Check { site_dir, format, strict, drafts, external, baseline } => {
+            cmd_check(site_dir, format, strict, drafts, external, baseline)
         }
         Command::New { what, site } => cmd_new(&site, what),
         Command::Serve { site_dir, port, bind, open, drafts } => {
@@ -159,13 +163,33 @@ fn cmd_build(site_dir: PathBuf, out: Option<PathBuf>, drafts: bool, force: bool)
     ExitCode::SUCCESS
 }
 
-fn cmd_check(site_dir: PathBuf, format: Format, strict: bool, drafts: bool, external: bool) -> ExitCode {
+fn cmd_check(
+    site_dir: PathBuf,
+    format: Format,
+    strict: bool,
+    drafts: bool,
+    external: bool,
+    baseline: Option<PathBuf>,
+) -> ExitCode {
     let options = Options { site_dir: site_dir.clone(), include_drafts: drafts };
     let mut outcome = build::check(&options);
     if external {
         outcome.diagnostics.extend(external::check(&outcome.external_links, &outcome.config.external_links, &site_dir));
-        remedy::diagnostics::sort(&mut outcome.diagnostics);
     }
+    if let (Some(baseline), Some(output)) = (&baseline, &outcome.output) {
+        let name = baseline.display().to_string();
+        match std::fs::read_to_string(baseline) {
+            Ok(old) => {
+                let now = output.files.iter().map(|f| f.path.clone()).collect();
+                outcome.diagnostics.extend(remedy::baseline::gone_pages(&name, &old, &now));
+            }
+            Err(e) => {
+                eprintln!("error: cannot read the baseline {name}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    remedy::diagnostics::sort(&mut outcome.diagnostics);
     let source = |path: &str| load::read_text(&site_dir.join(path), path, outcome.config.max_file_size_kb * 1024).ok();
     let (errors, warnings) = count(&outcome.diagnostics);
     let failed = errors > 0 || (strict && warnings > 0);
@@ -200,7 +224,7 @@ fn cmd_new(site: &Path, what: New) -> ExitCode {
         }
     };
     for slug in slugs {
-        if let Some(message) = parse::bad_slug(slug) {
+        if let Some(message) = remedy::schema::bad_slug(slug) {
             eprintln!("error: {message}");
             return ExitCode::from(2);
         }

@@ -84,11 +84,17 @@ impl Risk {
     }
 }
 
-/// A value with the place it was written.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A value with the place it was written. It serializes as the value alone.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Located<T> {
     pub value: T,
     pub pos: Pos,
+}
+
+impl<T: Serialize> Serialize for Located<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
 }
 
 /// Front matter of `content/_index.md`.
@@ -96,49 +102,162 @@ pub struct Located<T> {
 pub struct HomeMeta {
     pub title: String,
     pub description: Option<String>,
+    /// `[extra]`: the site's own keys, kept as written.
+    pub extra: Extra,
+}
+
+/// `[extra]` in front matter: keys of the site's own (an author, a KB number),
+/// typed as written, for themes and `steps.json`.
+pub type Extra = serde_json::Map<String, serde_json::Value>;
+
+/// What a guide folder holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GuideKind {
+    /// Troubleshooting steps, numbered, from least to most invasive.
+    #[default]
+    Guide,
+    /// Reference articles (an error-code table, background): not steps, so no
+    /// number, risk or "Did this fix it?"; listed by `order`, then title.
+    Reference,
 }
 
 /// Front matter of `content/<guide>/_index.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GuideMeta {
     pub title: String,
+    pub kind: GuideKind,
+    /// Where the guide stands among the guides (lowest first; then by title).
+    pub order: Option<Located<i64>>,
+    /// The group the home page lists the guide under.
+    pub category: Option<String>,
     pub summary: Option<String>,
     pub symptoms: Vec<String>,
     pub error_messages: Vec<String>,
     pub applies_to: Vec<String>,
     pub tags: Vec<String>,
     pub draft: bool,
+    /// Old output paths that lead here (`old-guide/index.html`).
+    pub aliases: Vec<Located<String>>,
+    pub extra: Extra,
 }
 
-/// Front matter of `content/<guide>/<step>.md`.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// Front matter of `content/<guide>/<step>.md`: the fields that mean the same
+/// before and after `resolve`. A new step field goes here and in the schema
+/// (`parse::meta::read_step`); the step page's template context and `steps.json`
+/// take this struct whole, so they need nothing more (see ARCHITECTURE.md).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct StepMeta {
     pub title: String,
     pub order: Option<Located<i64>>,
-    pub after: Vec<Located<String>>,
     pub summary: Option<String>,
-    pub risk: Risk,
+    /// `safe` where the front matter says nothing (placed at the front matter's start).
+    pub risk: Located<Risk>,
     pub time: Option<String>,
     pub side_effects: Vec<String>,
     pub prerequisites: Vec<String>,
-    /// `None` means "the guide's".
-    pub applies_to: Option<Vec<String>>,
     pub tags: Vec<String>,
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`, as written (see [`Step::updated`] for what pages show).
     pub updated: Option<String>,
     pub draft: bool,
+    /// Where the step's facts come from, shown at the end of its page.
+    pub sources: Vec<Source>,
+    /// What the step is for: a fix (the default), a preparation or a check; it decides
+    /// what the page asks at the end ("Did this fix it?" or "Done? Continue").
+    pub kind: StepKind,
+    /// What to do when the step worked ("add your cards to Wallet again").
+    pub if_fixed: Option<String>,
+    /// How long the result takes to show after the hands-on part (`time`), same form.
+    pub wait: Option<String>,
+    /// What to do during the wait.
+    pub while_waiting: Option<String>,
+    /// Old output paths that lead here (`old-guide/old-step.html`).
+    pub aliases: Vec<Located<String>>,
+    pub extra: Extra,
     /// Where the front matter starts (for messages about the step as a whole).
+    #[serde(skip)]
     pub pos: Pos,
-    /// Where `risk` is written, or `pos`.
-    pub risk_pos: Pos,
+}
+
+/// What a step is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum StepKind {
+    /// Tries to fix the problem: the page asks "Did this fix it?".
+    #[default]
+    Fix,
+    /// Makes a later step safe (a backup): "Done? Continue with step N".
+    Preparation,
+    /// Finds something out: "Done? Continue", with its branches.
+    Check,
+}
+
+impl StepKind {
+    pub const ALL: [StepKind; 3] = [StepKind::Fix, StepKind::Preparation, StepKind::Check];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StepKind::Fix => "fix",
+            StepKind::Preparation => "preparation",
+            StepKind::Check => "check",
+        }
+    }
+}
+
+/// One of a step's `branches` as written: a condition and where it leads (a step's
+/// slug, or `#still-not-fixed` for the guide's help section).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BranchSpec {
+    pub when: String,
+    pub go_to: Located<String>,
+}
+
+/// Where a resolved branch leads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BranchTarget {
+    /// A step of the same guide, by index into its `steps`.
+    Step(usize),
+    /// The guide's help section ("Still not fixed?").
+    Help,
+}
+
+/// A resolved branch: "No computer?" -> step 4.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Branch {
+    pub when: String,
+    pub target: BranchTarget,
+}
+
+/// One entry of a step's `sources`: a page its instructions rest on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Source {
+    pub title: String,
+    /// `http(s)://...`; `check --external` asks it like any outside link.
+    pub url: Located<String>,
+}
+
+/// What a step's front matter says about other steps and its guide, as written.
+/// `resolve` turns it into [`Step::after`] and [`Step::applies_to`]; nothing after
+/// `resolve` sees it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StepRelations {
+    /// Slugs of the steps this one comes after.
+    pub after: Vec<Located<String>>,
+    /// `None` means "the guide's".
+    pub applies_to: Option<Vec<String>>,
+    /// Alternatives the step offers, targets as written.
+    pub branches: Vec<BranchSpec>,
 }
 
 /// What a Markdown file is, from where it stands under `content/`.
+// One per Markdown file, moved rather than copied: boxing the step's front matter
+// would buy nothing measurable.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq)]
 pub enum PageKind {
     Home(HomeMeta),
     Guide { slug: String, meta: GuideMeta },
-    Step { guide: String, slug: String, meta: StepMeta },
+    Step { guide: String, slug: String, meta: StepMeta, relations: StepRelations },
 }
 
 /// A parsed Markdown file: its front matter checked, its body rendered to HTML.
@@ -230,6 +349,14 @@ pub struct Guide {
     pub updated: Option<String>,
     /// In step order; `Step::number` is the index plus one.
     pub steps: Vec<Step>,
+    /// The id of the guide's "what to do when no step worked" section (a heading
+    /// "Still not fixed?", id `still-not-fixed`), where each step's "No" leads.
+    pub help_anchor: Option<String>,
+    /// The guide's body up to its help section (the whole body when it has none).
+    pub intro_html: String,
+    /// The help section ("Still not fixed?", its heading included), shown after the
+    /// last step; split from the body by resolve.
+    pub help_html: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -241,6 +368,13 @@ pub struct Step {
     pub body: Arc<Rendered>,
     /// `updated` from the front matter, or else the file's last commit date.
     pub updated: Option<String>,
+    /// The steps `after` names, as indices into the guide's `steps`, in the order
+    /// written.
+    pub after: Vec<usize>,
+    /// The step's `applies_to`, or else the guide's.
+    pub applies_to: Vec<String>,
+    /// The step's `branches`, targets resolved.
+    pub branches: Vec<Branch>,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

@@ -86,7 +86,7 @@ pub fn github(diagnostics: &[Diagnostic]) -> String {
                 escape_property(&d.path),
                 d.pos.line,
                 d.pos.col,
-                escape_property(d.code),
+                escape_property(d.code.as_str()),
                 escape_data(&d.message)
             )
         })
@@ -123,7 +123,7 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
                 line: d.pos.line,
                 column: d.pos.col,
                 severity: d.severity,
-                code: d.code,
+                code: d.code.as_str(),
                 message: &d.message,
             };
             serde_json::to_string(&j).expect("a diagnostic serializes") + "\n"
@@ -134,17 +134,17 @@ pub fn json(diagnostics: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagnostics::Pos;
+    use crate::diagnostics::{Code, Pos};
 
     fn sample() -> Vec<Diagnostic> {
         vec![
             Diagnostic::error(
                 "content/g/s.md",
                 Pos::new(2, 7),
-                "wrong-type",
+                Code::WrongType,
                 "`risk` must be one of \"safe\", ...: 100%",
             ),
-            Diagnostic::warning("content/g/t.md", Pos::new(1, 1), "empty-step", "no instructions"),
+            Diagnostic::warning("content/g/t.md", Pos::new(1, 1), Code::EmptyStep, "no instructions"),
         ]
     }
 

@@ -13,11 +13,16 @@ macro_rules! theme_files {
 }
 
 pub const TEMPLATES: &[(&str, &str)] = theme_files!("templates":
-    "404.html", "base.html", "guide.html", "home.html", "macros.html", "search.html", "step.html",
-    "steps.html",
+    "404.html", "article.html", "base.html", "guide.html", "home.html", "macros.html", "print.html",
+    "reference.html", "search.html", "step.html", "steps.html", "taxonomy.html",
 );
 
-pub const STATIC: &[(&str, &str)] = theme_files!("static": "search.js", "style.css");
+/// Templates of pages added after themes were first written: a site's own theme that
+/// lacks one gets the default theme's (which extends the site theme's `base.html`).
+pub const OPTIONAL_TEMPLATES: &[&str] =
+    &["article.html", "print.html", "reference.html", "search.html", "taxonomy.html"];
+
+pub const STATIC: &[(&str, &str)] = theme_files!("static": "progress.js", "search.js", "style.css");
 
 pub fn embedded() -> Theme {
     Theme {

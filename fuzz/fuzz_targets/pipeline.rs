@@ -9,16 +9,16 @@ use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
 use remedy::config::Config;
+use remedy::diagnostics::Diagnostic;
 use remedy::model::{SourceFile, Sources};
 use remedy::render::templates::Templates;
-use remedy::{parse, render, resolve};
 
 const PATHS: [&str; 6] =
     ["content/_index.md", "content/g/_index.md", "content/g/a.md", "content/g/b.md", "content/h/_index.md", "content/h/c.md"];
 
-fn templates() -> &'static Templates {
-    static T: OnceLock<Templates> = OnceLock::new();
-    T.get_or_init(|| Templates::new(&remedy::theme::embedded().templates).ok().expect("the default theme parses"))
+fn templates() -> &'static Result<Templates, Vec<Diagnostic>> {
+    static T: OnceLock<Result<Templates, Vec<Diagnostic>>> = OnceLock::new();
+    T.get_or_init(|| Templates::new(&remedy::theme::embedded().templates))
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -30,15 +30,10 @@ fuzz_target!(|data: &[u8]| {
         .collect::<Vec<_>>();
     let sources = Sources { pages, theme: remedy::theme::embedded(), ..Sources::default() };
     let config = Config { title: "Fuzz".into(), ..Config::default() };
-    let (pages, mut diagnostics) = parse::parse_all(&sources.pages, false);
-    let (site, more) = resolve::resolve(resolve::Inputs { pages, sources: &sources, include_drafts: true });
-    diagnostics.extend(more);
-    if let Some(site) = site {
-        diagnostics.extend(resolve::lints::lint(&site, &sources.assets));
-        let (_, more) = render::render_with(&site, &config, templates());
-        diagnostics.extend(more);
-    }
-    for d in &diagnostics {
+    assert!(templates().is_ok(), "the default theme parses");
+    // The same stages, in the same order, as `remedy check`, review checks included.
+    let outcome = remedy::build::process_with(config, &sources, true, true, Some(templates()));
+    for d in &outcome.diagnostics {
         assert!(d.pos.line >= 1 && d.pos.col >= 1, "{d}");
     }
 });

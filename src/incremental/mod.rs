@@ -15,14 +15,13 @@
 //!   whose text changed: parsed pages are kept by path with a hash of their text;
 //! - `resolve` runs over every page (ordering and link checks are cheap);
 //! - `render` re-renders a page only when the fingerprint of its inputs changed.
-//!   The fingerprint of a job hashes exactly what [`render::render_job`] reads for it
-//!   (the settings, the templates, the page's own text and, for neighbours and lists,
-//!   the front matter of the pages it lists).
+//!   The fingerprint of a job is the settings and templates plus what
+//!   [`render::Job::fingerprint`] (beside `render_job`) says the page reads.
 //!
-//! When `render_job` or `render::finish` start reading something new (a search index
-//! made from page text, say), [`job_key`] and the quick path must follow: the test
-//! `serve::incremental_matches_a_full_build_after_each_edit` compares both paths
-//! with a full build, file by file.
+//! The stages are the ones `build` names (`build::parse_page`, `build::structure`,
+//! `build::check_links`, `render::render_job`, `render::finish`); the page list is
+//! `render::jobs`. The test `serve::incremental_matches_a_full_build_after_each_edit`
+//! compares both paths with a full build, file by file.
 //!
 //! The result is the whole site in memory, byte for byte what `build` would write.
 
@@ -39,15 +38,15 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::build::Options;
+use crate::build::{self, Options};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
 use crate::model::{CopyFile, LinkTarget, OutputFile, Page, Rendered, Site, SourceFile};
-use crate::parse;
+use crate::render::pages::SourceHashes;
 use crate::render::templates::Templates;
-use crate::render::{self, Job, PageJob};
-use crate::resolve::{self, links};
+use crate::render::{self, Job};
+use crate::resolve::links;
 
 /// What changed since the last run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,7 +91,8 @@ pub struct Incremental {
     pages: HashMap<String, Parsed>,
     /// Inputs other than Markdown (assets, static files, templates), by site path.
     others: Vec<String>,
-    allow_raw_html: Option<bool>,
+    /// The settings parse reads (`allow_raw_html`, `link_schemes`) at the last run.
+    markdown: Option<(bool, Vec<String>)>,
     templates: Option<(u64, Templates)>,
     /// Output path -> fingerprint of its inputs and the page.
     rendered: HashMap<String, (u64, Arc<[u8]>)>,
@@ -111,7 +111,7 @@ impl Incremental {
             options,
             pages: HashMap::new(),
             others: Vec::new(),
-            allow_raw_html: None,
+            markdown: None,
             templates: None,
             rendered: HashMap::new(),
             last: None,
@@ -178,9 +178,10 @@ impl Incremental {
         // What does not depend on the text of a page (for `quick`).
         let mut fixed = diags.clone();
 
-        // Everything is re-read when asked, or when the one setting parse reads changed.
-        let everything = *changes == Changes::Everything || self.allow_raw_html != Some(config.allow_raw_html);
-        self.allow_raw_html = Some(config.allow_raw_html);
+        // Everything is re-read when asked, or when a setting parse reads changed.
+        let markdown = Some((config.allow_raw_html, config.link_schemes.clone()));
+        let everything = *changes == Changes::Everything || self.markdown != markdown;
+        self.markdown = markdown;
         let dirty = |path: &str| match changes {
             _ if everything => true,
             Changes::Everything => true,
@@ -194,17 +195,16 @@ impl Incremental {
         lap("load");
 
         // Parse what is new or changed.
-        let allow = config.allow_raw_html;
         let todo: Vec<(u64, &SourceFile)> = sources
             .pages
             .iter()
-            .map(|s| (hash(&(&s.text, allow)), s))
+            .map(|s| (hash(&(&s.text, config.allow_raw_html, &config.link_schemes[..])), s))
             .filter(|(key, s)| self.pages.get(&s.path).is_none_or(|p| p.text != *key))
             .collect();
         let parsed: Vec<(String, Parsed)> = todo
             .par_iter()
             .map(|(key, source)| {
-                let (page, diagnostics) = parse::parse_page(source, allow);
+                let (page, diagnostics) = build::parse_page(source, &config);
                 let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
                 (source.path.clone(), Parsed { text: *key, meta, page, diagnostics })
             })
@@ -236,11 +236,11 @@ impl Incremental {
             pages.extend(entry.page.clone());
         }
         diags.extend(parse_diags.iter().cloned());
-        let inputs = resolve::Inputs { pages, sources: &sources, include_drafts: self.options.include_drafts };
-        let (site, structure_diags, drafts) = resolve::structure(inputs);
+        let build::Structure { site, drafts, diagnostics: structure_diags } =
+            build::structure(pages, &sources, self.options.include_drafts);
         fixed.extend(structure_diags.iter().cloned());
         diags.extend(structure_diags);
-        let link_diags = site.as_ref().map_or(Vec::new(), |site| links::check(site, &sources.assets, &drafts));
+        let link_diags = site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts));
         diags.extend(link_diags.iter().cloned());
         lap("resolve");
 
@@ -270,11 +270,7 @@ impl Incremental {
                 let earlier = self.index.clone().filter(|_| config.search.enabled);
                 let deferred = earlier.is_some();
                 let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
-                    || {
-                        todo.par_iter()
-                            .map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i].job)))
-                            .collect()
-                    },
+                    || todo.par_iter().map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i]))).collect(),
                     || earlier.map_or_else(|| crate::search::index_files(&site, &config.search), |e| (e, Vec::new())),
                 );
                 if !deferred {
@@ -341,6 +337,7 @@ impl Incremental {
         let start = Instant::now();
         let mut last = self.last.take()?;
         let allow = last.config.allow_raw_html;
+        let schemes = last.config.link_schemes.clone();
         let mut changed = Vec::new();
         for path in paths {
             // Only Markdown files that the last build read, changed in place.
@@ -350,12 +347,12 @@ impl Incremental {
                 return None;
             }
             let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
-            let key = hash(&(&text, allow));
+            let key = hash(&(&text, allow, &schemes[..]));
             let old = &self.pages[path];
             if old.text == key {
                 continue;
             }
-            let (page, diagnostics) = parse::parse_page(&SourceFile { path: path.clone(), text }, allow);
+            let (page, diagnostics) = build::parse_page(&SourceFile { path: path.clone(), text }, &last.config);
             let meta = page.as_ref().map_or(0, |p| hash(&format!("{:?}", p.kind)));
             // Heading ids (link targets) and linked files (which are copied) unchanged.
             let same_anchors = match (&page, &old.page) {
@@ -392,6 +389,7 @@ impl Incremental {
             if site.home.source == **path {
                 site.home.body = body;
             } else if let Some(guide) = site.guides.iter_mut().find(|g| g.source == **path) {
+                (guide.intro_html, guide.help_html) = crate::resolve::split_help(&body.html);
                 guide.body = body;
             } else if let Some(step) = site.guides.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.source == **path) {
                 step.body = body;
@@ -407,28 +405,21 @@ impl Incremental {
             last.fixed.iter().chain(&last.parse_diags).chain(&last.link_diags).cloned().collect();
         let mut rendered = 0;
         let (_, templates) = self.templates.as_ref()?;
-        // The pages made from the changed files (as `render::jobs` names them).
+        // The pages made from the changed files.
         let site = &last.site;
-        let mut jobs = Vec::new();
-        let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
-        if is_changed(&site.home.source) {
-            jobs.push(job("index.html".into(), &site.home.source, Job::Home));
-        }
-        for guide in &site.guides {
-            if is_changed(&guide.source) {
-                jobs.push(job(format!("{}/index.html", guide.slug), &guide.source, Job::Guide(guide)));
-            }
-            for (i, step) in guide.steps.iter().enumerate().filter(|(_, s)| is_changed(&s.source)) {
-                jobs.push(job(format!("{}/{}.html", guide.slug, step.slug), &step.source, Job::Step(guide, i)));
-            }
-        }
+        // (and a guide's print page, which holds the text of all its steps).
+        let reads_changed = |j: &render::PageJob<'_>| {
+            is_changed(&j.source)
+                || matches!(j.job, render::Job::Print(g) if g.steps.iter().any(|s| is_changed(&s.source)))
+        };
+        let jobs: Vec<_> = render::jobs(site, &last.config).into_iter().filter(reads_changed).collect();
         for job in &jobs {
             let key = job_key(&self.pages, site, last.global, &job.job);
             if self.rendered.get(&job.path).is_some_and(|(k, _)| *k == key) {
                 continue;
             }
             rendered += 1;
-            match render::render_job(site, &last.config, templates, &job.job) {
+            match render::render_job(site, &last.config, templates, job) {
                 Ok(html) => {
                     let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
                     last.files.changed.insert(job.path.clone(), Body::Bytes(bytes.clone()));
@@ -502,50 +493,21 @@ fn hash<T: Hash + ?Sized>(value: &T) -> u64 {
     hasher.finish()
 }
 
-/// The fingerprint of everything [`render::render_job`] reads for `job`, besides the
-/// settings and templates (`global`).
+/// The fingerprint of everything [`render::render_job`] reads for `job`: the settings
+/// and templates (`global`) and what [`Job::fingerprint`] lists.
 fn job_key(pages: &HashMap<String, Parsed>, site: &Site, global: u64, job: &Job<'_>) -> u64 {
-    let text = |source: &str| pages.get(source).map_or(0, |p| p.text);
-    let meta = |source: &str| pages.get(source).map_or(0, |p| p.meta);
     let mut h = DefaultHasher::new();
     global.hash(&mut h);
-    match job {
-        Job::Home => {
-            (0u8, text(&site.home.source), &site.home.updated).hash(&mut h);
-            for guide in &site.guides {
-                (&guide.slug, meta(&guide.source), guide.steps.len()).hash(&mut h);
-            }
-        }
-        Job::Guide(guide) => {
-            1u8.hash(&mut h);
-            (&guide.slug, text(&guide.source), &guide.updated).hash(&mut h);
-            for step in &guide.steps {
-                (&step.slug, step.number, meta(&step.source)).hash(&mut h);
-            }
-        }
-        Job::Step(guide, i) => {
-            2u8.hash(&mut h);
-            let has_last_resort = guide.body.anchors.iter().any(|a| a == "still-not-fixed");
-            (&guide.slug, meta(&guide.source), has_last_resort, guide.steps.len()).hash(&mut h);
-            let step = &guide.steps[*i];
-            (&step.slug, step.number, text(&step.source), &step.updated).hash(&mut h);
-            let prev = i.checked_sub(1).map(|p| &guide.steps[p]);
-            let after = step.meta.after.iter().filter_map(|a| guide.steps.iter().find(|s| s.slug == a.value));
-            for other in prev.into_iter().chain(guide.steps.get(i + 1)).chain(after) {
-                (&other.slug, other.number, meta(&other.source)).hash(&mut h);
-            }
-        }
-        Job::Steps => {
-            3u8.hash(&mut h);
-            for guide in &site.guides {
-                (&guide.slug, meta(&guide.source)).hash(&mut h);
-                for step in &guide.steps {
-                    (&step.slug, step.number, meta(&step.source)).hash(&mut h);
-                }
-            }
-        }
-        Job::NotFound => 4u8.hash(&mut h),
-        Job::Search => 5u8.hash(&mut h),
-    }
+    job.fingerprint(site, pages, &mut h);
     h.finish()
+}
+
+impl SourceHashes for HashMap<String, Parsed> {
+    fn text(&self, source: &str) -> u64 {
+        self.get(source).map_or(0, |p| p.text)
+    }
+
+    fn meta(&self, source: &str) -> u64 {
+        self.get(source).map_or(0, |p| p.meta)
+    }
 }

@@ -3,7 +3,9 @@
 //! output (`x.md` -> `x.html`). Pure: knows nothing of which files exist; `resolve`
 //! checks that the targets do.
 
+use crate::config::is_scheme_name;
 use crate::model::LinkTarget;
+use crate::parse::sanitize;
 
 pub enum Classified {
     External,
@@ -15,23 +17,34 @@ pub enum Classified {
 }
 
 pub enum LinkError {
+    /// A scheme that runs code (`javascript:`): made inert.
     Unsafe(String),
+    /// A scheme not on the list (`sanitize::scheme_allowed`): made inert.
+    UnknownScheme(String),
+    /// Not a relative path inside `content/`: the sentence that says why.
     Escapes(&'static str),
 }
 
-/// Decides what a link destination is. Pure: knows nothing of which files exist.
-pub fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, LinkError> {
-    // Browsers ignore ASCII whitespace and control characters in a scheme.
+/// The scheme of a destination, lowercase, when it has one (`Https://x` -> `https`).
+/// Browsers ignore ASCII whitespace and control characters in a scheme; a single
+/// letter before `:` is a Windows drive (`C:\x`), not a scheme.
+pub fn scheme(dest: &str) -> Option<String> {
     let squashed: String = dest.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
-    if let Some(colon) = squashed.find(':') {
-        let scheme = &squashed[..colon];
-        if !scheme.is_empty() && !scheme.contains(['/', '?', '#']) {
-            let scheme = scheme.to_ascii_lowercase();
-            if matches!(scheme.as_str(), "javascript" | "vbscript" | "data" | "file") {
-                return Err(LinkError::Unsafe(scheme));
-            }
-            return Ok(Classified::External);
-        }
+    let (scheme, _) = squashed.split_once(':')?;
+    is_scheme_name(scheme).then(|| scheme.to_ascii_lowercase())
+}
+
+/// Decides what a link destination is. `schemes`: the site's own link schemes, on
+/// top of `sanitize`'s list. Pure: knows nothing of which files exist.
+pub fn classify(source: &str, dest: &str, image: bool, schemes: &[String]) -> Result<Classified, LinkError> {
+    if let Some(scheme) = scheme(dest) {
+        return if sanitize::UNSAFE_SCHEMES.contains(&scheme.as_str()) {
+            Err(LinkError::Unsafe(scheme))
+        } else if sanitize::scheme_allowed(&scheme, schemes) {
+            Ok(Classified::External)
+        } else {
+            Err(LinkError::UnknownScheme(scheme))
+        };
     }
     if dest.starts_with("//") {
         return Ok(Classified::External);
@@ -40,12 +53,18 @@ pub fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, Lin
         return Ok(Classified::Internal { target: LinkTarget::Anchor(percent_decode(anchor)), href: None });
     }
     let (path_part, anchor) = match dest.split_once('#') {
-        Some((p, a)) => (p, Some(percent_decode(a))),
+        Some((p, a)) => (p, Some(a)),
         None => (dest, None),
     };
     let path_part = path_part.split('?').next().unwrap_or("");
+    // Decoded once; everything below looks at the decoded path only.
     let decoded = percent_decode(path_part);
-    if decoded.starts_with('/') || decoded.contains('\\') || decoded.contains('\0') || decoded.contains(':') {
+    if decoded.contains('\\') {
+        return Err(LinkError::Escapes(
+            "contains a backslash (`\\`): paths in links use `/`, as in `../other-guide/step.md`",
+        ));
+    }
+    if decoded.starts_with('/') || decoded.contains('\0') || decoded.contains(':') {
         return Err(LinkError::Escapes("is not a relative path; write the path from this file to the other one"));
     }
     let Some(target_path) = join(source, &decoded) else {
@@ -57,23 +76,25 @@ pub fn classify(source: &str, dest: &str, image: bool) -> Result<Classified, Lin
     }
     let href_path = if decoded.is_empty() {
         String::new()
-    } else if path_part.ends_with('/') || path_part.is_empty() {
-        format!("{path_part}index.html")
-    } else if let Some(dir) = path_part.strip_suffix("_index.md") {
-        if dir.is_empty() || dir.ends_with('/') {
-            format!("{dir}index.html")
-        } else {
-            format!("{}.html", &path_part[..path_part.len() - 3])
-        }
+    } else if decoded.ends_with('/') {
+        format!("{}index.html", encode(&decoded))
+    } else if let Some(dir) = decoded.strip_suffix("_index.md").filter(|d| d.is_empty() || d.ends_with('/')) {
+        format!("{}index.html", encode(dir))
     } else {
-        format!("{}.html", &path_part[..path_part.len() - 3])
+        format!("{}.html", encode(&decoded[..decoded.len() - 3]))
     };
-    let href = match dest.split_once('#') {
-        Some((_, a)) => format!("{href_path}#{a}"),
+    let href = match anchor {
+        Some(a) => format!("{href_path}#{a}"),
         None => href_path,
     };
-    let target = LinkTarget::Page { source: target_path, anchor };
+    let target = LinkTarget::Page { source: target_path, anchor: anchor.map(percent_decode) };
     Ok(Classified::Internal { target, href: Some(href) })
+}
+
+/// A decoded path made safe to write in an href again: `%`, `#` and `?` are the
+/// characters that would change its meaning (pulldown-cmark escapes the rest).
+fn encode(path: &str) -> String {
+    path.replace('%', "%25").replace('#', "%23").replace('?', "%3F")
 }
 
 /// Joins a relative path to the folder of `source`, resolving `.` and `..`.
@@ -109,4 +130,56 @@ fn join(source: &str, relative: &str) -> Option<String> {
 
 fn percent_decode(s: &str) -> String {
     percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn href(dest: &str) -> (String, String) {
+        match classify("content/g/s.md", dest, false, &[]) {
+            Ok(Classified::Internal { target: LinkTarget::Page { source, anchor }, href }) => {
+                (format!("{source}{}", anchor.map(|a| format!("#{a}")).unwrap_or_default()), href.unwrap())
+            }
+            Ok(Classified::Internal { target: LinkTarget::Asset { source }, .. }) => (source, "asset".into()),
+            _ => panic!("{dest} is not internal"),
+        }
+    }
+
+    #[test]
+    fn percent_encoded_paths_are_decoded_once_then_classified() {
+        assert_eq!(href("t.m%64"), ("content/g/t.md".into(), "t.html".into()));
+        assert_eq!(href("t%2Emd#x"), ("content/g/t.md#x".into(), "t.html#x".into()));
+        assert_eq!(href("my%20step.md"), ("content/g/my step.md".into(), "my step.html".into()));
+        assert_eq!(href("a%2525.md"), ("content/g/a%25.md".into(), "a%2525.html".into()));
+        assert_eq!(href("a%23b.md#c"), ("content/g/a#b.md#c".into(), "a%23b.html#c".into()));
+        assert_eq!(href("..%2Fh%2F_index.md"), ("content/h/_index.md".into(), "../h/index.html".into()));
+        assert_eq!(href("pic%2Epng"), ("content/g/pic.png".into(), "asset".into()));
+    }
+
+    #[test]
+    fn a_backslash_is_called_a_backslash() {
+        for dest in ["..\\h\\x.md", "a%5Cb.png"] {
+            let Err(LinkError::Escapes(why)) = classify("content/g/s.md", dest, false, &[]) else { panic!("{dest}") };
+            assert!(why.starts_with("contains a backslash"), "{why}");
+        }
+    }
+
+    #[test]
+    fn schemes() {
+        let kind = |d: &str| match classify("content/g/s.md", d, false, &["steam".to_string()]) {
+            Ok(Classified::External) => "external".to_string(),
+            Ok(Classified::Internal { .. }) => "internal".to_string(),
+            Err(LinkError::Unsafe(s)) => format!("unsafe {s}"),
+            Err(LinkError::UnknownScheme(s)) => format!("unknown {s}"),
+            Err(LinkError::Escapes(_)) => "escapes".to_string(),
+        };
+        assert_eq!(kind("ms-settings:network-wifi"), "external");
+        assert_eq!(kind("X-Apple.SystemPreferences:com.apple.preference.network"), "external");
+        assert_eq!(kind("steam://run/1"), "external");
+        assert_eq!(kind("made-up://x"), "unknown made-up");
+        assert_eq!(kind("java\tscript:x"), "unsafe javascript");
+        assert_eq!(kind("C:\\x.md"), "escapes");
+        assert_eq!(kind("a_b:c"), "escapes");
+    }
 }

@@ -1,29 +1,52 @@
 //! Markdown bodies to HTML, with pulldown-cmark.
 //!
 //! One pass over the event stream does all of it:
-//! 1. headings get stable ids (written `{#id}` or made from their text) and a link
-//!    to themselves, and feed the table of contents;
+//! 1. headings get stable ids (`headings`: written `{#id}` or made from their text,
+//!    decided once the page is read) and a link to themselves, and feed the table of
+//!    contents;
 //! 2. links and images to other files are rewritten from the Markdown source path
 //!    (`step.md#x`) to the output path (`step.html#x`) and recorded, with their place,
 //!    for `resolve` to check (what a destination is: `destination`); links that try
-//!    to leave the site are errors, and `javascript:`-like links are made inert;
+//!    to leave the site are errors, and `javascript:`-like links and schemes not on
+//!    the list (`sanitize::scheme_allowed`) are made inert;
 //! 3. fenced code is highlighted; GitHub alerts (`> [!NOTE]`) become callouts;
-//! 4. raw HTML is sanitized with ammonia unless the site allows it; its `<img src>`
-//!    and `<a href>` are recorded and checked like Markdown's, but not rewritten.
+//! 4. raw HTML is read by `raw_html` (an HTML block as a whole): its `<img src>` and
+//!    `<a href>` are recorded and checked like Markdown's, but not rewritten; what the
+//!    sanitizer will remove is named where it is written; a `<style>` or comment left
+//!    open is an error. Then, unless the site allows raw HTML, the page is sanitized.
 //!
 //! The plain text, cut at headings, is kept for search.
 
-use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
 use pulldown_cmark_escape::escape_html;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{LinkRef, LinkTarget, Rendered, Section, TocEntry};
 use crate::parse::destination::{classify, Classified, LinkError};
+use crate::parse::headings::{self, Pending};
+use crate::parse::raw_html::{Open, Scanner};
 use crate::parse::{highlight, sanitize};
+
+pub use crate::parse::headings::slugify;
+
+/// What a site's settings change in how a body renders.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Settings<'s> {
+    /// Raw HTML is kept as written (else sanitized).
+    pub allow_raw_html: bool,
+    /// The site's own link schemes (`link_schemes`), on top of `sanitize`'s list.
+    pub link_schemes: &'s [String],
+}
+
+impl Settings<'_> {
+    pub fn of(config: &crate::config::Config) -> Settings<'_> {
+        Settings { allow_raw_html: config.allow_raw_html, link_schemes: &config.link_schemes }
+    }
+}
 
 /// Renders the body of the file at `source` (`content/g/s.md`). `text` is the whole
 /// file and the body starts at `body_offset`, so that places are file places.
@@ -32,39 +55,35 @@ pub fn render(
     text: &str,
     body_offset: usize,
     lines: &LineIndex<'_>,
-    allow_raw_html: bool,
+    settings: Settings<'_>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let body = &text[body_offset..];
     let mut r = Renderer {
         source,
+        body,
         lines,
         body_offset,
+        settings,
         out: Vec::new(),
         heading: None,
+        headings: Vec::new(),
         code: None,
-        ids: Ids::default(),
+        html_block: None,
+        raw: Scanner::default(),
+        removed: Vec::new(),
         rendered: Rendered { sections: vec![Section::default()], ..Rendered::default() },
         diagnostics: Vec::new(),
         has_raw_html: false,
         footnotes: Vec::new(),
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        r.event(event, range.start);
+        r.event(event, range);
     }
+    r.finish();
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.out.into_iter());
-    if r.has_raw_html && !allow_raw_html {
-        let (clean, removed) = sanitize::clean(&html);
-        if !removed.is_empty() {
-            let message = format!("raw HTML was sanitized: removed {}", removed.join(", "));
-            r.diagnostics.push(Diagnostic::warning(
-                source,
-                Pos::new(lines.pos(body_offset).line, 1),
-                "raw-html-removed",
-                message,
-            ));
-        }
-        html = clean;
+    if r.has_raw_html && !settings.allow_raw_html {
+        html = sanitize::clean(&html, settings.link_schemes);
     }
     r.rendered.html = html;
     r.rendered.sections.retain(|s| s.heading.is_some() || !s.text.trim().is_empty());
@@ -74,7 +93,8 @@ pub fn render(
     (r.rendered, r.diagnostics)
 }
 
-fn options() -> Options {
+/// pulldown-cmark's options for bodies (the spec test renders its reference with them).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -84,22 +104,49 @@ fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The heading being read.
 struct Heading<'a> {
     level: HeadingLevel,
-    id: Option<String>,
+    id: Option<(String, Pos)>,
     classes: Vec<String>,
     events: Vec<Event<'a>>,
     text: String,
 }
 
+/// A heading read, waiting for its id (given when the page is read).
+struct Placed {
+    level: u8,
+    classes: Vec<String>,
+    inner: String,
+    /// Where its HTML goes in `out`, its TOC entry, section and anchor.
+    out: usize,
+    toc: Option<usize>,
+    section: usize,
+    anchor: usize,
+}
+
+/// An HTML block, gathered line by line: its text, and for each line, where the line
+/// starts in the text and in the body.
+#[derive(Default)]
+struct HtmlBlock {
+    text: String,
+    lines: Vec<(usize, usize)>,
+}
+
 struct Renderer<'r, 'a> {
     source: &'r str,
+    body: &'a str,
     lines: &'r LineIndex<'r>,
     body_offset: usize,
+    settings: Settings<'r>,
     out: Vec<Event<'a>>,
     heading: Option<Heading<'a>>,
+    headings: Vec<(Pending, Placed)>,
     code: Option<(String, String)>,
-    ids: Ids,
+    html_block: Option<HtmlBlock>,
+    raw: Scanner,
+    /// What sanitizing removes from raw HTML, each thing once, where first written.
+    removed: Vec<(String, Pos)>,
     rendered: Rendered,
     diagnostics: Vec<Diagnostic>,
     has_raw_html: bool,
@@ -122,7 +169,13 @@ impl<'a> Renderer<'_, 'a> {
         }
     }
 
-    fn event(&mut self, event: Event<'a>, offset: usize) {
+    /// The place of a byte offset in the body.
+    fn pos(&self, offset: usize) -> Pos {
+        self.lines.pos(self.body_offset + offset)
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        let offset = range.start;
         if let Some((_, code)) = &mut self.code {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -137,10 +190,25 @@ impl<'a> Renderer<'_, 'a> {
             return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                // `{` of the attribute block, on the heading's line.
+                let brace = self.body[range.clone()].rfind('{').map_or(offset, |b| offset + b);
+                for (name, value) in &attrs {
+                    let written = match value {
+                        Some(v) => format!("{name}={v}"),
+                        None => name.to_string(),
+                    };
+                    let message = format!("heading attribute `{written}` is not supported and was left out; headings take an id (`{{#id}}`) and classes (`{{.class}}`) only");
+                    self.diagnostics.push(Diagnostic::warning(
+                        self.source,
+                        self.pos(brace),
+                        Code::HeadingAttribute,
+                        message,
+                    ));
+                }
                 self.heading = Some(Heading {
                     level,
-                    id: id.map(|i| i.to_string()),
+                    id: id.map(|i| (i.to_string(), self.pos(brace))),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     events: Vec::new(),
                     text: String::new(),
@@ -185,8 +253,12 @@ impl<'a> Renderer<'_, 'a> {
                 self.emit(Event::Start(Tag::Image { link_type, dest_url, title, id }));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                let t = t.clone();
-                self.text(&t);
+                // Text inside a raw `<script>` or `<style>` is not shown: not in the TOC,
+                // ids or search.
+                if !self.raw.in_hidden_text() {
+                    let t = t.clone();
+                    self.text(&t);
+                }
                 self.emit(event);
             }
             Event::SoftBreak | Event::HardBreak => {
@@ -197,12 +269,21 @@ impl<'a> Renderer<'_, 'a> {
                 self.text("\n");
                 self.emit(event);
             }
-            Event::Html(ref html) | Event::InlineHtml(ref html) => {
-                self.has_raw_html = true;
-                if html.contains("src") || html.contains("href") {
-                    self.raw_html_links(html, offset);
-                }
-                self.emit(event);
+            // An HTML block comes a line at a time: read it as a whole.
+            Event::Start(Tag::HtmlBlock) => self.html_block = Some(HtmlBlock::default()),
+            Event::Html(html) if self.html_block.is_some() => {
+                let block = self.html_block.as_mut().expect("inside an HTML block");
+                block.lines.push((block.text.len(), offset));
+                block.text.push_str(&html);
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                let block = self.html_block.take().unwrap_or_default();
+                self.raw_html(&block.text, &block.lines);
+                self.emit(Event::Html(block.text.into()));
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_html(&html, &[(0, offset)]);
+                self.emit(Event::InlineHtml(html));
             }
             other => self.emit(other),
         }
@@ -220,64 +301,133 @@ impl<'a> Renderer<'_, 'a> {
         }
     }
 
+    /// Records a heading; its HTML, TOC entry and section get their id in `finish`.
     fn end_heading(&mut self) {
         let h = self.heading.take().expect("inside a heading");
         let title = collapse_whitespace(&h.text);
-        let base = h.id.clone().unwrap_or_else(|| slugify(&title));
-        let id = unique_id(&mut self.ids, base);
         let level = h.level as u8;
-        let mut html = format!("<h{level} id=\"");
-        escape_html(&mut html, &id).expect("writing to a String cannot fail");
-        html.push('"');
-        if !h.classes.is_empty() {
-            html.push_str(" class=\"");
-            escape_html(&mut html, &h.classes.join(" ")).expect("writing to a String cannot fail");
-            html.push('"');
-        }
-        html.push('>');
-        pulldown_cmark::html::push_html(&mut html, h.events.into_iter());
-        html.push_str(" <a class=\"heading-anchor\" href=\"#");
-        escape_html(&mut html, &id).expect("writing to a String cannot fail");
-        html.push_str(&format!("\" aria-label=\"Link to this section\">#</a></h{level}>\n"));
-        self.out.push(Event::Html(html.into()));
-        let entry = TocEntry { level, id: id.clone(), title };
-        self.rendered.anchors.push(id);
+        let mut inner = String::new();
+        pulldown_cmark::html::push_html(&mut inner, h.events.into_iter());
+        let placed = Placed {
+            level,
+            classes: h.classes,
+            inner,
+            out: self.out.len(),
+            toc: (level >= 2).then_some(self.rendered.toc.len()),
+            section: self.rendered.sections.len(),
+            anchor: self.rendered.anchors.len(),
+        };
+        self.out.push(Event::Html(CowStr::Borrowed("")));
+        let entry = TocEntry { level, id: String::new(), title: title.clone() };
+        self.rendered.anchors.push(String::new());
         if level >= 2 {
             self.rendered.toc.push(entry.clone());
         }
         self.rendered.sections.push(Section { heading: Some(entry), text: String::new() });
+        self.headings.push((Pending { written: h.id, title }, placed));
     }
 
-    /// Classifies a link destination, records it, and returns the href to write.
-    /// `<img src>` and `<a href>` in raw HTML: checked, and their files copied, like
-    /// Markdown's links; but raw HTML is not rewritten, so a link to a `.md` page
-    /// there (which would stay `.md`, broken, in the output) is an error.
-    fn raw_html_links(&mut self, html: &str, offset: usize) {
-        let mut from = 0; // URLs come in order: each is looked for after the last
-        for (element, url) in sanitize::urls(html) {
-            if matches!(classify(self.source, &url, false), Err(LinkError::Unsafe(_))) {
-                continue; // sanitizing removes it, or `allow_raw_html` lets it be
+    /// Once the page is read: heading ids, and what raw HTML left open or lost.
+    fn finish(&mut self) {
+        let pending: Vec<Pending> = self
+            .headings
+            .iter_mut()
+            .map(|(p, _)| Pending { written: p.written.take(), title: std::mem::take(&mut p.title) })
+            .collect();
+        let (ids, errors) = headings::assign(&pending);
+        for (pos, message) in errors {
+            self.diagnostics.push(Diagnostic::error(self.source, pos, Code::HeadingId, message));
+        }
+        for ((_, h), id) in self.headings.drain(..).zip(ids) {
+            let level = h.level;
+            let mut html = format!("<h{level} id=\"");
+            escape_html(&mut html, &id).expect("writing to a String cannot fail");
+            html.push('"');
+            if !h.classes.is_empty() {
+                html.push_str(" class=\"");
+                escape_html(&mut html, &h.classes.join(" ")).expect("writing to a String cannot fail");
+                html.push('"');
             }
-            // Where the URL is written (entities aside), else where the HTML starts.
-            let at = html[from..].find(url.as_str()).map_or(0, |i| from + i);
-            from = at;
-            let href = self.link(LinkType::Inline, CowStr::from(url.clone()), offset + at, element == "img");
+            html.push('>');
+            html.push_str(&h.inner);
+            html.push_str(" <a class=\"heading-anchor\" href=\"#");
+            escape_html(&mut html, &id).expect("writing to a String cannot fail");
+            html.push_str(&format!("\" aria-label=\"Link to this section\">#</a></h{level}>\n"));
+            self.out[h.out] = Event::Html(html.into());
+            if let Some(t) = h.toc {
+                self.rendered.toc[t].id = id.clone();
+            }
+            if let Some(entry) = &mut self.rendered.sections[h.section].heading {
+                entry.id = id.clone();
+            }
+            self.rendered.anchors[h.anchor] = id;
+        }
+        if let Some((open, at)) = self.raw.open() {
+            let message = match open {
+                Open::Comment => "this HTML comment is never closed: everything after it on the page would disappear into it; close it with `-->`".to_string(),
+                Open::Element(name) if name == "plaintext" => "`<plaintext>` cannot be closed: everything after it, the rest of the page too, would show as text; remove it".to_string(),
+                Open::Element(name) => format!("`<{name}>` is never closed: everything after it, the rest of the page too, would be read as its content; close it with `</{name}>`, or write it as code (`` `<{name}>` ``) to show the tag itself"),
+            };
+            let pos = self.pos(at);
+            self.diagnostics.push(Diagnostic::error(self.source, pos, Code::RawHtmlUnclosed, message));
+        }
+        for (what, pos) in std::mem::take(&mut self.removed) {
+            let message = format!("raw HTML was sanitized: removed {what}");
+            self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::RawHtmlRemoved, message));
+        }
+    }
+
+    /// A piece of raw HTML: an HTML block or an inline tag. `lines`: where each of its
+    /// lines starts, in `html` and in the body. Its `<img src>` and `<a href>` are
+    /// checked, and their files copied, like Markdown's links; but raw HTML is not
+    /// rewritten, so a link to a `.md` page there (which would stay `.md`, broken, in
+    /// the output) is an error.
+    fn raw_html(&mut self, html: &str, lines: &[(usize, usize)]) {
+        self.has_raw_html = true;
+        let place = |o: usize| {
+            let (start, body) = lines[lines.partition_point(|(s, _)| *s <= o).max(1) - 1];
+            body + (o - start)
+        };
+        for tag in self.raw.scan(html, &place) {
+            if !self.settings.allow_raw_html {
+                for (what, at) in sanitize::removed(&tag, self.settings.link_schemes) {
+                    if !self.removed.iter().any(|(w, _)| *w == what) {
+                        let pos = self.pos(place(at));
+                        self.removed.push((what, pos));
+                    }
+                }
+            }
+            let wanted = match tag.name.as_str() {
+                "img" => "src",
+                "a" => "href",
+                _ => continue,
+            };
+            let Some(attr) = tag.attrs.iter().find(|a| a.name == wanted) else { continue };
+            let url = attr.value.trim();
+            if matches!(
+                classify(self.source, url, false, self.settings.link_schemes),
+                Err(LinkError::Unsafe(_) | LinkError::UnknownScheme(_))
+            ) {
+                continue; // sanitizing removes it (and says so), or `allow_raw_html` lets it be
+            }
+            let at = place(attr.value_at);
+            let href = self.link(LinkType::Inline, CowStr::from(url.to_string()), at, tag.name == "img");
             if *href != *url && &*href != "#" {
-                let pos = self.lines.pos(self.body_offset + offset + at);
                 let message = format!(
                     "`<a href=\"{url}\">` in raw HTML stays `{url}` in the output, a broken link; write it as a Markdown link, `[text]({url})`, which remedy turns into `{href}`"
                 );
-                self.diagnostics.push(Diagnostic::error(self.source, pos, "raw-html-link", message));
+                self.diagnostics.push(Diagnostic::error(self.source, self.pos(at), Code::RawHtmlLink, message));
             }
         }
     }
 
+    /// Classifies a link destination, records it, and returns the href to write.
     fn link(&mut self, link_type: LinkType, dest: CowStr<'a>, offset: usize, image: bool) -> CowStr<'a> {
-        let pos = self.lines.pos(self.body_offset + offset);
+        let pos = self.pos(offset);
         if matches!(link_type, LinkType::Email) {
             return dest;
         }
-        match classify(self.source, &dest, image) {
+        match classify(self.source, &dest, image, self.settings.link_schemes) {
             Ok(Classified::External) => {
                 let lower = dest.to_ascii_lowercase();
                 if lower.starts_with("http://") || lower.starts_with("https://") {
@@ -292,12 +442,17 @@ impl<'a> Renderer<'_, 'a> {
             }
             Err(LinkError::Unsafe(scheme)) => {
                 let message = format!("link `{}` uses `{scheme}:`, which can run code; it was made inert", dest);
-                self.diagnostics.push(Diagnostic::warning(self.source, pos, "unsafe-link", message));
+                self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::UnsafeLink, message));
+                CowStr::from("#")
+            }
+            Err(LinkError::UnknownScheme(scheme)) => {
+                let message = format!("link `{dest}` uses `{scheme}:`, a scheme remedy does not know; it was made inert (if it opens an app, add \"{scheme}\" to `link_schemes` in site.toml)");
+                self.diagnostics.push(Diagnostic::warning(self.source, pos, Code::UnknownScheme, message));
                 CowStr::from("#")
             }
             Err(LinkError::Escapes(why)) => {
                 let message = format!("link `{}` {why}", dest);
-                self.diagnostics.push(Diagnostic::error(self.source, pos, "link-escapes", message));
+                self.diagnostics.push(Diagnostic::error(self.source, pos, Code::LinkEscapes, message));
                 CowStr::from("#")
             }
         }
@@ -314,172 +469,10 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// A heading's id: lowercase letters and digits, other runs become one `-`.
-pub fn slugify(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if !slug.is_empty() && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    while slug.ends_with('-') {
-        slug.pop();
-    }
-    if slug.is_empty() {
-        slug.push_str("section");
-    }
-    slug
-}
-
-/// `base`, or `base-1`, `base-2`, ... when taken. Remembers the next suffix to try
-/// for each base, so a page with thousands of equal headings stays linear.
-fn unique_id(ids: &mut Ids, base: String) -> String {
-    if ids.taken.insert(base.clone()) {
-        return base;
-    }
-    let n = ids.next_suffix.entry(base.clone()).or_insert(1);
-    loop {
-        let id = format!("{base}-{n}");
-        *n += 1;
-        if ids.taken.insert(id.clone()) {
-            return id;
-        }
-    }
-}
-
-/// The ids used on a page so far.
-#[derive(Default)]
-struct Ids {
-    taken: HashSet<String>,
-    next_suffix: HashMap<String, usize>,
-}
-
 fn collapse_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn md(body: &str) -> (Rendered, Vec<String>) {
-        let text = format!("+++\ntitle = \"x\"\n+++\n{body}");
-        let lines = LineIndex::new(&text);
-        let (r, d) = render("content/g/s.md", &text, 20, &lines, false);
-        (r, d.iter().map(ToString::to_string).collect())
-    }
-
-    #[test]
-    fn raw_html_images_and_links_are_checked_where_written() {
-        let (r, d) =
-            md("<p><img src=\"a.png\"> <a href=\"javascript:x()\">j</a></p>\n\nSee <a href=\"s2.md\">two</a>.\n");
-        let targets: Vec<(String, u32, u32)> =
-            r.links.iter().map(|l| (l.written.clone(), l.pos.line, l.pos.col)).collect();
-        // The body starts on line 4; `javascript:` is left to the sanitizer, which says so.
-        assert_eq!(targets, [("a.png".to_string(), 4, 14), ("s2.md".to_string(), 6, 14)]);
-        assert!(matches!(&r.links[0].target, LinkTarget::Asset { .. }), "{:?}", r.links[0].target);
-        assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d[0].contains("6:14") && d[0].contains("[raw-html-link]"), "{d:?}");
-        assert!(d[1].contains("removed javascript: URL [raw-html-removed]"), "{d:?}");
-    }
-
-    #[test]
-    fn footnote_ids_never_meet_heading_ids() {
-        // A heading `1` once shared its id with the footnote `[^1]`.
-        let (r, d) = md("## 1\n\nA note[^1] and another[^x].\n\n[^x]: Second.\n[^1]: First.\n");
-        assert!(d.is_empty(), "{d:?}");
-        assert!(r.html.contains("<h2 id=\"1\">"), "{}", r.html);
-        assert!(r.html.contains("<a href=\"#fn:1\">1</a>"), "{}", r.html);
-        assert!(r.html.contains("<a href=\"#fn:2\">2</a>"), "{}", r.html);
-        assert!(r.html.contains("id=\"fn:1\"><sup class=\"footnote-definition-label\">1</sup>"), "{}", r.html);
-        assert!(r.html.contains("id=\"fn:2\"><sup class=\"footnote-definition-label\">2</sup>"), "{}", r.html);
-        assert_eq!(r.anchors, ["1", "fn:1", "fn:2"]);
-    }
-
-    #[test]
-    fn headings_get_unique_ids_and_a_toc() {
-        let (r, _) = md("# Top\n## On a Mac\n## On a Mac\n### Custom {#mine}\n");
-        assert!(
-            r.html.contains("<h2 id=\"on-a-mac\">On a Mac <a class=\"heading-anchor\" href=\"#on-a-mac\""),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("id=\"on-a-mac-1\""));
-        assert!(r.html.contains("id=\"mine\""));
-        assert_eq!(r.anchors, vec!["top", "on-a-mac", "on-a-mac-1", "mine"]);
-        let toc: Vec<_> = r.toc.iter().map(|t| (t.level, t.id.as_str())).collect();
-        assert_eq!(toc, vec![(2, "on-a-mac"), (2, "on-a-mac-1"), (3, "mine")]);
-    }
-
-    #[test]
-    fn links_to_markdown_are_rewritten_and_recorded() {
-        let (r, d) = md("[a](other.md) [b](../h/step.md#x-y) [c](./) [d](_index.md) [e](pic.png) [f](#here) [g](https://e.org/x.md)\n");
-        assert!(d.is_empty(), "{d:?}");
-        for href in [
-            "href=\"other.html\"",
-            "href=\"../h/step.html#x-y\"",
-            "href=\"./index.html\"",
-            "href=\"index.html\"",
-            "href=\"pic.png\"",
-            "href=\"#here\"",
-            "href=\"https://e.org/x.md\"",
-        ] {
-            assert!(r.html.contains(href), "{href} in {}", r.html);
-        }
-        let targets: Vec<_> = r.links.iter().map(|l| l.target.clone()).collect();
-        assert_eq!(
-            targets,
-            vec![
-                LinkTarget::Page { source: "content/g/other.md".into(), anchor: None },
-                LinkTarget::Page { source: "content/h/step.md".into(), anchor: Some("x-y".into()) },
-                LinkTarget::Page { source: "content/g/_index.md".into(), anchor: None },
-                LinkTarget::Page { source: "content/g/_index.md".into(), anchor: None },
-                LinkTarget::Asset { source: "content/g/pic.png".into() },
-                LinkTarget::Anchor("here".into()),
-                LinkTarget::External("https://e.org/x.md".into()),
-            ]
-        );
-        assert_eq!(r.links[1].pos, Pos::new(4, 15));
-    }
-
-    #[test]
-    fn escaping_links_are_errors_and_scripts_are_inert() {
-        let (r, d) = md("[a](../../x.md) [b](/etc/passwd) [c](%2e%2e/%2e%2e/x.md) [d](..\\x.md) [e](JavaScript:alert(1)) [f](DATA:text/html,x)\n");
-        assert_eq!(d.len(), 6, "{d:?}");
-        assert!(d[0].starts_with("content/g/s.md:4:1: error: link `../../x.md` escapes the site"), "{}", d[0]);
-        assert!(d[4].contains("warning") && d[4].contains("javascript"), "{}", d[4]);
-        assert!(!r.html.to_lowercase().contains("javascript:"), "{}", r.html);
-    }
-
-    #[test]
-    fn alerts_code_and_raw_html() {
-        let (r, d) = md("> [!WARNING]\n> Careful\n\n```rust\nfn x() {}\n```\n\n<img src=x onerror=alert(1)><script>alert(1)</script>\n");
-        assert!(
-            r.html.contains(
-                "<div class=\"callout callout-warning\" role=\"note\"><p class=\"callout-title\">Warning</p>"
-            ),
-            "{}",
-            r.html
-        );
-        assert!(r.html.contains("<pre class=\"code\" data-lang=\"rust\">"));
-        assert!(!r.html.contains("onerror") && !r.html.contains("<script"), "{}", r.html);
-        assert!(d.iter().any(|m| m.contains("raw-html-removed")), "{d:?}");
-    }
-
-    #[test]
-    fn sections_hold_plain_text() {
-        let (r, _) = md("Intro *text*.\n\n## Next\nMore `code` here.\n");
-        assert_eq!(r.sections[0].text, "Intro text.");
-        assert_eq!(r.sections[1].heading.as_ref().unwrap().id, "next");
-        assert_eq!(r.sections[1].text, "More code here.");
-    }
-
-    #[test]
-    fn slugs() {
-        assert_eq!(slugify("On Windows"), "on-windows");
-        assert_eq!(slugify("If it won't delete!"), "if-it-won-t-delete");
-        assert_eq!(slugify("???"), "section");
-    }
-}
+#[path = "markdown_tests.rs"]
+mod tests;

@@ -1,27 +1,29 @@
 //! Stage 2, pure: each Markdown source becomes a [`Page`].
 //!
 //! Where a file stands under `content/` says what it is (home page, guide, step);
-//! its front matter is read (`front_matter`) and checked (`meta`); its body is
+//! its front matter is read (`schema::tree`) and checked (`meta`); its body is
 //! rendered (`markdown`). Files are independent, so they are parsed in parallel,
 //! and the result keeps the input's order.
 
 pub mod destination;
-pub mod front_matter;
+pub mod headings;
 pub mod highlight;
 pub mod markdown;
 pub mod meta;
+pub mod raw_html;
 pub mod sanitize;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, LineIndex, Pos};
+use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
 use crate::model::{Page, PageKind, SourceFile};
+use crate::schema::bad_slug;
+use crate::schema::tree as front_matter;
 
 /// Parses every source. Pages with mistakes are still returned (with what could be
 /// read) so that later stages can report their own problems in the same run.
-pub fn parse_all(sources: &[SourceFile], allow_raw_html: bool) -> (Vec<Page>, Vec<Diagnostic>) {
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        sources.par_iter().map(|s| parse_page(s, allow_raw_html)).collect();
+pub fn parse_all(sources: &[SourceFile], settings: markdown::Settings<'_>) -> (Vec<Page>, Vec<Diagnostic>) {
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources.par_iter().map(|s| parse_page(s, settings)).collect();
     let mut pages = Vec::with_capacity(results.len());
     let mut diagnostics = Vec::new();
     for (page, diags) in results {
@@ -39,13 +41,13 @@ enum Place<'a> {
 }
 
 /// Parses one Markdown file. `None` when the file is not a page at all.
-pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Option<Page>, Vec<Diagnostic>) {
     let path = source.path.as_str();
     let mut diagnostics = Vec::new();
     let place = match place(path) {
         Ok(place) => place,
         Err(message) => {
-            diagnostics.push(Diagnostic::error(path, Pos::START, "misplaced-page", message));
+            diagnostics.push(Diagnostic::error(path, Pos::START, Code::MisplacedPage, message));
             return (None, diagnostics);
         }
     };
@@ -56,7 +58,7 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
     };
     for slug in slugs {
         if let Some(message) = bad_slug(slug) {
-            diagnostics.push(Diagnostic::error(path, Pos::START, "bad-slug", message));
+            diagnostics.push(Diagnostic::error(path, Pos::START, Code::BadSlug, message));
         }
     }
 
@@ -67,18 +69,18 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
             Some(block) => match front_matter::read(block, &lines) {
                 Ok(entries) => (Some(entries), split.body_offset),
                 Err(e) => {
-                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
+                    diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), Code::FrontMatterSyntax, e.message));
                     (None, split.body_offset)
                 }
             },
             None => {
                 let message = "this page has no front matter: start it with a `+++` line, `title = \"...\"`, and another `+++` line";
-                diagnostics.push(Diagnostic::error(path, Pos::START, "missing-front-matter", message));
+                diagnostics.push(Diagnostic::error(path, Pos::START, Code::MissingFrontMatter, message));
                 (None, 0)
             }
         },
         Err(e) => {
-            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), "front-matter-syntax", e.message));
+            diagnostics.push(Diagnostic::error(path, lines.pos(e.offset), Code::FrontMatterSyntax, e.message));
             (None, 0)
         }
     };
@@ -96,14 +98,14 @@ pub fn parse_page(source: &SourceFile, allow_raw_html: bool) -> (Option<Page>, V
             (PageKind::Guide { slug: g.to_string(), meta }, d)
         }
         Place::Step(g, s) => {
-            let (meta, d) = meta::step(path, Pos::START, entries);
-            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta }, d)
+            let ((meta, relations), d) = meta::step(path, Pos::START, entries);
+            (PageKind::Step { guide: g.to_string(), slug: s.to_string(), meta, relations }, d)
         }
     };
     if read_ok {
         diagnostics.extend(meta_diags);
     }
-    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, allow_raw_html);
+    let (body, body_diags) = markdown::render(path, text, body_offset, &lines, settings);
     diagnostics.extend(body_diags);
     (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
 }
@@ -120,25 +122,13 @@ fn place(path: &str) -> Result<Place<'_>, String> {
     }
 }
 
-/// `None` when `slug` is a valid slug; otherwise a message saying how to fix it.
-pub fn bad_slug(slug: &str) -> Option<String> {
-    let valid = !slug.is_empty() && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    if valid {
-        return None;
-    }
-    let suggestion = markdown::slugify(slug);
-    Some(format!(
-        "`{slug}` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `{suggestion}`)"
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Risk;
 
     fn page(path: &str, text: &str) -> (Option<Page>, Vec<String>) {
-        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, false);
+        let (p, d) = parse_page(&SourceFile { path: path.into(), text: text.into() }, Default::default());
         (p, d.iter().map(ToString::to_string).collect())
     }
 
@@ -146,8 +136,8 @@ mod tests {
     fn a_step_in_yaml() {
         let (p, d) = page("content/g/reset.md", "---\ntitle: Reset\nrisk: destructive\n---\nBody\n");
         assert!(d.is_empty(), "{d:?}");
-        let Some(Page { kind: PageKind::Step { guide, slug, meta }, body, .. }) = p else { panic!() };
-        assert_eq!((guide.as_str(), slug.as_str(), meta.risk), ("g", "reset", Risk::Destructive));
+        let Some(Page { kind: PageKind::Step { guide, slug, meta, .. }, body, .. }) = p else { panic!() };
+        assert_eq!((guide.as_str(), slug.as_str(), meta.risk.value), ("g", "reset", Risk::Destructive));
         assert_eq!(body.html, "<p>Body</p>\n");
     }
 
@@ -157,7 +147,7 @@ mod tests {
         assert_eq!(d, vec!["content/Guide One/_index.md:1:1: error: `Guide One` is not a valid slug: file and folder names use lowercase a-z, 0-9 and '-' (rename it `guide-one`) [bad-slug]"]);
         let (p, d) = page("content/a/b/c.md", "");
         assert!(p.is_none());
-        assert!(d[0].contains("misplaced-page"), "{d:?}");
+        assert!(d[0].contains(Code::MisplacedPage.as_str()), "{d:?}");
     }
 
     #[test]
@@ -166,6 +156,6 @@ mod tests {
         assert_eq!(d.len(), 1, "{d:?}");
         assert!(d[0].starts_with("content/g/s.md:3:"), "{d:?}");
         let (_, d) = page("content/g/s.md", "No front matter\n");
-        assert!(d[0].contains("missing-front-matter"));
+        assert!(d[0].contains(Code::MissingFrontMatter.as_str()));
     }
 }

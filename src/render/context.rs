@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Guide, Home, Step, TocEntry};
+use crate::model::{Branch, BranchTarget, Guide, GuideKind, GuideMeta, Home, HomeMeta, Risk, Step, StepMeta, TocEntry};
+use crate::render::pages::{guide_path, relative, root, step_path, term_path, TermKind};
 
 #[derive(Serialize)]
 pub struct SiteCtx<'a> {
@@ -17,8 +18,9 @@ pub struct SiteCtx<'a> {
 #[derive(Serialize)]
 pub struct Common<'a> {
     pub site: SiteCtx<'a>,
-    /// `""` at the top of the output, `"../"` inside a guide folder.
-    pub root: &'static str,
+    /// `""` at the top of the output, `"../"` inside a guide folder; on `404.html`
+    /// with `base_url` set, the site's absolute URL (a host serves it at any depth).
+    pub root: String,
     pub page_title: String,
     pub page_description: &'a str,
     /// Markup later features add to every page (`<script>` tags); empty when unused.
@@ -30,13 +32,16 @@ pub struct Common<'a> {
     pub edit_url: Option<String>,
     /// When the page last changed (front matter `updated`, else the last git commit).
     pub updated: Option<&'a str>,
+    /// The page is a draft (built with `--drafts`): the theme marks it.
+    pub draft: bool,
 }
 
 impl<'a> Common<'a> {
-    pub fn new(config: &'a Config, root: &'static str, page_title: String, page_description: &'a str) -> Self {
+    /// For the page at output path `path`.
+    pub fn new(config: &'a Config, path: &str, page_title: String, page_description: &'a str) -> Self {
         Common {
             site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
-            root,
+            root: root(path).to_string(),
             page_title,
             page_description,
             extra_head: "",
@@ -44,6 +49,7 @@ impl<'a> Common<'a> {
             search: config.search.enabled,
             edit_url: None,
             updated: None,
+            draft: false,
         }
     }
 
@@ -53,6 +59,12 @@ impl<'a> Common<'a> {
         self.updated = updated;
         self
     }
+
+    /// For a draft's page.
+    pub fn draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
+        self
+    }
 }
 
 #[derive(Serialize)]
@@ -60,20 +72,49 @@ pub struct HomePage<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub page: HomeCtx<'a>,
+    /// Every guide, in the site's order.
+    pub guides: Vec<GuideCard<'a>>,
+    /// The same guides by `category`, groups in the order their first guide comes;
+    /// guides without one form a group with no name.
+    pub categories: Vec<Category<'a>>,
+}
+
+/// A group of guides on the home page.
+#[derive(Serialize)]
+pub struct Category<'a> {
+    pub name: Option<&'a str>,
     pub guides: Vec<GuideCard<'a>>,
 }
 
+impl<'a> Category<'a> {
+    /// Groups `guides` (in order) by category.
+    pub fn group(guides: &'a [Guide], from: &str) -> Vec<Category<'a>> {
+        let mut groups: Vec<Category<'a>> = Vec::new();
+        for guide in guides {
+            let name = guide.meta.category.as_deref();
+            match groups.iter_mut().find(|g| g.name == name) {
+                Some(group) => group.guides.push(GuideCard::new(guide, from)),
+                None => groups.push(Category { name, guides: vec![GuideCard::new(guide, from)] }),
+            }
+        }
+        groups
+    }
+}
+
+/// The home page's own content: every front-matter field (`page.title`, ...) and its body.
 #[derive(Serialize)]
 pub struct HomeCtx<'a> {
-    pub title: &'a str,
-    pub description: Option<&'a str>,
+    #[serde(flatten)]
+    pub meta: &'a HomeMeta,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, Clone)]
 pub struct GuideCard<'a> {
     pub slug: &'a str,
+    /// `guide` or `reference`.
+    pub kind: GuideKind,
     pub title: &'a str,
     pub summary: Option<&'a str>,
     pub symptoms: &'a [String],
@@ -82,14 +123,16 @@ pub struct GuideCard<'a> {
 }
 
 impl<'a> GuideCard<'a> {
-    pub fn new(guide: &'a Guide, prefix: &str) -> Self {
+    /// On the page at output path `from`.
+    pub fn new(guide: &'a Guide, from: &str) -> Self {
         GuideCard {
             slug: &guide.slug,
+            kind: guide.meta.kind,
             title: &guide.meta.title,
             summary: guide.meta.summary.as_deref(),
             symptoms: &guide.meta.symptoms,
             step_count: guide.steps.len(),
-            url: format!("{prefix}{}/index.html", guide.slug),
+            url: relative(from, &guide_path(&guide.slug)),
         }
     }
 }
@@ -99,36 +142,66 @@ pub struct GuidePage<'a> {
     #[serde(flatten)]
     pub common: Common<'a>,
     pub guide: GuideCtx<'a>,
+    /// The guide's tags and `applies_to`, each linked to its page.
+    pub tag_links: Vec<Link<'a>>,
+    pub device_links: Vec<Link<'a>>,
     pub steps: Vec<StepItem<'a>>,
     pub costly_steps: Vec<StepItem<'a>>,
+    pub totals: Totals,
+    /// The flow diagram, laid out at build time (the theme draws it as SVG).
+    pub diagram: crate::render::diagram::Diagram,
+    /// The printable whole guide.
+    pub print_url: String,
 }
 
+/// `<guide>/print.html`: every step's full text in order.
+#[derive(Serialize)]
+pub struct PrintPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    pub guide: GuideCtx<'a>,
+    pub guide_url: String,
+    pub totals: Totals,
+    pub steps: Vec<PrintStep<'a>>,
+}
+
+/// A step on the print page: its list entry, its full text and where it lives.
+#[derive(Serialize)]
+pub struct PrintStep<'a> {
+    #[serde(flatten)]
+    pub item: StepItem<'a>,
+    pub prerequisites: &'a [String],
+    pub if_fixed: Option<&'a str>,
+    pub while_waiting: Option<&'a str>,
+    pub body_html: &'a str,
+    /// The step's address: absolute with `base_url`, else its path in the site.
+    pub address: String,
+}
+
+/// The guide a guide page shows: every front-matter field (`guide.title`, ...), its
+/// slug and its body.
 #[derive(Serialize)]
 pub struct GuideCtx<'a> {
+    #[serde(flatten)]
+    pub meta: &'a GuideMeta,
     pub slug: &'a str,
-    pub title: &'a str,
-    pub summary: Option<&'a str>,
-    pub symptoms: &'a [String],
-    pub error_messages: &'a [String],
-    pub applies_to: &'a [String],
-    pub tags: &'a [String],
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
+    /// The body without its help section.
+    pub intro_html: &'a str,
+    /// The help section ("Still not fixed?"), shown after the last step.
+    pub help_html: Option<&'a str>,
 }
 
 impl<'a> GuideCtx<'a> {
     pub fn new(guide: &'a Guide) -> Self {
-        let m = &guide.meta;
         GuideCtx {
+            meta: &guide.meta,
             slug: &guide.slug,
-            title: &m.title,
-            summary: m.summary.as_deref(),
-            symptoms: &m.symptoms,
-            error_messages: &m.error_messages,
-            applies_to: &m.applies_to,
-            tags: &m.tags,
             body_html: &guide.body.html,
             toc: &guide.body.toc,
+            intro_html: &guide.intro_html,
+            help_html: guide.help_html.as_deref(),
         }
     }
 }
@@ -145,24 +218,39 @@ pub struct StepItem<'a> {
     pub time: Option<&'a str>,
     pub side_effects: &'a [String],
     pub url: String,
+    /// `fix`, `preparation` or `check`.
+    pub kind: &'static str,
+    pub wait: Option<&'a str>,
+    /// What going there costs, said before the reader gets there: the first (worst)
+    /// side effect of a caution or destructive step.
+    pub warning: Option<&'a str>,
 }
 
 impl<'a> StepItem<'a> {
-    /// `prefix` leads from the current page to the guide's folder (`""` or `"g/"`).
-    pub fn new(step: &'a Step, prefix: &str) -> Self {
+    /// A step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
         let m = &step.meta;
         StepItem {
             number: step.number,
             slug: &step.slug,
             title: &m.title,
             summary: m.summary.as_deref(),
-            risk: m.risk.as_str(),
-            risk_label: m.risk.label(),
+            risk: m.risk.value.as_str(),
+            risk_label: m.risk.value.label(),
             time: m.time.as_deref(),
             side_effects: &m.side_effects,
-            url: format!("{prefix}{}.html", step.slug),
+            url: relative(from, &step_path(&guide.slug, &step.slug)),
+            kind: m.kind.as_str(),
+            wait: m.wait.as_deref(),
+            warning: warning(step),
         }
     }
+}
+
+/// The cost to name on every link into `step`: its first side effect, when its risk
+/// is not "safe" (authors list the worst side effect first).
+pub fn warning(step: &Step) -> Option<&str> {
+    (step.meta.risk.value != Risk::Safe).then(|| step.meta.side_effects.first().map(String::as_str)).flatten()
 }
 
 /// A link to a step from another step of the same guide.
@@ -172,11 +260,25 @@ pub struct StepRef<'a> {
     pub slug: &'a str,
     pub title: &'a str,
     pub url: String,
+    pub risk: &'static str,
+    pub risk_label: &'static str,
+    /// What the step costs (see [`warning`]), named on the link.
+    pub warning: Option<&'a str>,
 }
 
 impl<'a> StepRef<'a> {
-    pub fn new(step: &'a Step) -> Self {
-        StepRef { number: step.number, slug: &step.slug, title: &step.meta.title, url: format!("{}.html", step.slug) }
+    /// A step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
+        let url = relative(from, &step_path(&guide.slug, &step.slug));
+        StepRef {
+            number: step.number,
+            slug: &step.slug,
+            title: &step.meta.title,
+            url,
+            risk: step.meta.risk.value.as_str(),
+            risk_label: step.meta.risk.value.label(),
+            warning: warning(step),
+        }
     }
 }
 
@@ -186,55 +288,135 @@ pub struct StepPage<'a> {
     pub common: Common<'a>,
     pub guide: GuideLink<'a>,
     pub step: StepCtx<'a>,
+    /// The step's tags and `applies_to`, each linked to its page.
+    pub tag_links: Vec<Link<'a>>,
+    pub device_links: Vec<Link<'a>>,
     pub after: Vec<StepRef<'a>>,
     pub prev: Option<StepRef<'a>>,
     pub next: Option<StepRef<'a>>,
-    pub last_resort_url: &'static str,
+    /// Where "No" leads after the last step: the guide's help section, or the guide.
+    pub last_resort_url: String,
+    /// Every step of the guide, compact (where am I, what comes next).
+    pub overview: Vec<StepItem<'a>>,
+    /// The step's alternatives, with their targets' URLs and costs.
+    pub branches: Vec<BranchCtx<'a>>,
+    /// The guide's help section, when it has one ("ask for help first").
+    pub help_url: Option<String>,
+}
+
+/// One of a step's branches on its page: "No computer?" -> step 4 or the help section.
+#[derive(Serialize)]
+pub struct BranchCtx<'a> {
+    pub when: &'a str,
+    pub url: String,
+    /// "Step 4: Try a different Wi-Fi network", or "Get help".
+    pub label: String,
+    pub risk: &'static str,
+    pub warning: Option<&'a str>,
+}
+
+impl<'a> BranchCtx<'a> {
+    /// `branch` of a step of `guide`, on the page at output path `from`.
+    pub fn new(guide: &'a Guide, branch: &'a Branch, from: &str) -> Self {
+        match branch.target {
+            BranchTarget::Step(i) => {
+                let s = &guide.steps[i];
+                BranchCtx {
+                    when: &branch.when,
+                    url: relative(from, &step_path(&guide.slug, &s.slug)),
+                    label: format!("Step {}: {}", s.number, s.meta.title),
+                    risk: s.meta.risk.value.as_str(),
+                    warning: warning(s),
+                }
+            }
+            BranchTarget::Help => BranchCtx {
+                when: &branch.when,
+                url: format!("{}#{}", relative(from, &guide_path(&guide.slug)), crate::resolve::HELP_ANCHOR),
+                label: "Get help".to_string(),
+                risk: "safe",
+                warning: None,
+            },
+        }
+    }
+}
+
+/// A guide's time: the hands-on time of all its steps added up, and its longest wait.
+#[derive(Serialize, Default)]
+pub struct Totals {
+    /// "2 h 10 min", or "1 h 40 min to 2 h 30 min" when times are ranges (rounded to 5
+    /// minutes), or "1 h or more"; `None` when no step gives a time.
+    pub hands_on: Option<String>,
+    /// The longest `wait` as written, and the step it belongs to.
+    pub longest_wait: Option<String>,
+    pub longest_wait_step: Option<usize>,
+}
+
+impl Totals {
+    pub fn new(guide: &Guide) -> Self {
+        use crate::parse::meta::{duration_range, format_seconds, OPEN};
+        let times: Vec<(u64, u64)> =
+            guide.steps.iter().filter_map(|s| duration_range(s.meta.time.as_deref()?)).collect();
+        let (low, high) =
+            times.iter().fold((0u64, 0u64), |(l, h), (a, b)| (l.saturating_add(*a), h.saturating_add(*b)));
+        // A sum of estimates, said as one: to the nearest 5 minutes past 10 minutes.
+        let round = |secs: u64| if secs > 600 && secs != OPEN { (secs + 150) / 300 * 300 } else { secs };
+        let (low, high) = (round(low), round(high));
+        let hands_on = (!times.is_empty()).then(|| {
+            if high == OPEN {
+                format!("{} or more", format_seconds(low))
+            } else if low == high {
+                format_seconds(low)
+            } else {
+                format!("{} to {}", format_seconds(low), format_seconds(high))
+            }
+        });
+        let longest = guide.steps.iter().filter_map(|s| Some((duration_range(s.meta.wait.as_deref()?)?.1, s))).fold(
+            None::<(u64, &Step)>,
+            |best, (w, s)| match best {
+                Some((b, _)) if b >= w => best,
+                _ => Some((w, s)),
+            },
+        );
+        Totals {
+            hands_on,
+            longest_wait: longest.and_then(|(_, s)| s.meta.wait.clone()),
+            longest_wait_step: longest.map(|(_, s)| s.number),
+        }
+    }
 }
 
 #[derive(Serialize)]
 pub struct GuideLink<'a> {
     pub slug: &'a str,
     pub title: &'a str,
-    pub url: &'static str,
+    pub url: String,
 }
 
+/// The step a step page shows: every front-matter field (`step.title`,
+/// `step.side_effects`, ...; `step.updated` is the front matter's, the page's date is
+/// the top-level `updated`), its place, and what resolve made of `applies_to`.
 #[derive(Serialize)]
 pub struct StepCtx<'a> {
+    #[serde(flatten)]
+    pub meta: &'a StepMeta,
     pub number: usize,
     pub total: usize,
     pub slug: &'a str,
-    pub title: &'a str,
-    pub summary: Option<&'a str>,
-    pub risk: &'static str,
     pub risk_label: &'static str,
-    pub time: Option<&'a str>,
-    pub side_effects: &'a [String],
-    pub prerequisites: &'a [String],
     pub applies_to: &'a [String],
-    pub tags: &'a [String],
-    pub updated: Option<&'a str>,
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
 impl<'a> StepCtx<'a> {
     pub fn new(guide: &'a Guide, step: &'a Step) -> Self {
-        let m = &step.meta;
         StepCtx {
+            meta: &step.meta,
             number: step.number,
             total: guide.steps.len(),
             slug: &step.slug,
-            title: &m.title,
-            summary: m.summary.as_deref(),
-            risk: m.risk.as_str(),
-            risk_label: m.risk.label(),
-            time: m.time.as_deref(),
-            side_effects: &m.side_effects,
-            prerequisites: &m.prerequisites,
-            applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
-            tags: &m.tags,
-            updated: step.updated.as_deref(),
+            risk_label: step.meta.risk.value.label(),
+            applies_to: &step.applies_to,
             body_html: &step.body.html,
             toc: &step.body.toc,
         }
@@ -264,10 +446,38 @@ pub struct PlainPage<'a> {
 }
 
 pub fn home_ctx(home: &Home) -> HomeCtx<'_> {
-    HomeCtx {
-        title: &home.meta.title,
-        description: home.meta.description.as_deref(),
-        body_html: &home.body.html,
-        toc: &home.body.toc,
-    }
+    HomeCtx { meta: &home.meta, body_html: &home.body.html, toc: &home.body.toc }
+}
+
+/// A link with its text (a tag or device badge).
+#[derive(Serialize)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// Links to the term pages of `names`, from the page at `from`.
+pub fn term_links<'a>(kind: TermKind, names: &'a [String], from: &str) -> Vec<Link<'a>> {
+    names.iter().map(|name| Link { name, url: relative(from, &term_path(kind, name)) }).collect()
+}
+
+/// A page listing what carries a tag or applies to a device.
+#[derive(Serialize)]
+pub struct TermPage<'a> {
+    #[serde(flatten)]
+    pub common: Common<'a>,
+    /// `tag` or `device`.
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub guides: Vec<GuideCard<'a>>,
+    pub steps: Vec<TermStep<'a>>,
+}
+
+/// A step on a term page, with the guide it belongs to.
+#[derive(Serialize)]
+pub struct TermStep<'a> {
+    #[serde(flatten)]
+    pub step: StepItem<'a>,
+    pub guide_title: &'a str,
+    pub guide_url: String,
 }

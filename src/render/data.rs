@@ -3,65 +3,74 @@
 
 use serde::Serialize;
 
-use crate::model::{Guide, Risk, Site, Step};
+use crate::model::{Branch, BranchTarget, Guide, GuideMeta, Site, Step, StepMeta};
+use crate::render::pages::{self, guide_path, step_path, Job, PageJob};
 
 #[derive(Serialize)]
 struct StepsJson<'a> {
     guides: Vec<GuideJson<'a>>,
 }
 
+/// A guide in `steps.json`: its slug, its front matter (every field of
+/// [`GuideMeta`]), its page and its steps in order.
 #[derive(Serialize)]
 struct GuideJson<'a> {
     slug: &'a str,
-    title: &'a str,
-    summary: Option<&'a str>,
-    symptoms: &'a [String],
-    error_messages: &'a [String],
-    applies_to: &'a [String],
-    tags: &'a [String],
-    draft: bool,
+    #[serde(flatten)]
+    meta: &'a GuideMeta,
     /// Relative to the site root.
     url: String,
     steps: Vec<StepJson<'a>>,
 }
 
+/// A step in `steps.json`: its place, its front matter as written (every field of
+/// [`StepMeta`]), and what resolve made of `after` and `applies_to`.
 #[derive(Serialize)]
 struct StepJson<'a> {
     number: usize,
     slug: &'a str,
-    title: &'a str,
-    order: Option<i64>,
+    #[serde(flatten)]
+    meta: &'a StepMeta,
     after: Vec<&'a str>,
-    summary: Option<&'a str>,
-    risk: Risk,
-    time: Option<&'a str>,
-    side_effects: &'a [String],
-    prerequisites: &'a [String],
     applies_to: &'a [String],
-    tags: &'a [String],
-    updated: Option<&'a str>,
-    draft: bool,
+    /// The step's alternatives: the condition, and the step's slug or
+    /// `#still-not-fixed` (the guide's help section).
+    branches: Vec<BranchJson<'a>>,
+    /// Relative to the site root.
     url: String,
 }
 
+#[derive(Serialize)]
+struct BranchJson<'a> {
+    when: &'a str,
+    go_to: &'a str,
+    /// The target's page (with `#still-not-fixed` for the help section), relative to the site root.
+    url: String,
+}
+
+fn branch_json<'a>(guide: &'a Guide, branch: &'a Branch) -> BranchJson<'a> {
+    match branch.target {
+        BranchTarget::Step(i) => {
+            let s = &guide.steps[i];
+            BranchJson { when: &branch.when, go_to: &s.slug, url: step_path(&guide.slug, &s.slug) }
+        }
+        BranchTarget::Help => BranchJson {
+            when: &branch.when,
+            go_to: "#still-not-fixed",
+            url: format!("{}#{}", guide_path(&guide.slug), crate::resolve::HELP_ANCHOR),
+        },
+    }
+}
+
 fn step_json<'a>(guide: &'a Guide, step: &'a Step) -> StepJson<'a> {
-    let m = &step.meta;
     StepJson {
         number: step.number,
         slug: &step.slug,
-        title: &m.title,
-        order: m.order.as_ref().map(|o| o.value),
-        after: m.after.iter().map(|a| a.value.as_str()).collect(),
-        summary: m.summary.as_deref(),
-        risk: m.risk,
-        time: m.time.as_deref(),
-        side_effects: &m.side_effects,
-        prerequisites: &m.prerequisites,
-        applies_to: m.applies_to.as_deref().unwrap_or(&guide.meta.applies_to),
-        tags: &m.tags,
-        updated: m.updated.as_deref(),
-        draft: m.draft,
-        url: format!("{}/{}.html", guide.slug, step.slug),
+        meta: &step.meta,
+        after: step.after.iter().map(|&a| guide.steps[a].slug.as_str()).collect(),
+        applies_to: &step.applies_to,
+        branches: step.branches.iter().map(|b| branch_json(guide, b)).collect(),
+        url: step_path(&guide.slug, &step.slug),
     }
 }
 
@@ -72,14 +81,8 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
             .iter()
             .map(|g| GuideJson {
                 slug: &g.slug,
-                title: &g.meta.title,
-                summary: g.meta.summary.as_deref(),
-                symptoms: &g.meta.symptoms,
-                error_messages: &g.meta.error_messages,
-                applies_to: &g.meta.applies_to,
-                tags: &g.meta.tags,
-                draft: g.meta.draft,
-                url: format!("{}/index.html", g.slug),
+                meta: &g.meta,
+                url: guide_path(&g.slug),
                 steps: g.steps.iter().map(|s| step_json(g, s)).collect(),
             })
             .collect(),
@@ -89,21 +92,31 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
     json
 }
 
-/// The sitemap lists every page by its absolute URL.
-pub fn sitemap(site: &Site, base_url: &str) -> Vec<u8> {
-    let mut paths = vec!["index.html".to_string(), "steps.html".to_string()];
-    for g in &site.guides {
-        paths.push(format!("{}/index.html", g.slug));
-        paths.extend(g.steps.iter().map(|s| format!("{}/{}.html", g.slug, s.slug)));
+/// The sitemap lists every page a reader would look for (not 404, search, term pages
+/// or aliases) by its absolute URL: home, all steps, then each guide and its steps,
+/// with the date each last changed where it is known (`updated`, else git).
+pub fn sitemap(site: &Site, jobs: &[PageJob<'_>], base_url: &str) -> Vec<u8> {
+    let mut pages: Vec<(&str, Option<&str>)> =
+        vec![(pages::HOME_PATH, site.home.updated.as_deref()), (pages::STEPS_PATH, None)];
+    for job in jobs {
+        match job.job {
+            Job::Guide(guide) => pages.push((&job.path, guide.updated.as_deref())),
+            Job::Step(guide, i) => pages.push((&job.path, guide.steps[i].updated.as_deref())),
+            _ => {}
+        }
     }
     let mut xml = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in paths {
+    for (path, updated) in pages {
         xml.push_str("  <url><loc>");
         pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}/{path}"))
             .expect("writing to a String cannot fail");
-        xml.push_str("</loc></url>\n");
+        xml.push_str("</loc>");
+        if let Some(date) = updated {
+            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+        }
+        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml.into_bytes()

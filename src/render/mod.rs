@@ -7,6 +7,8 @@
 
 pub mod context;
 pub mod data;
+pub mod diagram;
+pub mod pages;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -14,87 +16,27 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::{Guide, Output, OutputFile, Site, SourceFile};
+use crate::diagnostics::{Code, Diagnostic, Pos};
+use crate::model::{GuideKind, Output, OutputFile, Site};
 use crate::parse::highlight;
 use context::*;
+pub use pages::{jobs, Job, PageJob, TermKind, GENERATED};
 use templates::Templates;
 
-/// The "source" of the files remedy makes from the whole site.
-const GENERATED: &str = "(generated)";
-
-/// How to render one page.
-pub enum Job<'a> {
-    Home,
-    Guide(&'a Guide),
-    Step(&'a Guide, usize),
-    Steps,
-    NotFound,
-    Search,
-}
-
-/// One page to render: its output path, its source (for messages) and how to render it.
-pub struct PageJob<'a> {
-    pub path: String,
-    pub source: String,
-    pub job: Job<'a>,
-}
-
-pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (Option<Output>, Vec<Diagnostic>) {
-    match Templates::new(theme_templates) {
-        Ok(templates) => render_with(site, config, &templates),
-        Err(diagnostics) => (None, diagnostics),
-    }
-}
-
-/// [`render`] with templates already parsed (for callers that render many times).
-pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
-    let jobs = jobs(site, config);
-    // The search index needs the site, not the pages: make it while they render.
-    let (rendered, search) = rayon::join(
-        || -> Vec<Result<OutputFile, Diagnostic>> {
-            jobs.par_iter()
-                .map(|j| {
-                    let html = render_job(site, config, templates, &j.job)?;
-                    Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
-                })
-                .collect()
-        },
-        || crate::search::index_files(site, &config.search),
-    );
-
-    let mut diagnostics = Vec::new();
-    let mut files = Vec::with_capacity(rendered.len() + 3);
-    for result in rendered {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    let (output, finish_diags) = finish(site, config, &jobs, files, search);
-    diagnostics.extend(finish_diags);
-    if crate::diagnostics::has_errors(&diagnostics) {
-        return (None, diagnostics);
-    }
-    (output, diagnostics)
-}
-
-/// Every page the site has, in a fixed order.
-pub fn jobs<'a>(site: &'a Site, config: &Config) -> Vec<PageJob<'a>> {
-    let job = |path: String, source: &str, job| PageJob { path, source: source.to_string(), job };
-    let mut jobs = vec![job("index.html".to_string(), &site.home.source, Job::Home)];
-    for guide in &site.guides {
-        jobs.push(job(format!("{}/index.html", guide.slug), &guide.source, Job::Guide(guide)));
-        for (i, step) in guide.steps.iter().enumerate() {
-            jobs.push(job(format!("{}/{}.html", guide.slug, step.slug), &step.source, Job::Step(guide, i)));
-        }
-    }
-    jobs.push(job("steps.html".into(), GENERATED, Job::Steps));
-    jobs.push(job("404.html".into(), GENERATED, Job::NotFound));
-    if config.search.enabled {
-        jobs.push(job("search.html".into(), GENERATED, Job::Search));
-    }
-    jobs
+/// Renders every page of `jobs`, in parallel, in order (a page whose template fails
+/// gives its diagnostic instead).
+pub fn render_pages(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    jobs: &[PageJob<'_>],
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    jobs.par_iter()
+        .map(|j| {
+            let html = render_job(site, config, templates, j)?;
+            Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
+        })
+        .collect()
 }
 
 /// Completes the output around the rendered `pages`: adds the files made from the
@@ -116,7 +58,7 @@ pub fn finish(
     let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
     files.extend(search_files);
     if let Some(base_url) = &config.base_url {
-        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, base_url) });
+        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, jobs, base_url) });
     }
 
     // Every output path must come from exactly one source.
@@ -125,6 +67,7 @@ pub fn finish(
     let generated = ["highlight.css", "steps.json", "sitemap.xml"];
     let sources = jobs
         .iter()
+        .filter(|j| !matches!(j.job, Job::Alias { .. }))
         .map(|j| (j.path.as_str(), j.source.as_str()))
         .chain(generated.iter().map(|g| (*g, GENERATED)))
         .chain(search_paths.iter().map(|p| (p.as_str(), GENERATED)))
@@ -138,8 +81,18 @@ pub fn finish(
                 } else {
                     (source, format!("{source} and {first} would both be written to `{path}`; rename one of them"))
                 };
-                diagnostics.push(Diagnostic::error(at, Pos::START, "output-conflict", message));
+                diagnostics.push(Diagnostic::error(at, Pos::START, Code::OutputConflict, message));
             }
+        }
+    }
+    // An alias may take no path that is already taken, by a page, a file or an alias.
+    for job in jobs {
+        let Job::Alias { pos, .. } = job.job else { continue };
+        if let Some(first) = owners.insert(&job.path, &job.source) {
+            let owner = if first == GENERATED { "a file remedy generates".to_string() } else { first.to_string() };
+            let message =
+                format!("the alias `{}` is already taken by {owner}; an old path can lead to one page only", job.path);
+            diagnostics.push(Diagnostic::error(&job.source, pos, Code::AliasConflict, message));
         }
     }
     if !diagnostics.is_empty() {
@@ -161,93 +114,194 @@ pub fn finish(
 }
 
 /// Renders one page. Pure: the same site, config and templates give the same HTML.
-pub fn render_job(site: &Site, config: &Config, templates: &Templates, job: &Job<'_>) -> Result<String, Diagnostic> {
-    match job {
+/// (What it reads for a page is listed again in [`Job::fingerprint`].)
+pub fn render_job(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    page: &PageJob<'_>,
+) -> Result<String, Diagnostic> {
+    let path = page.path.as_str();
+    match page.job {
         Job::Home => {
             let home = &site.home;
             let ctx = HomePage {
                 common: Common::new(
                     config,
-                    "",
+                    path,
                     home.meta.title.clone(),
                     home.meta.description.as_deref().unwrap_or(&config.description),
                 )
                 .from_file(config, &home.source, home.updated.as_deref()),
                 page: home_ctx(home),
-                guides: site.guides.iter().map(|g| GuideCard::new(g, "")).collect(),
+                guides: site.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
+                categories: Category::group(&site.guides, path),
             };
             templates.render("home.html", &ctx)
         }
         Job::Guide(guide) => {
-            let steps: Vec<StepItem> = guide.steps.iter().map(|s| StepItem::new(s, "")).collect();
+            let steps: Vec<StepItem> = guide.steps.iter().map(|s| StepItem::new(guide, s, path)).collect();
             let costly_steps = steps.iter().filter(|s| !s.side_effects.is_empty()).cloned().collect();
             let ctx = GuidePage {
                 common: Common::new(
                     config,
-                    "../",
+                    path,
                     format!("{} · {}", guide.meta.title, config.title),
                     guide.meta.summary.as_deref().unwrap_or(""),
                 )
-                .from_file(config, &guide.source, guide.updated.as_deref()),
+                .from_file(config, &guide.source, guide.updated.as_deref())
+                .draft(guide.meta.draft),
                 guide: GuideCtx::new(guide),
+                tag_links: term_links(TermKind::Tag, &guide.meta.tags, path),
+                device_links: term_links(TermKind::Device, &guide.meta.applies_to, path),
                 steps,
                 costly_steps,
+                totals: Totals::new(guide),
+                print_url: pages::relative(path, &pages::print_path(&guide.slug)),
+                diagram: diagram::diagram(guide, path),
             };
-            templates.render("guide.html", &ctx)
+            let template = match guide.meta.kind {
+                GuideKind::Guide => "guide.html",
+                GuideKind::Reference => "reference.html",
+            };
+            templates.render(template, &ctx)
         }
         Job::Step(guide, i) => {
-            let step = &guide.steps[*i];
-            let after = step
-                .meta
-                .after
-                .iter()
-                .filter_map(|a| guide.steps.iter().find(|s| s.slug == a.value))
-                .map(StepRef::new)
-                .collect();
-            let has_last_resort = guide.body.anchors.iter().any(|a| a == "still-not-fixed");
+            let step = &guide.steps[i];
+            let step_ref = |s| StepRef::new(guide, s, path);
+            let guide_url = pages::relative(path, &pages::guide_path(&guide.slug));
             let ctx = StepPage {
                 common: Common::new(
                     config,
-                    "../",
+                    path,
                     format!("Step {}: {} · {}", step.number, step.meta.title, guide.meta.title),
                     step.meta.summary.as_deref().unwrap_or(""),
                 )
-                .from_file(config, &step.source, step.updated.as_deref()),
-                guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: "index.html" },
+                .from_file(config, &step.source, step.updated.as_deref())
+                .draft(step.meta.draft || guide.meta.draft),
+                guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: guide_url.clone() },
                 step: StepCtx::new(guide, step),
-                after,
-                prev: i.checked_sub(1).map(|p| StepRef::new(&guide.steps[p])),
-                next: guide.steps.get(i + 1).map(StepRef::new),
-                last_resort_url: if has_last_resort { "index.html#still-not-fixed" } else { "index.html" },
+                tag_links: term_links(TermKind::Tag, &step.meta.tags, path),
+                device_links: term_links(TermKind::Device, &step.applies_to, path),
+                after: step.after.iter().map(|&a| step_ref(&guide.steps[a])).collect(),
+                prev: i.checked_sub(1).map(|p| step_ref(&guide.steps[p])),
+                next: guide.steps.get(i + 1).map(step_ref),
+                last_resort_url: match &guide.help_anchor {
+                    Some(anchor) => format!("{guide_url}#{anchor}"),
+                    None => guide_url.clone(),
+                },
+                overview: guide.steps.iter().map(|s| StepItem::new(guide, s, path)).collect(),
+                branches: step.branches.iter().map(|b| BranchCtx::new(guide, b, path)).collect(),
+                help_url: guide.help_anchor.as_ref().map(|anchor| format!("{guide_url}#{anchor}")),
             };
-            templates.render("step.html", &ctx)
+            let template = match guide.meta.kind {
+                GuideKind::Guide => "step.html",
+                GuideKind::Reference => "article.html",
+            };
+            templates.render(template, &ctx)
         }
         Job::Steps => {
             let guides = site
                 .guides
                 .iter()
-                .map(|g| {
-                    let prefix = format!("{}/", g.slug);
-                    GuideSteps {
-                        slug: &g.slug,
-                        title: &g.meta.title,
-                        summary: g.meta.summary.as_deref(),
-                        url: format!("{prefix}index.html"),
-                        steps: g.steps.iter().map(|s| StepItem::new(s, &prefix)).collect(),
-                    }
+                .filter(|g| g.meta.kind == GuideKind::Guide)
+                .map(|g| GuideSteps {
+                    slug: &g.slug,
+                    title: &g.meta.title,
+                    summary: g.meta.summary.as_deref(),
+                    url: pages::relative(path, &pages::guide_path(&g.slug)),
+                    steps: g.steps.iter().map(|s| StepItem::new(g, s, path)).collect(),
                 })
                 .collect();
             let ctx =
-                StepsPage { common: Common::new(config, "", format!("All steps · {}", config.title), ""), guides };
+                StepsPage { common: Common::new(config, path, format!("All steps · {}", config.title), ""), guides };
             templates.render("steps.html", &ctx)
         }
         Job::NotFound => {
-            let ctx = PlainPage { common: Common::new(config, "", format!("Page not found · {}", config.title), "") };
-            templates.render("404.html", &ctx)
+            let mut common = Common::new(config, path, format!("Page not found · {}", config.title), "");
+            // A host serves 404.html for a missing page at any depth, where relative
+            // links would break: with `base_url`, its links are absolute.
+            if let Some(base_url) = &config.base_url {
+                common.root = format!("{}/", base_url.trim_end_matches('/'));
+            }
+            templates.render("404.html", &PlainPage { common })
+        }
+        Job::Print(guide) => {
+            let address = |s: &crate::model::Step| {
+                let p = pages::step_path(&guide.slug, &s.slug);
+                match &config.base_url {
+                    Some(base) => format!("{}/{p}", base.trim_end_matches('/')),
+                    None => p,
+                }
+            };
+            let ctx = PrintPage {
+                common: Common::new(config, path, format!("{} (printable) · {}", guide.meta.title, config.title), "")
+                    .from_file(config, &guide.source, guide.updated.as_deref()),
+                guide: GuideCtx::new(guide),
+                guide_url: pages::relative(path, &pages::guide_path(&guide.slug)),
+                totals: Totals::new(guide),
+                steps: guide
+                    .steps
+                    .iter()
+                    .map(|s| PrintStep {
+                        item: StepItem::new(guide, s, path),
+                        prerequisites: &s.meta.prerequisites,
+                        if_fixed: s.meta.if_fixed.as_deref(),
+                        while_waiting: s.meta.while_waiting.as_deref(),
+                        body_html: &s.body.html,
+                        address: address(s),
+                    })
+                    .collect(),
+            };
+            templates.render("print.html", &ctx)
         }
         Job::Search => {
-            let ctx = PlainPage { common: Common::new(config, "", format!("Search · {}", config.title), "") };
+            let ctx = PlainPage { common: Common::new(config, path, format!("Search · {}", config.title), "") };
             templates.render("search.html", &ctx)
         }
+        Job::Alias { ref target, title, .. } => Ok(redirect(config, path, target, title)),
+        Job::Term(ref term) => {
+            let (kind, heading) = match term.kind {
+                TermKind::Tag => ("tag", format!("Tagged “{}”", term.name)),
+                TermKind::Device => ("device", format!("For {}", term.name)),
+            };
+            let ctx = TermPage {
+                common: Common::new(config, path, format!("{heading} · {}", config.title), ""),
+                kind,
+                name: term.name,
+                guides: term.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
+                steps: term
+                    .steps
+                    .iter()
+                    .map(|&(g, i)| TermStep {
+                        step: StepItem::new(g, &g.steps[i], path),
+                        guide_title: &g.meta.title,
+                        guide_url: pages::relative(path, &pages::guide_path(&g.slug)),
+                    })
+                    .collect(),
+            };
+            templates.render("taxonomy.html", &ctx)
+        }
     }
+}
+
+/// The page at an old path (`aliases`): it sends the reader to `target` at once (a
+/// `refresh`, which needs no script and works from disk), names the new page for
+/// search engines (`canonical`) and, should the refresh not happen, links to it.
+fn redirect(config: &Config, path: &str, target: &str, title: &str) -> String {
+    let relative = pages::relative(path, target);
+    let canonical = config.base_url.as_ref().map_or_else(|| relative.clone(), |base| format!("{base}/{target}"));
+    let escape = |text: &str| {
+        let mut out = String::new();
+        pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+        out
+    };
+    let (lang, relative, canonical, title) =
+        (escape(&config.language), escape(&relative), escape(&canonical), escape(title));
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n\
+         <p>This page has moved: <a href=\"{relative}\">{title}</a>.</p>\n</body>\n</html>\n"
+    )
 }

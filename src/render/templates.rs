@@ -8,7 +8,7 @@ use std::error::Error as _;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::diagnostics::{Diagnostic, Pos};
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::SourceFile;
 
 /// The templates a theme must have.
@@ -23,6 +23,21 @@ pub struct Templates {
 impl Templates {
     /// Parses the theme's templates (`themes/<name>/templates/<file>`).
     pub fn new(files: &[SourceFile]) -> Result<Templates, Vec<Diagnostic>> {
+        let name_of = |f: &SourceFile| f.path.split_once("/templates/").map_or(f.path.clone(), |(_, n)| n.to_string());
+        // The default theme's page templates that this theme lacks (see
+        // `theme::OPTIONAL_TEMPLATES`), inside the theme's own frame (`base.html`); they
+        // import the default theme's macros under their own name, `remedy/macros.html`.
+        let has = |name: &str| files.iter().any(|f| name_of(f) == name);
+        let defaults = crate::theme::embedded().templates.into_iter().filter_map(|d| {
+            let name = name_of(&d);
+            if name == "macros.html" {
+                return Some(SourceFile { path: "themes/default/templates/remedy/macros.html".into(), text: d.text });
+            }
+            let optional = crate::theme::OPTIONAL_TEMPLATES.contains(&name.as_str());
+            (optional && !has(&name) && has("base.html")).then_some(d)
+        });
+        let files: Vec<SourceFile> = files.iter().cloned().chain(defaults).collect();
+        let files = files.as_slice();
         let paths: Vec<(String, String)> = files
             .iter()
             .map(|f| {
@@ -45,13 +60,10 @@ impl Templates {
             .iter()
             .filter(|name| !tera.get_template_names().any(|n| n == **name))
             .map(|name| {
-                let dir = templates.paths.first().map_or("themes/<theme>/templates/".to_string(), |(_, p)| {
-                    p.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"))
-                });
                 Diagnostic::error(
-                    format!("{dir}{name}"),
+                    format!("{}{name}", templates.dir()),
                     Pos::START,
-                    "template-missing",
+                    Code::TemplateMissing,
                     format!("the theme has no `{name}` template"),
                 )
             })
@@ -63,8 +75,19 @@ impl Templates {
     }
 
     pub fn render(&self, name: &str, context: &impl Serialize) -> Result<String, Diagnostic> {
+        if !self.tera.get_template_names().any(|n| n == name) {
+            let message = format!("the theme has no `{name}` template, which this site needs");
+            return Err(Diagnostic::error(format!("{}{name}", self.dir()), Pos::START, Code::TemplateMissing, message));
+        }
         let context = Context::from_serialize(context).map_err(|e| self.diagnostic(&e, Some(name)))?;
         self.tera.render(name, &context).map_err(|e| self.diagnostic(&e, Some(name)))
+    }
+
+    /// The theme's templates folder (`themes/<theme>/templates/`), for messages.
+    fn dir(&self) -> String {
+        self.paths.first().map_or("themes/<theme>/templates/".to_string(), |(_, p)| {
+            p.split_once("/templates/").map_or(String::new(), |(d, _)| format!("{d}/templates/"))
+        })
     }
 
     /// A Tera error as a diagnostic: the whole chain of causes, at the template's file.
@@ -96,7 +119,7 @@ impl Templates {
             }
             None => text.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" "),
         };
-        Diagnostic::error(path, pos, "template-error", message)
+        Diagnostic::error(path, pos, Code::TemplateError, message)
     }
 }
 
@@ -134,6 +157,21 @@ mod tests {
         let Err(d) = Templates::new(&files(&[("step.html", "ok\n{% if %}\n")])) else { panic!() };
         assert_eq!(d[0].path, "themes/t/templates/step.html");
         assert_eq!(d[0].pos.line, 2, "{}", d[0]);
+    }
+
+    #[test]
+    fn a_page_template_the_theme_lacks_is_named() {
+        // No base.html, so no default can stand in for search.html.
+        let t = Templates::new(&files(&[])).unwrap();
+        let d = t.render("search.html", &serde_json::json!({})).unwrap_err();
+        assert_eq!(
+            d.to_string(),
+            "themes/t/templates/search.html:1:1: error: the theme has no `search.html` template, which this site needs [template-missing]"
+        );
+        // With a frame, the default theme's page is used inside it.
+        let t = Templates::new(&files(&[("base.html", "[{% block content %}{% endblock content %}]")])).unwrap();
+        let html = t.render("search.html", &serde_json::json!({ "root": "" })).unwrap();
+        assert!(html.starts_with('[') && html.contains("search-page"), "{html}");
     }
 
     #[test]

@@ -8,20 +8,32 @@
 //! errors, so that every other check can still run.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, BinaryHeap, HashMap};
+use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
 
-use crate::diagnostics::{closest, Diagnostic};
-use crate::model::{Risk, StepMeta};
+use crate::diagnostics::{closest, Code, Diagnostic};
+use crate::model::{Located, Risk, StepMeta};
 
 /// What ordering needs to know of a step.
 pub struct StepInfo<'a> {
     pub slug: &'a str,
     pub source: &'a str,
     pub meta: &'a StepMeta,
+    /// The slugs `after` names, as written.
+    pub after: &'a [Located<String>],
 }
 
-/// Returns the indices of `steps` in step order, and the diagnostics.
-pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
+/// The step order of a guide and what `after` names.
+pub struct Ordered {
+    /// Indices of the steps, in step order.
+    pub order: Vec<usize>,
+    /// For each step, the steps its `after` names (indices into the input, in the
+    /// order written; unknown slugs left out).
+    pub after: Vec<Vec<usize>>,
+}
+
+/// Orders `steps`. `drafts` are the slugs of the guide's steps this build leaves out
+/// (an `after` that names one gets its own message).
+pub fn order(steps: &[StepInfo<'_>], drafts: &[&str]) -> (Ordered, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let by_slug: HashMap<&str, usize> = steps.iter().enumerate().map(|(i, s)| (s.slug, i)).collect();
 
@@ -31,20 +43,30 @@ pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
     let mut followers: Vec<Vec<usize>> = vec![Vec::new(); steps.len()];
     let mut waiting_on = vec![0usize; steps.len()];
     let mut edges = BTreeSet::new();
+    let mut after = vec![Vec::new(); steps.len()];
     for (i, step) in steps.iter().enumerate() {
-        for before in &step.meta.after {
+        for before in step.after {
             match by_slug.get(before.value.as_str()) {
-                Some(&b) if edges.insert((b, i)) => {
-                    followers[b].push(i);
-                    waiting_on[i] += 1;
+                Some(&b) => {
+                    after[i].push(b);
+                    if edges.insert((b, i)) {
+                        followers[b].push(i);
+                        waiting_on[i] += 1;
+                    }
                 }
-                Some(_) => {}
+                None if drafts.contains(&before.value.as_str()) => {
+                    let message = format!(
+                        "`after` names `{}`, a draft that this build leaves out (build with --drafts, or remove it from `after`)",
+                        before.value
+                    );
+                    diagnostics.push(Diagnostic::error(step.source, before.pos, Code::UnknownStep, message));
+                }
                 None => {
                     let mut message = format!("`after` names `{}`, which is not a step of this guide", before.value);
                     if let Some(close) = closest(&before.value, steps.iter().map(|s| s.slug)) {
                         message.push_str(&format!("; did you mean `{close}`?"));
                     }
-                    diagnostics.push(Diagnostic::error(step.source, before.pos, "unknown-step", message));
+                    diagnostics.push(Diagnostic::error(step.source, before.pos, Code::UnknownStep, message));
                 }
             }
         }
@@ -52,7 +74,7 @@ pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
 
     let key = |i: usize| {
         let m = steps[i].meta;
-        (m.order.is_none(), m.order.as_ref().map_or(0, |o| o.value), m.risk, m.title.as_str(), steps[i].slug)
+        (m.order.is_none(), m.order.as_ref().map_or(0, |o| o.value), m.risk.value, m.title.as_str(), steps[i].slug)
     };
     let mut ready: BinaryHeap<Reverse<(_, usize)>> =
         (0..steps.len()).filter(|&i| waiting_on[i] == 0).map(|i| Reverse((key(i), i))).collect();
@@ -76,7 +98,7 @@ pub fn order(steps: &[StepInfo<'_>]) -> (Vec<usize>, Vec<Diagnostic>) {
     }
 
     risk_warnings(steps, &result, &mut diagnostics);
-    (result, diagnostics)
+    (Ordered { order: result, after }, diagnostics)
 }
 
 fn duplicate_orders(steps: &[StepInfo<'_>], diagnostics: &mut Vec<Diagnostic>) {
@@ -91,7 +113,7 @@ fn duplicate_orders(steps: &[StepInfo<'_>], diagnostics: &mut Vec<Diagnostic>) {
                     "`order = {}` is also used by {}; each step of a guide needs its own order",
                     order.value, steps[other].source
                 );
-                diagnostics.push(Diagnostic::error(step.source, order.pos, "duplicate-order", message));
+                diagnostics.push(Diagnostic::error(step.source, order.pos, Code::DuplicateOrder, message));
             }
             None => {
                 first_with.insert(order.value, i);
@@ -100,55 +122,130 @@ fn duplicate_orders(steps: &[StepInfo<'_>], diagnostics: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Finds each cycle among the stuck steps and names every step in it.
+/// Reports each cycle once: one message per strongly connected component of the
+/// stuck steps (Tarjan's algorithm, linear in steps and `after` entries), naming a
+/// cycle through its first step by slug, and any other step caught in it.
 fn report_cycles(steps: &[StepInfo<'_>], stuck: &[usize], followers: &[Vec<usize>], diagnostics: &mut Vec<Diagnostic>) {
-    let stuck_set: BTreeSet<usize> = stuck.iter().copied().collect();
-    // Walk backwards along `after` (a stuck step always waits on a stuck step)
-    // until a step repeats: the repeated part is a cycle.
-    let mut reported: BTreeSet<BTreeSet<usize>> = BTreeSet::new();
-    for &start in stuck {
-        let mut path = vec![start];
-        let mut seen = HashMap::from([(start, 0usize)]);
-        let mut current = start;
-        let cycle = loop {
-            let before = (0..steps.len()).find(|&b| stuck_set.contains(&b) && followers[b].contains(&current));
-            let Some(b) = before else { break None };
-            if let Some(&at) = seen.get(&b) {
-                break Some(path[at..].to_vec());
+    let mut components = components(steps.len(), stuck, followers);
+    // A component of one step is a cycle only when the step comes after itself.
+    components.retain(|c| c.len() > 1 || followers[c[0]].contains(&c[0]));
+    for component in components {
+        let inside: BTreeSet<usize> = component.iter().copied().collect();
+        let start = *component.iter().min_by_key(|&&i| steps[i].slug).expect("a component has steps");
+        // The shortest way from `start` along the arrows back to it, in reading order
+        // ("a, then b, then ... a").
+        let mut came_from: HashMap<usize, usize> = HashMap::new();
+        let mut queue = VecDeque::from([start]);
+        let mut last = None;
+        'search: while let Some(i) = queue.pop_front() {
+            for &f in &followers[i] {
+                if f == start {
+                    last = Some(i);
+                    break 'search;
+                }
+                if inside.contains(&f) && !came_from.contains_key(&f) {
+                    came_from.insert(f, i);
+                    queue.push_back(f);
+                }
             }
-            seen.insert(b, path.len());
-            path.push(b);
-            current = b;
-        };
-        let Some(mut cycle) = cycle else { continue };
-        // `cycle` runs against the arrows (each waits on the next); turn it into
-        // reading order, "a, then b, then ... a", starting at its smallest slug.
-        cycle.reverse();
-        let first = (0..cycle.len()).min_by_key(|&k| steps[cycle[k]].slug).expect("a cycle has steps");
-        cycle.rotate_left(first);
-        if !reported.insert(cycle.iter().copied().collect()) {
-            continue;
         }
-        let names: Vec<String> = cycle.iter().map(|&i| format!("`{}` ({})", steps[i].slug, steps[i].source)).collect();
-        let message = format!(
+        let mut cycle = vec![last.expect("a component of two or more steps has a cycle through each")];
+        while cycle[cycle.len() - 1] != start {
+            cycle.push(came_from[&cycle[cycle.len() - 1]]);
+        }
+        cycle.reverse();
+        let name = |i: usize| format!("`{}` ({})", steps[i].slug, steps[i].source);
+        let names: Vec<String> = cycle.iter().map(|&i| name(i)).collect();
+        let mut message = format!(
             "the steps' `after` lists form a cycle, so none of them can come first: {} -> back to `{}`; remove one `after` entry",
             names.join(" -> "),
-            steps[cycle[0]].slug
+            steps[start].slug
         );
+        let on_cycle: BTreeSet<usize> = cycle.iter().copied().collect();
+        let mut others: Vec<usize> = component.iter().copied().filter(|i| !on_cycle.contains(i)).collect();
+        if !others.is_empty() {
+            others.sort_by_key(|&i| steps[i].slug);
+            let others: Vec<String> = others.into_iter().map(name).collect();
+            message.push_str(&format!(" (also caught in it: {})", others.join(", ")));
+        }
         // Report at the `after` entry of the first step that names the step before it.
-        let at = cycle[0];
         let prev = cycle[cycle.len() - 1];
         let pos =
-            steps[at].meta.after.iter().find(|a| a.value == steps[prev].slug).map_or(steps[at].meta.pos, |a| a.pos);
-        diagnostics.push(Diagnostic::error(steps[at].source, pos, "order-cycle", message));
+            steps[start].after.iter().find(|a| a.value == steps[prev].slug).map_or(steps[start].meta.pos, |a| a.pos);
+        diagnostics.push(Diagnostic::error(steps[start].source, pos, Code::OrderCycle, message));
     }
+}
+
+/// The strongly connected components among `nodes` (iterative Tarjan), each sorted.
+fn components(n: usize, nodes: &[usize], followers: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let member: Vec<bool> = {
+        let mut m = vec![false; n];
+        nodes.iter().for_each(|&i| m[i] = true);
+        m
+    };
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::new();
+    for &root in nodes {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        // (node, position in its followers)
+        let mut work = vec![(root, 0usize)];
+        index[root] = next;
+        low[root] = next;
+        next += 1;
+        stack.push(root);
+        on_stack[root] = true;
+        while let Some(&mut (v, ref mut at)) = work.last_mut() {
+            if let Some(&w) = followers[v].get(*at) {
+                *at += 1;
+                if !member[w] {
+                    continue;
+                }
+                if index[w] == usize::MAX {
+                    index[w] = next;
+                    low[w] = next;
+                    next += 1;
+                    stack.push(w);
+                    on_stack[w] = true;
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                loop {
+                    let w = stack.pop().expect("v is on the stack");
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                component.sort_unstable();
+                out.push(component);
+            }
+        }
+    }
+    out.sort();
+    out
 }
 
 fn risk_warnings(steps: &[StepInfo<'_>], ordered: &[usize], diagnostics: &mut Vec<Diagnostic>) {
     let mut destructive: Option<usize> = None;
     for &i in ordered {
         let meta = steps[i].meta;
-        match (destructive, meta.risk) {
+        match (destructive, meta.risk.value) {
             (_, Risk::Destructive) if destructive.is_none() => destructive = Some(i),
             (Some(d), risk) if risk < Risk::Destructive => {
                 let message = format!(
@@ -157,7 +254,7 @@ fn risk_warnings(steps: &[StepInfo<'_>], ordered: &[usize], diagnostics: &mut Ve
                     steps[d].slug,
                     steps[d].source
                 );
-                diagnostics.push(Diagnostic::warning(steps[i].source, meta.risk_pos, "risk-order", message));
+                diagnostics.push(Diagnostic::warning(steps[i].source, meta.risk.pos, Code::RiskOrder, message));
             }
             _ => {}
         }
@@ -174,11 +271,12 @@ mod tests {
         slugs: Vec<String>,
         sources: Vec<String>,
         metas: Vec<StepMeta>,
+        afters: Vec<Vec<Located<String>>>,
     }
 
     /// Steps written as `slug order risk after,after`; `-` for none.
     fn fixture(spec: &[&str]) -> Fixture {
-        let mut f = Fixture { slugs: vec![], sources: vec![], metas: vec![] };
+        let mut f = Fixture { slugs: vec![], sources: vec![], metas: vec![], afters: vec![] };
         for (line, s) in spec.iter().enumerate() {
             let parts: Vec<&str> = s.split(' ').collect();
             let pos = Pos::new(line as u32 + 1, 1);
@@ -187,16 +285,19 @@ mod tests {
             f.metas.push(StepMeta {
                 title: parts[0].to_uppercase(),
                 order: parts[1].parse().ok().map(|v| Located { value: v, pos }),
-                risk: match parts[2] {
-                    "c" => Risk::Caution,
-                    "d" => Risk::Destructive,
-                    _ => Risk::Safe,
+                risk: Located {
+                    value: match parts[2] {
+                        "c" => Risk::Caution,
+                        "d" => Risk::Destructive,
+                        _ => Risk::Safe,
+                    },
+                    pos,
                 },
-                after: parts[3].split(',').filter(|a| *a != "-").map(|a| Located { value: a.into(), pos }).collect(),
                 pos,
-                risk_pos: pos,
                 ..StepMeta::default()
             });
+            f.afters
+                .push(parts[3].split(',').filter(|a| *a != "-").map(|a| Located { value: a.into(), pos }).collect());
         }
         f
     }
@@ -204,10 +305,10 @@ mod tests {
     fn run(spec: &[&str]) -> (Vec<String>, Vec<String>) {
         let f = fixture(spec);
         let infos: Vec<StepInfo> = (0..f.slugs.len())
-            .map(|i| StepInfo { slug: &f.slugs[i], source: &f.sources[i], meta: &f.metas[i] })
+            .map(|i| StepInfo { slug: &f.slugs[i], source: &f.sources[i], meta: &f.metas[i], after: &f.afters[i] })
             .collect();
-        let (order, diags) = order(&infos);
-        (order.iter().map(|&i| f.slugs[i].clone()).collect(), diags.iter().map(ToString::to_string).collect())
+        let (ordered, diags) = order(&infos, &["drafty"]);
+        (ordered.order.iter().map(|&i| f.slugs[i].clone()).collect(), diags.iter().map(ToString::to_string).collect())
     }
 
     #[test]
@@ -232,6 +333,31 @@ mod tests {
         for s in ["`a` (content/g/a.md)", "`b` (content/g/b.md)", "`c` (content/g/c.md)"] {
             assert!(d[0].contains(s), "{s} in {}", d[0]);
         }
+    }
+
+    #[test]
+    fn each_cycle_is_reported_once_with_every_step_caught_in_it() {
+        // Two cycles: a -> b -> a and c -> d -> e -> c, with f caught between d and e.
+        let (_, d) = run(&["a - s b", "b - s a", "c - s e", "d - s c", "e - s d,f", "f - s d", "g - s -"]);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[0].contains("`a` (content/g/a.md) -> `b` (content/g/b.md) -> back to `a`"), "{}", d[0]);
+        assert!(d[1].contains("`c` (content/g/c.md) -> `d` (content/g/d.md) -> `e` (content/g/e.md) -> back to `c`; remove one `after` entry (also caught in it: `f` (content/g/f.md))"), "{}", d[1]);
+    }
+
+    #[test]
+    fn a_long_cycle_is_linear() {
+        // 20,000 steps, each after the next, the last after the first: one message.
+        let n = 20_000;
+        let spec: Vec<String> = (0..n).map(|i| format!("s{i} - s s{}", (i + 1) % n)).collect();
+        let spec: Vec<&str> = spec.iter().map(String::as_str).collect();
+        let (order, d) = run(&spec);
+        assert_eq!((order.len(), d.len()), (n, 1));
+    }
+
+    #[test]
+    fn after_naming_a_draft_says_so() {
+        let (_, d) = run(&["a - s drafty"]);
+        assert!(d[0].contains("`drafty`, a draft that this build leaves out"), "{d:?}");
     }
 
     #[test]

@@ -1,23 +1,28 @@
-//! Full-text search with no server: `render` calls [`index_files`] to write the
-//! index under `search/`; the theme's `search.js` reads it in the browser.
+//! Full-text search with no server: `build::render` calls [`index_files`] (while the
+//! pages render) to write the index under `search/`; the theme's `search.js` reads it
+//! in the browser.
 //!
-//! [`tokenize`] cuts text into terms; [`index`] writes the files (see there for
-//! their format). Pure, like the rest of `render`.
+//! [`tokenize`] cuts text into terms; [`synonyms`] adds the words a reader may
+//! type instead; [`index`] writes the files (see there for their format). Pure,
+//! like the rest of `render`.
 
 pub mod index;
+pub mod synonyms;
 pub mod tokenize;
 
 use crate::config::{SearchConfig, CONFIG_FILE};
-use crate::diagnostics::{Diagnostic, Pos};
-use crate::model::{Guide, OutputFile, Rendered, Site};
+use crate::diagnostics::{Code, Diagnostic, Pos};
+use crate::model::{Guide, GuideKind, OutputFile, Rendered, Site};
+use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
+use synonyms::Synonyms;
 
 /// Every file of the search index, and a warning when they exceed the budget.
 pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     if !config.enabled {
         return (Vec::new(), Vec::new());
     }
-    let files = index::write(&pages(site), Layout::default());
+    let files = index::write(&pages(site), Layout::default(), &Synonyms::new(&config.synonyms));
     let total: usize = files.iter().map(|f| f.contents.len()).sum();
     let mut diagnostics = Vec::new();
     if total as u64 > config.budget_kb * 1024 {
@@ -26,13 +31,13 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
             total.div_ceil(1024),
             config.budget_kb
         );
-        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, "search-budget", message));
+        diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, Code::SearchBudget, message));
     }
     (files, diagnostics)
 }
 
 /// Whether `path` is one of the files [`index_files`] writes (`search/index.js`,
-/// `search/s-N.js`, `search/v-HEX.js`, `search/d-N.js`).
+/// `search/s-N.js`, `search/p-N.js`, `search/v-HEX.js`, `search/d-N.js`).
 pub fn is_index_file(path: &str) -> bool {
     let Some(name) = path.strip_prefix("search/").and_then(|n| n.strip_suffix(".js")) else {
         return false;
@@ -43,6 +48,7 @@ pub fn is_index_file(path: &str) -> bool {
     name == "index"
         || numbered("s-", char::is_ascii_digit)
         || numbered("d-", char::is_ascii_digit)
+        || numbered("p-", char::is_ascii_digit)
         || numbered("v-", char::is_ascii_hexdigit)
 }
 
@@ -52,7 +58,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
     let mut meta = vec![(BOOST_TITLE, home.meta.title.clone())];
     meta.extend(home.meta.description.clone().map(|d| (BOOST_SUMMARY, d)));
     let mut out = vec![PageDoc {
-        url: "index.html".into(),
+        url: HOME_PATH.into(),
         title: home.meta.title.clone(),
         meta_text: home.meta.description.clone().unwrap_or_default(),
         meta,
@@ -61,6 +67,7 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
     }];
     for guide in &site.guides {
         out.push(guide_doc(guide));
+        let reference = guide.meta.kind == GuideKind::Reference;
         for step in &guide.steps {
             let m = &step.meta;
             let mut meta = vec![(BOOST_TITLE, m.title.clone())];
@@ -70,14 +77,16 @@ pub fn pages(site: &Site) -> Vec<PageDoc> {
             meta.extend(m.prerequisites.iter().map(|t| (BOOST_BODY, t.clone())));
             let meta_text = m.summary.iter().chain(&m.side_effects).cloned().collect::<Vec<_>>().join(" · ");
             out.push(PageDoc {
-                url: format!("{}/{}.html", guide.slug, step.slug),
+                url: step_path(&guide.slug, &step.slug),
                 title: m.title.clone(),
                 guide: guide.meta.title.clone(),
-                step: step.number,
-                risk: m.risk.as_str(),
+                // A reference article has no step number or risk to show.
+                step: if reference { 0 } else { step.number },
+                risk: if reference { "" } else { m.risk.value.as_str() },
                 meta_text,
                 meta,
                 sections: sections(&step.body),
+                ..PageDoc::default()
             });
         }
     }
@@ -94,11 +103,12 @@ fn guide_doc(guide: &Guide) -> PageDoc {
     let meta_text =
         m.summary.iter().chain(&m.error_messages).chain(&m.symptoms).cloned().collect::<Vec<_>>().join(" · ");
     PageDoc {
-        url: format!("{}/index.html", guide.slug),
+        url: guide_path(&guide.slug),
         title: m.title.clone(),
         guide: m.title.clone(),
         meta,
         meta_text,
+        exact: m.error_messages.clone(),
         sections: sections(&guide.body),
         ..PageDoc::default()
     }
@@ -121,7 +131,9 @@ mod tests {
 
     #[test]
     fn index_files_are_told_apart_from_pages_and_assets() {
-        for path in ["search/index.js", "search/s-0.js", "search/s-12.js", "search/v-6f.js", "search/d-3.js"] {
+        for path in
+            ["search/index.js", "search/s-0.js", "search/s-12.js", "search/v-6f.js", "search/d-3.js", "search/p-0.js"]
+        {
             assert!(is_index_file(path), "{path}");
         }
         for path in ["search/index.html", "search/s-1.html", "search/s-.js", "search/x.js", "g/search/s-0.js", "s-0.js"]

@@ -11,6 +11,12 @@
 //!    its whole form unstemmed, each part stemmed, and the parts joined (`wifi`), so
 //!    it is found whole and by its parts.
 //! 4. Stop words and one-letter words are dropped; so is anything over 40 chars.
+//!
+//! Each chunk that has letters or digits takes the next position (stop words
+//! included, punctuation-only chunks not); all the terms of a chunk share its
+//! position. Phrase matching compares positions, so search.js counts chunks the
+//! same way. A chunk's last term is its *main* key (a plain word's stem, a
+//! punctuated chunk's joined form): synonyms are matched on main keys.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::FxHashMap;
@@ -77,14 +83,23 @@ impl Tokenizer {
     /// Calls `f(key, surface)` for every term of `text`, in order: [`Tokenizer::terms`]
     /// without making two strings per term, for the indexer.
     pub fn for_each_term(&mut self, text: &str, mut f: impl FnMut(&str, &str)) {
+        self.for_each_term_at(text, |_, key, surface| f(key, surface));
+    }
+
+    /// Like [`Tokenizer::for_each_term`], with each term's position (its chunk's
+    /// number among the chunks that have letters or digits, from 0). Returns the
+    /// number of positions used.
+    pub fn for_each_term_at(&mut self, text: &str, mut f: impl FnMut(u32, &str, &str)) -> u32 {
         let lower = text.to_lowercase();
         let mut joined = String::new();
+        let mut pos = 0u32;
         for chunk in lower.split_whitespace() {
             let chunk = trim_chunk(chunk);
             if chunk.chars().all(char::is_alphanumeric) {
                 // A plain word (or nothing left after trimming).
                 if !chunk.is_empty() {
-                    self.word(chunk, &mut f);
+                    self.word(chunk, &mut |k: &str, s: &str| f(pos, k, s));
+                    pos += 1;
                 }
                 continue;
             }
@@ -92,19 +107,21 @@ impl Tokenizer {
                 continue;
             }
             if chunk.chars().count() <= MAX_TERM_CHARS {
-                f(chunk, chunk);
+                f(pos, chunk, chunk);
             }
             joined.clear();
             let mut count = 0;
             for part in parts(chunk) {
-                self.word(part, &mut f);
+                self.word(part, &mut |k: &str, s: &str| f(pos, k, s));
                 joined.push_str(part);
                 count += 1;
             }
             if count > 1 {
-                self.word(&joined, &mut f);
+                self.word(&joined, &mut |k: &str, s: &str| f(pos, k, s));
             }
+            pos += 1;
         }
+        pos
     }
 
     /// A plain word's term, stemmed, unless rule 4 drops it.
@@ -121,6 +138,18 @@ impl Tokenizer {
             }
         }
     }
+}
+
+/// The key under which a whole text (a guide's error message) is found when a
+/// query is exactly that text: the text's kept words, unstemmed, each followed
+/// by a space, then `=` (`"Error 0x80004005."` is `error 0x80004005 =`). It sorts
+/// right after its first word, so it is in the shard a query loads for that word;
+/// no other key has a space. search.js makes the same key of the whole query
+/// (`exactKey`). `None` when no word is kept.
+pub fn exact_key(text: &str) -> Option<String> {
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower.split_whitespace().flat_map(|c| parts(trim_chunk(c))).filter(|w| keep(w)).collect();
+    (!words.is_empty()).then(|| format!("{} =", words.join(" ")))
 }
 
 #[cfg(test)]
@@ -146,6 +175,30 @@ mod tests {
         assert_eq!(keys("`thread::spawn`"), ["thread::spawn", "thread", "spawn", "threadspawn"]);
         assert_eq!(keys("C++ and C#"), ["c++", "c#"]);
         assert_eq!(keys("\"Settings\" > iCloud"), ["set", "icloud"]);
+    }
+
+    #[test]
+    fn terms_of_a_chunk_share_its_position_and_stop_words_count() {
+        let mut at = Vec::new();
+        let n = Tokenizer::default().for_each_term_at("Could not be completed: Wi-Fi — off", |p, k, _| {
+            at.push((p, k.to_string()));
+        });
+        let at: Vec<(u32, &str)> = at.iter().map(|(p, k)| (*p, k.as_str())).collect();
+        assert_eq!(
+            at,
+            [(0, "could"), (1, "not"), (3, "complet"), (4, "wi-fi"), (4, "wi"), (4, "fi"), (4, "wifi"), (5, "off")]
+        );
+        assert_eq!(n, 6);
+    }
+
+    #[test]
+    fn exact_keys_ignore_case_punctuation_and_stop_words() {
+        assert_eq!(
+            exact_key("The last backup could not be completed.").as_deref(),
+            Some("last backup could not completed =")
+        );
+        assert_eq!(exact_key("Error 0x80004005").as_deref(), Some("error 0x80004005 ="));
+        assert_eq!(exact_key("... the"), None);
     }
 
     #[test]

@@ -44,9 +44,16 @@ impl Browser {
     /// virtual time (navigations the page makes are followed).
     pub fn open(&self, url: &str, budget_ms: u32) -> Page {
         let profile = tempfile::tempdir().expect("a temporary profile folder");
+        self.open_with(url, budget_ms, profile.path(), &[])
+    }
+
+    /// Like [`Browser::open`], in the profile folder `profile` (kept between calls, so
+    /// `localStorage` persists) and with more Chromium flags (`--window-size=390,844`).
+    pub fn open_with(&self, url: &str, budget_ms: u32, profile: &Path, flags: &[&str]) -> Page {
         let out = Command::new(&self.bin)
             .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .args(flags)
             .args(["--enable-logging=stderr", "--v=0", "--no-first-run"])
             .arg(format!("--virtual-time-budget={budget_ms}"))
             .arg("--dump-dom")

@@ -23,9 +23,9 @@ fn site(case: &str) -> String {
 #[test]
 fn check_writes_nothing_and_exits_by_severity() {
     let root = fixtures();
-    let (code, _, stderr) = remedy(&root, &["check", &site("valid/yaml")]);
+    let (code, _, stderr) = remedy(&root, &["check", &site("check/clean")]);
     assert_eq!((code, stderr.trim()), (0, "no problems found"));
-    assert!(!fixtures().join("valid/yaml/site/public").exists(), "check writes nothing");
+    assert!(!fixtures().join("check/clean/site/public").exists(), "check writes nothing");
 
     let (code, _, stderr) = remedy(&root, &["check", &site("check/lints")]);
     assert_eq!(code, 0, "warnings alone pass: {stderr}");
@@ -55,7 +55,8 @@ fn check_github_and_json_formats() {
     let (code, stdout, _) = remedy(&fixtures(), &["check", "--format", "github", &site("invalid/order-errors")]);
     assert_eq!(code, 1);
     let lines: Vec<&str> = stdout.lines().collect();
-    assert_eq!(lines.len(), 4, "{stdout}");
+    // Six errors (two of them unknown branch targets) and the `relative-404` warning.
+    assert_eq!(lines.len(), 7, "{stdout}");
     assert!(
         lines[1]
             .starts_with("::error file=content/printer/d.md,line=4,col=10,title=unknown-step::`after` names `restat`"),
@@ -64,7 +65,7 @@ fn check_github_and_json_formats() {
 
     let (_, stdout, _) = remedy(&fixtures(), &["check", "--format", "json", &site("check/lints")]);
     let objects: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(objects.len(), 7, "{stdout}");
+    assert_eq!(objects.len(), 8, "{stdout}");
     assert_eq!(objects[0]["code"], "empty-guide");
     assert_eq!(objects[0]["severity"], "warning");
     assert_eq!(objects[0]["path"], "content/empty/_index.md");
@@ -75,7 +76,8 @@ fn check_github_and_json_formats() {
 fn new_writes_files_that_pass_check_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    fs::write(root.join("site.toml"), "title = \"T\"\n").unwrap();
+    // (`base_url` set: without it, check warns about 404.html, `relative-404`.)
+    fs::write(root.join("site.toml"), "title = \"T\"\nbase_url = \"https://example.org\"\n").unwrap();
     fs::create_dir_all(root.join("content")).unwrap();
     fs::write(root.join("content/_index.md"), "+++\ntitle = \"Home\"\n+++\nHi.\n").unwrap();
 
@@ -85,21 +87,12 @@ fn new_writes_files_that_pass_check_and_never_overwrites() {
     let (code, _, stderr) = remedy(root, &["check", "--strict"]);
     assert_eq!(code, 0, "scaffolds pass check as written: {stderr}");
     let text = fs::read_to_string(root.join("content/printer-jams/pull-the-paper.md")).unwrap();
-    for field in [
-        "title",
-        "order",
-        "after = [\"open-the-tray\"]",
-        "summary",
-        "risk",
-        "time",
-        "side_effects",
-        "prerequisites",
-        "applies_to",
-        "tags",
-        "updated",
-        "draft",
-    ] {
-        assert!(text.contains(field), "{field} listed in {text}");
+    // Every key is listed (the unit test `scaffolds_and_readme_name_exactly_the_schemas_keys`
+    // checks the list against the schema); `--after` fills `after` in.
+    assert!(text.contains("after = [\"open-the-tray\"]"), "{text}");
+    for key in remedy::parse::meta::step_keys() {
+        let listed = text.contains(&format!("{key} = ")) || text.contains(&format!("[{key}]"));
+        assert!(listed, "{key} listed in {text}");
     }
 
     fs::write(root.join("content/printer-jams/open-the-tray.md"), "+++\ntitle = \"Mine\"\n+++\nMine.\n").unwrap();
@@ -197,4 +190,45 @@ fn force_replaces_a_foreign_folder_but_never_the_site() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1), "the home folder is never replaced");
     assert!(home.join(".bashrc").is_file());
+}
+
+#[test]
+fn a_renamed_page_without_an_alias_is_found_against_a_baseline() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_tree(&fixtures().join("valid/yaml/site"), root);
+    assert_eq!(remedy(root, &["build", "--out", "public"]).0, 0);
+    fs::copy(root.join("public/steps.json"), root.join("baseline.json")).unwrap();
+
+    // (A host for 404.html, so that `--strict` has nothing else to say.)
+    let toml = fs::read_to_string(root.join("site.toml")).unwrap();
+    fs::write(root.join("site.toml"), format!("base_url = \"https://example.org/help\"\n{toml}")).unwrap();
+
+    // The step moves to a new name: its old page is gone (the branch to it follows).
+    fs::rename(root.join("content/router/reset-router.md"), root.join("content/router/factory-reset.md")).unwrap();
+    let other = root.join("content/router/restart-router.md");
+    fs::write(&other, fs::read_to_string(&other).unwrap().replace("go_to: reset-router", "go_to: factory-reset"))
+        .unwrap();
+    let (code, stdout, _) = remedy(root, &["check", "--baseline", "baseline.json", "--format", "json"]);
+    assert_eq!(code, 0, "a warning only, unless --strict");
+    let gone: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|d: &serde_json::Value| d["code"] == "gone-page")
+        .collect();
+    assert_eq!(gone.len(), 1, "{stdout}");
+    assert_eq!(gone[0]["path"], "baseline.json");
+    assert!(gone[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("`router/reset-router.html` (the step \"Reset the router\")"));
+    assert!(gone[0]["line"].as_u64().unwrap() > 1, "{stdout}");
+    assert_eq!(remedy(root, &["check", "--strict", "--baseline", "baseline.json"]).0, 1);
+
+    // An alias keeps the old address: nothing is gone.
+    let text = fs::read_to_string(root.join("content/router/factory-reset.md")).unwrap();
+    let text = text.replacen("---\n", "---\naliases: [router/reset-router.html]\n", 1);
+    fs::write(root.join("content/router/factory-reset.md"), text).unwrap();
+    let (code, _, stderr) = remedy(root, &["check", "--strict", "--baseline", "baseline.json"]);
+    assert_eq!((code, stderr.trim()), (0, "no problems found"));
 }

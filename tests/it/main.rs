@@ -8,10 +8,15 @@
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
 //! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
+//! - `aliases`: old addresses lead to the page, in Chromium.
+//! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
+//!   print page, 404, progress from `file://`, axe-core on every page type.
+//! - `spec`: the CommonMark and GFM spec examples render as pulldown-cmark renders them.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
 //! review the diff before committing it.
 
+mod aliases;
 mod browser;
 mod cli;
 mod contributors;
@@ -20,8 +25,10 @@ mod escaping;
 mod external;
 mod fixtures;
 mod output;
+mod reader;
 mod robustness;
 mod search;
 mod serve;
 mod site;
+mod spec;
 mod support;

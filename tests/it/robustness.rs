@@ -19,7 +19,7 @@ fn step(body: &str) -> SourceFile {
 /// Parses in the test's own (small, 2 MiB) thread stack, within a time bound.
 fn parses_quickly(name: &str, body: String) {
     let started = Instant::now();
-    let (page, _) = parse_page(&step(&body), false);
+    let (page, _) = parse_page(&step(&body), Default::default());
     assert!(page.is_some(), "{name}");
     assert!(started.elapsed() < Duration::from_secs(10), "{name} took {:?}", started.elapsed());
 }
@@ -46,9 +46,12 @@ fn a_yaml_alias_bomb_is_refused_quickly() {
     }
     yaml.push_str("title: Bomb\n---\n");
     let started = Instant::now();
-    let (_, diags) = parse_page(&SourceFile { path: "content/g/s.md".into(), text: yaml }, false);
+    let (_, diags) = parse_page(&SourceFile { path: "content/g/s.md".into(), text: yaml }, Default::default());
     assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
-    assert!(diags.iter().any(|d| d.code == "front-matter-syntax" && d.message.contains("aliases")), "{diags:?}");
+    assert!(
+        diags.iter().any(|d| d.code == remedy::diagnostics::Code::FrontMatterSyntax && d.message.contains("aliases")),
+        "{diags:?}"
+    );
 }
 
 #[cfg(unix)]
@@ -143,7 +146,7 @@ proptest! {
 
     #[test]
     fn arbitrary_text_never_panics(text in ".{0,400}") {
-        let _ = parse_page(&SourceFile { path: "content/g/s.md".into(), text }, false);
+        let _ = parse_page(&SourceFile { path: "content/g/s.md".into(), text }, Default::default());
     }
 
     #[test]
@@ -155,7 +158,7 @@ proptest! {
         let fence = if yaml { "---" } else { "+++" };
         let fm = if yaml { lines.iter().map(|l| l.replacen(" = ", ": ", 1)).collect::<Vec<_>>() } else { lines.clone() };
         let text = format!("{fence}\n{}\n{fence}\n{body}", fm.join("\n"));
-        let (_, diags) = parse_page(&SourceFile { path: "content/g/s.md".into(), text: text.clone() }, false);
+        let (_, diags) = parse_page(&SourceFile { path: "content/g/s.md".into(), text: text.clone() }, Default::default());
         let line_count = text.lines().count() as u32 + 1;
         for d in diags {
             prop_assert!(d.pos.line >= 1 && d.pos.line <= line_count && d.pos.col >= 1, "{d} in {text:?}");

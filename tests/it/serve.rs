@@ -213,13 +213,14 @@ fn incremental_matches_a_full_build_after_each_edit() {
         assert!(text.contains(from), "{rel} has {from}");
         std::fs::write(path, text.replacen(from, to, 1)).unwrap();
     };
-    // A body edit re-renders the page (and nothing that only lists titles).
+    // A body edit re-renders the page and the guide's print page, which holds every
+    // step's text (and nothing that only lists titles).
     edit("content/printer/check-cable.md", "Look at the cable", "Look closely at the cable");
     let (parsed, rendered, quick) = check(&mut incremental, &["content/printer/check-cable.md"], "body edit");
-    assert_eq!((parsed, rendered, quick), (1, 1, true), "only the page, on the quick path");
+    assert_eq!((parsed, rendered, quick), (1, 2, true), "only the page and print.html, on the quick path");
     edit("content/printer/_index.md", "Call the maker.", "Call the maker, or the shop.");
     let (_, rendered, quick) = check(&mut incremental, &["content/printer/_index.md"], "guide body edit");
-    assert_eq!((rendered, quick), (1, true));
+    assert_eq!((rendered, quick), (2, true), "the guide page and print.html (its help section)");
     // A broken link found on the quick path, then fixed.
     edit("content/printer/check-cable.md", "go [home](../_index.md)", "go [home](../nowhere.md)");
     check(&mut incremental, &["content/printer/check-cable.md"], "broken link");

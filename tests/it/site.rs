@@ -90,6 +90,7 @@ fn check_links(files: &BTreeMap<String, Vec<u8>>) -> usize {
         let folder = Path::new(path).parent().unwrap_or(Path::new(""));
         for reference in references(&html) {
             if reference.contains("://") || reference.starts_with("mailto:") || reference == "#" {
+                // (404.html links absolutely when `base_url` is set; `not_found_links_absolutely`.)
                 continue;
             }
             if reference.starts_with('/') {

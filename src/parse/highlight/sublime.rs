@@ -1,5 +1,7 @@
 //! Highlighting with syntect's Sublime Text grammars, for every language that
-//! [`super::tree`] has no grammar for. The syntax set is loaded once per process.
+//! [`super::tree`] has no grammar for: syntect's own set and the larger set bat
+//! keeps (the `two-face` crate: PowerShell, INI, TOML, Dockerfile, ...). The syntax
+//! set is loaded once per process.
 
 use std::sync::OnceLock;
 
@@ -11,7 +13,7 @@ use super::CLASS_STYLE;
 
 fn syntaxes() -> &'static SyntaxSet {
     static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
 /// `code` as escaped HTML with `<span class>`es, or `None` when syntect knows no
@@ -34,6 +36,16 @@ mod tests {
         let html = highlight("sql", "SELECT 1;\n").unwrap();
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(highlight("nosuchlang", "x").is_none());
+    }
+
+    #[test]
+    fn support_languages() {
+        for lang in ["powershell", "ps1", "bat", "ini", "xml", "sql", "toml", "dockerfile"] {
+            let html = highlight(lang, "x = 1\n").unwrap_or_else(|| panic!("{lang} is known"));
+            assert!(!html.is_empty());
+        }
+        let ps = highlight("powershell", "Get-NetIPAddress -AddressFamily IPv4 # note\n").unwrap();
+        assert!(ps.contains("hl-comment"), "{ps}");
     }
 
     #[test]

@@ -5,7 +5,8 @@
  * search/ that call window.__remedySearch (written by src/search/index.rs, which
  * documents the format); they are added as <script> tags only when the reader
  * first focuses the box or opens search.html, and a query loads only the shards
- * its words need.
+ * its words need, the positions of a quoted phrase's words, and the text of the
+ * results it shows (one small file per page).
  *
  * Everything shown is built with createElement/textContent: indexed text and the
  * query are never parsed as HTML.
@@ -16,8 +17,15 @@
   var script = document.currentScript || document.querySelector('script[data-root]');
   var ROOT = (script && script.getAttribute('data-root')) || '';
   var POPUP_RESULTS = 8;
-  var PAGE_RESULTS = 20;
+  var PAGE_RESULTS = 10;
   var SNIPPET_WORDS = 30;
+  // Pages that match only some of the query's words: at most this many, after
+  // every page that matches them all.
+  var PARTIAL_CAP = 5;
+  // Other sections of a page shown under its best one: at most this many, each
+  // scoring at least SECTION_SHARE of the best.
+  var MORE_SECTIONS = 2;
+  var SECTION_SHARE = 0.5;
   // Score factors by how a query word matched a key.
   var EXACT = 1;
   var PREFIX = 0.8;
@@ -25,13 +33,34 @@
 
   /* ---- Loading the index ------------------------------------------------- */
 
-  var store = { manifest: null, shards: {}, vocab: {}, docs: {} };
+  // The digits of the index's numbers and prefix lengths (index.rs, DIGITS).
+  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
+  var store = { manifest: null, shards: {}, positions: {}, vocab: {}, docs: {} };
   window.__remedySearch = {
     manifest: function (m) { store.manifest = m; },
-    shard: function (n, data) { store.shards[n] = data; },
+    shard: function (n, data) {
+      store.shards[n] = { k: unfront(data.keys, data.postings), f: unfront(data.forms, data.stems) };
+    },
+    positions: function (n, data) { store.positions[n] = data; },
     vocab: function (hex, words) { store.vocab[hex] = words; },
-    docs: function (n, records) { store.docs[n] = records; }
+    doc: function (n, record) { store.docs[n] = record; }
   };
+
+  /**
+   * Front-coded words (each: a digit, how many leading characters it shares with
+   * the previous word, then the rest; see index.rs) and their values, as an
+   * object with no prototype (so "__proto__" is a word like any other).
+   */
+  function unfront(words, values) {
+    var out = Object.create(null);
+    var prev = '';
+    for (var i = 0; i < words.length; i++) {
+      var w = words[i];
+      prev = prev.slice(0, DIGITS.indexOf(w.charAt(0))) + w.slice(1);
+      out[prev] = values[i];
+    }
+    return out;
+  }
 
   var loading = {}; // file -> Promise
   var loadedFiles = [];
@@ -63,9 +92,8 @@
     return load('index.js').then(function () { return store.manifest; });
   }
 
-  /** The shard whose range holds `key` (shards[i] is the first key of shard i). */
-  function shardOf(key) {
-    var firsts = store.manifest.shards;
+  /** The file whose range holds `key` (firsts[i] is the first key of file i). */
+  function fileOf(firsts, key) {
     var lo = 0, hi = firsts.length - 1;
     while (lo < hi) {
       var mid = (lo + hi + 1) >> 1;
@@ -73,6 +101,8 @@
     }
     return lo;
   }
+
+  function shardOf(key) { return fileOf(store.manifest.shards, key); }
 
   /** Shards holding keys that start with `prefix`. */
   function shardsWithPrefix(prefix) {
@@ -109,30 +139,48 @@
 
   /**
    * The query's terms. Each is {word} for a plain word or {whole, joined, parts}
-   * for a chunk with punctuation inside; `last` marks the word being typed.
+   * for a chunk with punctuation inside, with `pos`, its chunk's position
+   * (counted like tokenize.rs: every chunk with letters or digits, stop words too).
    */
   function queryTerms(text) {
     var terms = [];
-    var chunks = text.toLowerCase().split(/\s+/);
-    chunks.forEach(function (raw, i) {
+    var pos = 0;
+    text.toLowerCase().split(/\s+/).forEach(function (raw) {
       var chunk = trimChunk(raw);
       var parts = chunk.split(NOT_ALNUM).filter(Boolean);
       if (!parts.length) return;
       if (parts.length === 1 && parts[0] === chunk) {
-        if (keep(chunk)) terms.push({ word: chunk, chunk: i });
+        if (keep(chunk)) terms.push({ word: chunk, pos: pos });
       } else {
-        terms.push({ whole: chunk, joined: parts.join(''), parts: parts.filter(keep), chunk: i });
+        terms.push({ whole: chunk, joined: parts.join(''), parts: parts.filter(keep), pos: pos });
       }
+      pos++;
     });
     return terms;
   }
 
-  /** Splits a query into phrases (in double quotes) and free text. */
+  /**
+   * The key a whole text is indexed under when it is an error message: its kept
+   * words, unstemmed, each followed by a space, then "=" (tokenize.rs, exact_key).
+   */
+  function exactKey(text) {
+    var words = [];
+    text.toLowerCase().split(/\s+/).forEach(function (raw) {
+      trimChunk(raw).split(NOT_ALNUM).forEach(function (w) { if (w && keep(w)) words.push(w); });
+    });
+    return words.length ? words.join(' ') + ' =' : '';
+  }
+
+  /**
+   * Splits a query into free text and phrases (in double quotes); a phrase is
+   * its list of terms, each with its position in the phrase.
+   */
   function parseQuery(q) {
     var text = String(q == null ? '' : q).slice(0, 256);
     var phrases = [];
     var free = text.replace(/"([^"]*)"?/g, function (_, p) {
-      if (p.trim()) phrases.push(p);
+      var terms = queryTerms(p);
+      if (terms.length > 1) phrases.push(terms);
       return ' ' + p + ' ';
     });
     // Search as you type: the last word is a prefix unless followed by a space or quote.
@@ -142,12 +190,7 @@
       var last = terms[terms.length - 1];
       if (last.word) last.prefix = true;
     }
-    return { terms: terms, phrases: phrases.map(normalize).filter(Boolean) };
-  }
-
-  /** Lowercase words separated by single spaces (for phrase matching). */
-  function normalize(text) {
-    return text.toLowerCase().split(NOT_ALNUM).filter(Boolean).join(' ');
+    return { terms: terms, phrases: phrases, exact: exactKey(free) };
   }
 
   /* ---- Matching query words to index keys --------------------------------- */
@@ -198,8 +241,21 @@
     }
   }
 
-  /** Every match for a plain word: exact, then prefix, then typos. */
+  var wordMatchCache = new Map(); // 'p:' or 'w:' + word -> Promise of matches
+
+  /** Every match for a plain word (remembered: a repeated query only ranks). */
   function wordMatches(term) {
+    var key = (term.prefix ? 'p:' : 'w:') + term.word;
+    if (!wordMatchCache.has(key)) {
+      var p = findWordMatches(term);
+      wordMatchCache.set(key, p);
+      p.catch(function () { wordMatchCache.delete(key); });
+    }
+    return wordMatchCache.get(key);
+  }
+
+  /** Every match for a plain word: exact, then prefix; typos when there is neither. */
+  function findWordMatches(term) {
     var w = term.word;
     var out = [];
     var need = [shardOf(w)];
@@ -215,6 +271,7 @@
       return loadShards(forms.map(shardOf));
     }).then(function () {
       exactMatches(w, EXACT, out);
+      var found = out.length; // exact and prefix matches, not stem guesses
       if (!out.length) stemGuess(w, out);
       if (term.prefix && w.length >= 2) {
         var seen = new Set();
@@ -223,7 +280,8 @@
         shardsWithPrefix(w).forEach(function (n) {
           var s = store.shards[n];
           Object.keys(s.k).forEach(function (k) {
-            if (k.lastIndexOf(w, 0) === 0 && !seen.has(k)) { seen.add(k); extra.push(k); }
+            // (Keys with a space are whole error messages, not words.)
+            if (k.lastIndexOf(w, 0) === 0 && k.indexOf(' ') < 0 && !seen.has(k)) { seen.add(k); extra.push(k); }
           });
           Object.keys(s.f).forEach(function (k) {
             if (k.lastIndexOf(w, 0) === 0 && !seen.has(s.f[k])) { seen.add(s.f[k]); extra.push(s.f[k]); }
@@ -232,12 +290,14 @@
         extra.sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); });
         return loadShards(extra.slice(0, 50).map(shardOf)).then(function () {
           extra.slice(0, 50).forEach(function (k) {
-            if (lookup(k).key) out.push({ key: k, factor: PREFIX });
+            if (lookup(k).key) { out.push({ key: k, factor: PREFIX }); found++; }
           });
-          return typoMatches(w, out);
+          return found ? out : typoMatches(w, out);
         });
       }
-      return typoMatches(w, out);
+      // Typos only for a word the site does not have: a typo search loads the
+      // vocabulary of the word's first letter, the largest file a query may need.
+      return found ? out : typoMatches(w, out);
     });
   }
 
@@ -271,7 +331,7 @@
     if (!m.vocab) {
       ready = loadShards([0]).then(function () {
         var s = store.shards[0];
-        words = Object.keys(s.k).concat(Object.keys(s.f));
+        words = Object.keys(s.k).concat(Object.keys(s.f)).filter(function (k) { return k.indexOf(' ') < 0; });
       });
     } else if (m.vocab.indexOf(first) >= 0) {
       var hex = first.codePointAt(0).toString(16);
@@ -330,128 +390,336 @@
 
   /* ---- Ranking ------------------------------------------------------------- */
 
-  var DIGITS = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-_';
   var DIGIT = {};
   for (var d = 0; d < DIGITS.length; d++) DIGIT[DIGITS.charAt(d)] = d;
-  var decoded = new Map(); // key -> [page, section, impact, ...]
+  var decoded = new Map(); // key -> postings
+  var decodedPositions = new Map(); // key -> Map(page * 4096 + section -> [position...])
+
+  /** The numbers of a varint string (see src/search/index.rs), from `start`. */
+  function varints(text, start) {
+    var out = [];
+    var v = 0, shift = 0;
+    for (var i = start; i < text.length; i++) {
+      var c = DIGIT[text.charAt(i)];
+      if (c >= 32) { v += (c - 32) * Math.pow(2, shift); shift += 5; continue; }
+      out.push(v + c * Math.pow(2, shift));
+      v = 0;
+      shift = 0;
+    }
+    return out;
+  }
 
   /**
-   * A key's postings as [page, section, impact, ...], with `.common` set for a
-   * very common key whose list holds only its best postings. The index stores varints
-   * of base-64 digits (see src/search/index.rs): page deltas, sections, impacts.
+   * A key's postings as {pages, sections, impacts} (arrays of the same length),
+   * with `common` set for a very common key whose list holds only its best
+   * postings. The index stores page deltas, sections and impacts as varints.
    */
   function decode(key) {
     if (decoded.has(key)) return decoded.get(key);
     var text = lookup(key).key || '';
-    var out = [];
-    out.common = text.charAt(0) === '~';
-    var v = 0, shift = 0, n = 0, page = 0;
-    for (var i = out.common ? 1 : 0; i < text.length; i++) {
-      var c = DIGIT[text.charAt(i)];
-      if (c >= 32) { v += (c - 32) * Math.pow(2, shift); shift += 5; continue; }
-      v += c * Math.pow(2, shift);
-      if (n % 3 === 0) { page += v; v = page; }
-      out.push(v);
-      n++;
-      v = 0;
-      shift = 0;
+    var common = text.charAt(0) === '~';
+    var nums = varints(text, common ? 1 : 0);
+    var out = { pages: [], sections: [], impacts: [], common: common };
+    var page = 0;
+    for (var i = 0; i + 2 < nums.length; i += 3) {
+      page += nums[i];
+      out.pages.push(page);
+      out.sections.push(nums[i + 1]);
+      out.impacts.push(nums[i + 2]);
     }
     decoded.set(key, out);
     return out;
   }
 
+  /* ---- Phrases ----------------------------------------------------------- */
+
+  function positionsFileOf(key) { return fileOf(store.manifest.positions, key); }
+
+  /** Words a phrase term may be indexed under: itself, or a chunk's forms and parts. */
+  function phraseWords(term) {
+    return term.word ? [term.word] : [term.whole, term.joined].concat(term.parts);
+  }
+
   /**
-   * Pages ranked by: how many query terms they match (very common words aside),
-   * then fewer typos, then
-   * score (impacts times match factor; the metadata section plus the best one).
+   * The index keys a phrase term stands for: the word and its stem; for a
+   * punctuated chunk, its whole or joined form, else its first part found (all
+   * of a chunk's terms share its position).
    */
-  function rank(matched, k) {
-    var pages = new Map();
+  function phraseKeys(term) {
+    var keys = [];
+    function add(w) {
+      if (lookup(w).key) keys.push(w);
+      var f = lookup(w).form;
+      if (f && lookup(f).key) keys.push(f);
+    }
+    if (term.word) {
+      add(term.word);
+      return keys;
+    }
+    add(term.whole);
+    add(term.joined);
+    for (var i = 0; i < term.parts.length && !keys.length; i++) add(term.parts[i]);
+    return keys;
+  }
+
+  /** Loads the shards and positions files that phrases need. */
+  function loadPhrases(phrases) {
+    var words = [];
+    phrases.forEach(function (terms) {
+      terms.forEach(function (t) { words = words.concat(phraseWords(t)); });
+    });
+    return loadShards(words.map(shardOf)).then(function () {
+      var forms = words.map(function (w) { return lookup(w).form; }).filter(Boolean);
+      return loadShards(forms.map(shardOf));
+    }).then(function () {
+      var files = [];
+      phrases.forEach(function (terms) {
+        terms.forEach(function (t) {
+          phraseKeys(t).forEach(function (k) { files.push('p-' + positionsFileOf(k) + '.js'); });
+        });
+      });
+      return loadAll(files);
+    });
+  }
+
+  /** A key's positions by (page * 4096 + section), in the order of its postings. */
+  function positionsOf(key) {
+    if (decodedPositions.has(key)) return decodedPositions.get(key);
+    var out = new Map();
+    var file = store.positions[positionsFileOf(key)];
+    var text = (file && own(file, key)) || '';
+    var nums = varints(text, 0);
+    var postings = decode(key);
+    for (var i = 0, j = 0; i < postings.pages.length && j < nums.length; i++) {
+      var n = nums[j++];
+      var list = [];
+      var p = 0;
+      for (var e = 0; e < n; e++) { p += nums[j++]; list.push(p); }
+      out.set(postings.pages[i] * 4096 + Math.min(postings.sections[i], 4095), list);
+    }
+    decodedPositions.set(key, out);
+    return out;
+  }
+
+  /** One term's positions by section: the union over its keys. */
+  function termPositions(term) {
+    var keys = phraseKeys(term);
+    if (keys.length === 1) return positionsOf(keys[0]);
+    var out = new Map();
+    keys.forEach(function (k) {
+      positionsOf(k).forEach(function (list, sec) {
+        out.set(sec, (out.get(sec) || []).concat(list));
+      });
+    });
+    return out;
+  }
+
+  /**
+   * The sections (page * 4096 + section) where every phrase is found: its words
+   * at the same distances as in the phrase (stop words count, like in the text).
+   * A Map from page to the set of its matching sections.
+   */
+  function phraseSections(phrases) {
+    var pages = null;
+    phrases.forEach(function (terms) {
+      var lists = terms.map(termPositions);
+      // Start from the word with the fewest sections.
+      var order = lists.map(function (_, i) { return i; });
+      order.sort(function (a, b) { return lists[a].size - lists[b].size; });
+      var first = order[0];
+      var found = new Map();
+      lists[first].forEach(function (positions, sec) {
+        var page = Math.floor(sec / 4096);
+        if (pages && !pages.has(page)) return;
+        var hit = positions.some(function (p) {
+          var start = p - terms[first].pos;
+          return order.every(function (i) {
+            var at = lists[i].get(sec);
+            return at !== undefined && at.indexOf(start + terms[i].pos) >= 0;
+          });
+        });
+        if (!hit) return;
+        if (!found.has(page)) found.set(page, new Set());
+        found.get(page).add(sec % 4096);
+      });
+      if (pages) {
+        found.forEach(function (secs, page) {
+          pages.get(page).forEach(function (s) { secs.add(s); });
+        });
+      }
+      pages = found;
+    });
+    return pages || new Map();
+  }
+
+  /* ---- Ranking ------------------------------------------------------------- */
+
+  /**
+   * Ranks pages; returns at most `k` of them. Pages are ordered by: whether the
+   * query is exactly one of their error messages, how many query terms they
+   * match (very common words aside), fewer typos, then score (impacts times match
+   * factor; the metadata section plus the best one). Pages that match only some
+   * terms come after all that match every term, and at most PARTIAL_CAP of
+   * them. `phrases`, when given, is the Map of phraseSections: other pages are
+   * left out, and the sections with the phrase are preferred.
+   */
+  /**
+   * Per-page counters for rank, one slot a page, kept between queries (and
+   * zeroed after each for the pages it touched) so that a query allocates
+   * nothing per matching page.
+   */
+  var counters = null;
+
+  function pageCounters() {
+    var n = store.manifest.pages;
+    if (!counters || counters.last.length < n) {
+      counters = {
+        last: new Int32Array(n), // 1 + the last term that touched the page; 0 = untouched
+        cover: new Uint16Array(n),
+        typos: new Uint16Array(n),
+        meta: new Float64Array(n),
+        best: new Float64Array(n)
+      };
+    }
+    return counters;
+  }
+
+  function rank(matched, k, phrases, exactPages) {
+    var c = pageCounters();
+    var touched = [];
+    // Sums of scores by page * 4096 + section, over all terms.
+    var sums = new Map();
     // A very common word (pruned postings) is not required to match, unless the
     // query has nothing else.
     var common = matched.map(function (tm) {
       return tm.matches.length > 0 && tm.matches.every(function (m) { return decode(m.key).common; });
     });
     var allCommon = common.every(Boolean);
+    // A term that matches nothing at all (a word no page has) is not required.
+    var need = 0;
     matched.forEach(function (tm, ti) {
-      // This term's best score per (page, section), keyed page * 4096 + section,
-      // and the pages it matches exactly (not only through a typo).
-      var best = new Map();
-      var exactPages = new Set();
+      if (tm.matches.length && (!common[ti] || allCommon)) need++;
+    });
+    matched.forEach(function (tm, ti) {
+      var counts = !common[ti] || allCommon;
+      // This term's best score per (page, section), keyed page * 4096 + section
+      // (a Map only when several keys may hit one section), and the pages it
+      // matches exactly (not only through a typo).
+      var best = tm.matches.length > 1 ? new Map() : null;
+      var someTypo = tm.matches.some(function (m) { return m.typo; });
+      var exactMatch = someTypo ? new Set() : null;
       tm.matches.forEach(function (m) {
         var postings = decode(m.key);
-        for (var i = 0; i < postings.length; i += 3) {
-          var key = postings[i] * 4096 + Math.min(postings[i + 1], 4095);
-          var score = postings[i + 2] * m.factor;
+        var pages = postings.pages, sections = postings.sections, impacts = postings.impacts;
+        for (var i = 0; i < pages.length; i++) {
+          var page = pages[i];
+          if (phrases && !phrases.has(page)) continue;
+          var key = page * 4096 + Math.min(sections[i], 4095);
+          var score = impacts[i] * m.factor;
+          if (someTypo && !m.typo) exactMatch.add(page);
+          if (!best) {
+            add(page, key, score);
+            continue;
+          }
           var old = best.get(key);
           if (old === undefined || old < score) best.set(key, score);
-          if (!m.typo) exactPages.add(postings[i]);
         }
       });
-      best.forEach(function (score, key) {
-        var page = Math.floor(key / 4096);
-        var p = pages.get(page);
-        if (!p) {
-          p = { page: page, cover: 0, typos: 0, secs: new Map(), last: -1 };
-          pages.set(page, p);
+      if (best) best.forEach(function (score, key) { add(Math.floor(key / 4096), key, score); });
+
+      function add(page, key, score) {
+        if (c.last[page] !== ti + 1) {
+          if (c.last[page] === 0) touched.push(page);
+          c.last[page] = ti + 1;
+          if (counts) c.cover[page]++;
+          if (someTypo && !exactMatch.has(page)) c.typos[page]++;
         }
-        if (p.last !== ti) {
-          p.last = ti;
-          if (!common[ti] || allCommon) p.cover++;
-          if (!exactPages.has(page)) p.typos++;
-        }
-        var section = key % 4096;
-        p.secs.set(section, (p.secs.get(section) || 0) + score);
-      });
+        sums.set(key, (sums.get(key) || 0) + score);
+      }
+    });
+    // Each page's metadata score and best section score; a section with a
+    // quoted phrase counts double.
+    sums.forEach(function (v, key) {
+      var page = Math.floor(key / 4096), section = key % 4096;
+      if (section === 0) { c.meta[page] = v; return; }
+      var inPhrase = phrases && phrases.get(page);
+      if (inPhrase && inPhrase.has(section)) sums.set(key, v *= 2);
+      if (v > c.best[page]) c.best[page] = v;
     });
     // Keep the best `k` in order (insertion into a short sorted list: cheaper
-    // than sorting every matching page of a large site).
-    var out = [];
-    pages.forEach(function (p) {
-      var meta = p.secs.get(0) || 0;
-      var bestSection = 0, bestScore = 0;
-      p.secs.forEach(function (v, s) {
-        if (s > 0 && v > bestScore) { bestScore = v; bestSection = s; }
-      });
-      p.score = meta + bestScore;
-      p.section = bestScore > 0 ? bestSection : 0;
-      if (out.length === k && better(out[k - 1], p)) return;
-      var i = out.length;
-      while (i > 0 && better(p, out[i - 1])) i--;
-      out.splice(i, 0, p);
-      if (out.length > k) out.pop();
+    // than sorting every matching page of a large site); partial matches apart.
+    var full = [], partial = [];
+    var fullCap = k, partialCap = Math.min(k, PARTIAL_CAP);
+    touched.forEach(function (page) {
+      var p = {
+        page: page,
+        cover: c.cover[page],
+        typos: c.typos[page],
+        score: c.meta[page] + c.best[page],
+        exact: exactPages.has(page)
+      };
+      var isFull = p.exact || p.cover >= need;
+      insert(isFull ? full : partial, p, isFull ? fullCap : partialCap);
+      c.last[page] = 0;
+      c.cover[page] = 0;
+      c.typos[page] = 0;
+      c.meta[page] = 0;
+      c.best[page] = 0;
+    });
+    var out = full.concat(partial).slice(0, k);
+    // The shown pages' sections: the best, and up to MORE_SECTIONS others that
+    // score well.
+    var secs = new Map();
+    out.forEach(function (p) { secs.set(p.page, []); });
+    sums.forEach(function (v, key) {
+      var list = secs.get(Math.floor(key / 4096));
+      if (list && key % 4096 > 0) list.push({ section: key % 4096, score: v });
+    });
+    out.forEach(function (p) {
+      var list = secs.get(p.page);
+      list.sort(function (a, b) { return b.score - a.score || a.section - b.section; });
+      var top = list.length ? list[0].score : 0;
+      p.sections = list.length ? list.slice(0, 1 + MORE_SECTIONS).filter(function (s, i) {
+        return i === 0 || s.score >= SECTION_SHARE * top;
+      }).map(function (s) { return s.section; }) : [0];
     });
     return out;
   }
 
+  /** Inserts `p` into the sorted `list`, keeping at most `k`. */
+  function insert(list, p, k) {
+    if (k <= 0 || (list.length === k && better(list[k - 1], p))) return;
+    var i = list.length;
+    while (i > 0 && better(p, list[i - 1])) i--;
+    list.splice(i, 0, p);
+    if (list.length > k) list.pop();
+  }
+
   /** Whether page match `a` ranks above `b`. */
   function better(a, b) {
-    return (a.cover - b.cover || b.typos - a.typos || a.score - b.score || b.page - a.page) > 0;
+    return ((a.exact - b.exact) || a.cover - b.cover || b.typos - a.typos || a.score - b.score || b.page - a.page) > 0;
+  }
+
+  /** The pages whose error message the whole query is (see exactKey). */
+  function exactPagesOf(key) {
+    if (!key) return Promise.resolve(new Set());
+    return loadShards([shardOf(key)]).then(function () {
+      return new Set(lookup(key).key ? decode(key).pages : []);
+    });
   }
 
   /* ---- Results ------------------------------------------------------------- */
 
   function loadDocs(pages) {
-    var per = store.manifest.per_doc_file;
-    return loadAll(pages.map(function (p) { return 'd-' + Math.floor(p / per) + '.js'; }));
-  }
-
-  function record(page) {
-    var per = store.manifest.per_doc_file;
-    return store.docs[Math.floor(page / per)][page % per];
-  }
-
-  function hasPhrases(rec, phrases) {
-    var text = ' ' + normalize(rec[1] + ' ' + rec[5].map(function (s) {
-      return (s[0] || '') + ' ' + s[2];
-    }).join(' ')) + ' ';
-    return phrases.every(function (p) { return text.indexOf(' ' + p + ' ') >= 0; });
+    return loadAll(pages.map(function (p) { return 'd-' + p + '.js'; }));
   }
 
   /**
    * Searches; resolves to at most `limit` results (after skipping `offset`)
-   * {url, title, guide, step, risk, heading, snippet: [[text, highlighted]...]}.
-   * Never rejects on a strange query: an empty query gives [].
+   * {url, title, guide, step, risk, heading, snippet: [[text, highlighted]...],
+   * sections: [{url, heading, snippet}]} where `sections` are the page's other
+   * matching sections. Loads the text of these results only. Never rejects on a
+   * strange query: an empty query gives [].
    */
   function search(q, limit, offset) {
     limit = limit || PAGE_RESULTS;
@@ -459,74 +727,109 @@
     return manifest().then(function () {
       var parsed = parseQuery(q);
       if (!parsed.terms.length) return [];
-      return matchTerms(parsed.terms).then(function (matched) {
-        var ranked = rank(matched, offset + Math.max(limit, parsed.phrases.length ? 20 : 0));
+      return Promise.all([
+        matchTerms(parsed.terms),
+        exactPagesOf(parsed.exact),
+        parsed.phrases.length ? loadPhrases(parsed.phrases) : null
+      ]).then(function (all) {
+        var matched = all[0];
+        var phrases = parsed.phrases.length ? phraseSections(parsed.phrases) : null;
+        var ranked = rank(matched, offset + limit, phrases, all[1]).slice(offset, offset + limit);
         var keys = [];
         matched.forEach(function (tm) {
           tm.matches.forEach(function (m) { keys.push(m.key); });
           if (tm.term.word) keys.push(tm.term.word);
           if (tm.term.whole) keys.push(tm.term.whole);
         });
-        if (!parsed.phrases.length) {
-          ranked = ranked.slice(offset, offset + limit);
-          return loadDocs(ranked.map(function (p) { return p.page; })).then(function () {
-            return ranked.map(function (p) { return result(p, keys); });
-          });
-        }
-        // Phrases are checked against the text of the best 20 candidates (past the
-        // offset): a phrase costs their doc files, so the number stays small.
-        var candidates = ranked;
-        return loadDocs(candidates.map(function (p) { return p.page; })).then(function () {
-          return candidates.filter(function (p) {
-            return hasPhrases(record(p.page), parsed.phrases);
-          }).slice(offset, offset + limit).map(function (p) { return result(p, keys); });
+        return loadDocs(ranked.map(function (p) { return p.page; })).then(function () {
+          return ranked.map(function (p) { return result(p, keys); });
         });
       });
     });
   }
 
+  /** A result from a ranked page and its record (d-N.js, see index.rs PageRecord). */
   function result(p, keys) {
-    var rec = record(p.page);
-    var section = rec[5][p.section] || [null, null, ''];
-    var text = section[2] || (rec[5][0] && rec[5][0][2]) || '';
+    var rec = store.docs[p.page];
+    var shown = p.sections.map(function (s) {
+      var section = rec.sections[s] || { text: '' };
+      var text = section.text || (rec.sections[0] && rec.sections[0].text) || '';
+      return {
+        url: rec.url + (section.anchor ? '#' + section.anchor : ''),
+        heading: section.heading || null,
+        snippet: snippet(text, keys)
+      };
+    });
     return {
-      url: rec[0] + (section[1] ? '#' + section[1] : ''),
-      title: rec[1],
-      guide: rec[2],
-      step: rec[3],
-      risk: rec[4],
-      heading: section[0],
-      snippet: snippet(text, keys),
+      url: shown[0].url,
+      title: rec.title,
+      guide: rec.guide || '',
+      step: rec.step || 0,
+      risk: rec.risk || '',
+      heading: shown[0].heading,
+      snippet: shown[0].snippet,
+      sections: shown.slice(1),
       score: p.score
     };
   }
 
-  /** Whether a word of the text matches one of the query's keys. */
+  /**
+   * Whether a word of the text matches one of the query's keys: the word, its
+   * parts or its parts joined ("Wi-Fi" for `wifi`) start with the key.
+   */
   function highlighted(word, keys) {
-    var lower = word.toLowerCase();
-    if (!keys.some(function (k) { return lower.indexOf(k) >= 0; })) return false;
-    var w = trimChunk(lower);
+    var w = trimChunk(word.toLowerCase());
     if (!w) return false;
-    var parts = [w].concat(w.split(NOT_ALNUM));
+    var parts = w.split(NOT_ALNUM).filter(Boolean);
+    var forms = [w, parts.join('')].concat(parts);
     return keys.some(function (k) {
-      return k.length > 1 && parts.some(function (p) { return p.lastIndexOf(k, 0) === 0; });
+      return k.length > 1 && forms.some(function (p) { return p.lastIndexOf(k, 0) === 0; });
     });
   }
 
   /** About 30 words around the first match, as [[text, highlighted], ...]. */
   function snippet(text, keys) {
-    var words = text.split(/\s+/).filter(Boolean);
-    var marks = words.map(function (w) { return highlighted(w, keys); });
-    var first = marks.indexOf(true);
-    var start = first < 8 ? 0 : first - 8;
-    var end = Math.min(words.length, start + SNIPPET_WORDS);
-    var out = [];
-    if (start > 0) out.push(['… ', false]);
-    for (var i = start; i < end; i++) {
-      out.push([words[i], marks[i]]);
-      if (i + 1 < end) out.push([' ', false]);
+    // Only words that contain a key's first two letters can match it (a quick
+    // test before highlighted()). The text is read word by word up to the first
+    // match and SNIPPET_WORDS past it, never split whole.
+    var heads = keys.filter(function (k) { return k.length > 1; }).map(function (k) { return k.slice(0, 2); });
+    function marked(w) {
+      var lower = w.toLowerCase();
+      var flat = lower.indexOf('-') >= 0 ? lower.replace(/-/g, '') : lower;
+      var maybe = heads.some(function (h) { return lower.indexOf(h) >= 0 || flat.indexOf(h) >= 0; });
+      return maybe && highlighted(w, keys);
     }
-    if (end < words.length) out.push([' …', false]);
+    var re = /\S+/g;
+    var words = []; // the last 8 words before the first match, then the snippet's
+    var marks = [];
+    var m, skipped = false, found = false, more = false;
+    while ((m = re.exec(text))) {
+      if (words.length === SNIPPET_WORDS) { more = true; break; }
+      var mk = marked(m[0]);
+      if (!found && mk) found = true;
+      words.push(m[0]);
+      marks.push(mk);
+      if (!found && words.length > 8) { words.shift(); marks.shift(); skipped = true; }
+    }
+    if (!found) {
+      // No word matches (a synonym, a stem guess): the section's start.
+      re.lastIndex = 0;
+      words = [];
+      marks = [];
+      skipped = more = false;
+      while ((m = re.exec(text))) {
+        if (words.length === SNIPPET_WORDS) { more = true; break; }
+        words.push(m[0]);
+        marks.push(false);
+      }
+    }
+    var out = [];
+    if (skipped) out.push(['… ', false]);
+    for (var i = 0; i < words.length; i++) {
+      out.push([words[i], marks[i]]);
+      if (i + 1 < words.length) out.push([' ', false]);
+    }
+    if (more) out.push([' …', false]);
     return out;
   }
 
@@ -554,26 +857,54 @@
     var title = el('span', 'search-result-title', r.title);
     if (r.heading) title.appendChild(el('span', 'search-result-heading', ' › ' + r.heading));
     a.appendChild(title);
-    var snip = el('span', 'search-result-snippet');
-    r.snippet.forEach(function (s) {
-      snip.appendChild(s[1] ? el('mark', null, s[0]) : document.createTextNode(s[0]));
-    });
-    a.appendChild(snip);
+    a.appendChild(snippetSpan(r.snippet));
     return a;
   }
 
-  /** Adds results to `list` as options; returns the new <li> (for arrow keys). */
+  function snippetSpan(snippetParts) {
+    var snip = el('span', 'search-result-snippet');
+    snippetParts.forEach(function (s) {
+      snip.appendChild(s[1] ? el('mark', null, s[0]) : document.createTextNode(s[0]));
+    });
+    return snip;
+  }
+
+  /** A link to another matching section of the same page, under the page's result. */
+  function sectionLink(r, s) {
+    var a = el('a', 'search-result search-result-section');
+    a.href = ROOT + s.url;
+    a.appendChild(el('span', 'search-result-title', s.heading ? '› ' + s.heading : r.title));
+    a.appendChild(snippetSpan(s.snippet));
+    return a;
+  }
+
+  /**
+   * Adds results to `list` as options, each page's other sections as options
+   * grouped under it; returns the new <li> (for arrow keys).
+   */
   function addResults(list, results, idPrefix, start) {
-    return results.map(function (r, i) {
-      var li = el('li');
+    var items = [];
+    results.forEach(function (r, i) {
+      var li = el('li', 'search-result-page');
       li.setAttribute('role', 'option');
       li.id = idPrefix + (start + i);
       var a = resultLink(r);
       a.tabIndex = -1;
       li.appendChild(a);
       list.appendChild(li);
-      return li;
+      items.push(li);
+      (r.sections || []).forEach(function (s, j) {
+        var sub = el('li', 'search-result-more');
+        sub.setAttribute('role', 'option');
+        sub.id = idPrefix + (start + i) + '-' + (j + 1);
+        var sa = sectionLink(r, s);
+        sa.tabIndex = -1;
+        sub.appendChild(sa);
+        list.appendChild(sub);
+        items.push(sub);
+      });
     });
+    return items;
   }
 
   /**
@@ -624,13 +955,15 @@
           box.appendChild(all);
         } else if (results.length === opts.limit) {
           // search.html: more results on demand, so a query loads only what it shows.
+          var shown = results.length;
           var more = el('button', 'search-more', 'More results');
           more.type = 'button';
           more.addEventListener('click', function () {
             more.disabled = true;
-            search(q, opts.limit, items.length).then(function (next) {
+            search(q, opts.limit, shown).then(function (next) {
               if (mine !== seq) return;
-              items = items.concat(addResults(list, next, box.id + '-r', items.length));
+              items = items.concat(addResults(list, next, box.id + '-r', shown));
+              shown += next.length;
               more.disabled = false;
               if (next.length < opts.limit) more.remove();
             }).catch(function () { more.remove(); });

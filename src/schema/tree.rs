@@ -2,7 +2,7 @@
 //! and reads the block (TOML between `+++` lines, YAML between `---` lines) into a
 //! small tree of [`Node`]s that remember where in the *file* each key and value stands.
 //!
-//! What the keys mean is decided in `parse::meta`; this module only knows syntax.
+//! What the keys mean is decided by the readers built on `schema::fields`; this module only knows syntax.
 //! YAML aliases are refused rather than expanded, so an alias bomb costs nothing.
 
 use crate::diagnostics::{LineIndex, Pos};
