@@ -13,6 +13,13 @@
 //! `--kind title`: the title, which also changes the neighbours, the guide page,
 //! steps.html and steps.json), then asks for the page every 2 ms until the word is
 //! served. It prints the median, p95, min and max, and restores every file it edited.
+//!
+//! `--kind rapid` (Linux) measures what saves faster than the search index is made do
+//! to serve's threads and memory: `--saves N` body edits (default 60), `--interval MS`
+//! apart (default 300), spread over different guides, without waiting for pages. It
+//! samples serve's thread count and resident memory (`/proc/PID/status`) every 50 ms
+//! and prints them before the saves, at their peak, after the last save, and
+//! `--after S` seconds later (default 20).
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -24,16 +31,24 @@ fn main() {
     let mut site = None;
     let mut edits = 25usize;
     let mut kind = "body".to_string();
+    let mut saves = 60usize;
+    let mut interval = 300u64;
+    let mut after = 20u64;
     let mut bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/release/remedy");
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--edits" => edits = args.next().and_then(|v| v.parse().ok()).expect("--edits N"),
             "--kind" => kind = args.next().expect("--kind body|title"),
             "--bin" => bin = PathBuf::from(args.next().expect("--bin PATH")),
+            "--saves" => saves = args.next().and_then(|v| v.parse().ok()).expect("--saves N"),
+            "--interval" => interval = args.next().and_then(|v| v.parse().ok()).expect("--interval MS"),
+            "--after" => after = args.next().and_then(|v| v.parse().ok()).expect("--after S"),
             _ => site = Some(PathBuf::from(arg)),
         }
     }
-    let site = site.expect("usage: serve_latency SITE_DIR [--edits N] [--kind body|title] [--bin PATH]");
+    let site = site.expect(
+        "usage: serve_latency SITE_DIR [--edits N] [--kind body|title|rapid] [--saves N] [--interval MS] [--after S] [--bin PATH]",
+    );
     assert!(bin.exists(), "{} not found: run `cargo build --release` first", bin.display());
 
     let out = std::env::temp_dir().join(format!("remedy-bench-out-{}", std::process::id()));
@@ -67,6 +82,13 @@ fn main() {
             Err(_) => String::new(),
         }
     };
+
+    if kind == "rapid" {
+        rapid(child.id(), &site, saves, Duration::from_millis(interval), Duration::from_secs(after), &fetch);
+        let _ = child.kill();
+        let _ = child.wait();
+        return;
+    }
 
     let steps = pick_steps(&site, edits);
     let mut times = Vec::new();
@@ -120,6 +142,61 @@ fn main() {
             rebuilds[rebuilds.len() / 2],
             rebuilds[rebuilds.len() - 1]
         );
+    }
+}
+
+/// Threads and resident memory (MiB) of a process, from `/proc/PID/status`.
+fn usage(pid: u32) -> Option<(u64, f64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| -> Option<u64> {
+        status.lines().find_map(|l| l.strip_prefix(name))?.split_whitespace().next()?.parse().ok()
+    };
+    Some((field("Threads:")?, field("VmRSS:")? as f64 / 1024.0))
+}
+
+/// `saves` body edits `interval` apart, with serve's threads and memory sampled.
+fn rapid(pid: u32, site: &Path, saves: usize, interval: Duration, after: Duration, fetch: &dyn Fn(&str) -> String) {
+    let show = |what: &str, (threads, rss): (u64, f64)| println!("{what}: {threads} threads, {rss:.0} MiB resident");
+    show("before the saves", usage(pid).expect("/proc/PID/status (Linux)"));
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut peak = (0u64, 0f64);
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                if let Some((threads, rss)) = usage(pid) {
+                    peak = (peak.0.max(threads), peak.1.max(rss));
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            peak
+        })
+    };
+    let steps = pick_steps(site, saves.min(25));
+    let originals: Vec<String> = steps.iter().map(|(file, _)| std::fs::read_to_string(file).unwrap()).collect();
+    let started = Instant::now();
+    let mut last = String::new();
+    for i in 0..saves {
+        let n = i % steps.len();
+        last = format!("rapid{i}x{}", std::process::id());
+        std::fs::write(&steps[n].0, format!("{}\nEdited: {last}.\n", originals[n])).unwrap();
+        std::thread::sleep(interval);
+    }
+    let saving = started.elapsed();
+    let page = &steps[(saves - 1) % steps.len()].1;
+    let start = Instant::now();
+    while !fetch(page).contains(&last) {
+        assert!(start.elapsed() < Duration::from_secs(60), "{page} never showed the last save");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    println!("{saves} saves {} ms apart in {:.1} s; the last one served", interval.as_millis(), saving.as_secs_f64());
+    show("after the last save", usage(pid).unwrap());
+    std::thread::sleep(after);
+    show(&format!("{} s after the last save", after.as_secs()), usage(pid).unwrap());
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    show("peak (sampled every 50 ms)", sampler.join().unwrap());
+    for ((file, _), original) in steps.iter().zip(&originals) {
+        std::fs::write(file, original).unwrap();
     }
 }
 

@@ -7,6 +7,23 @@ use std::sync::Arc;
 
 use crate::model::OutputFile;
 
+/// The files of a search index (`search/*.js`), shared: cloning it copies nothing.
+#[derive(Debug, Clone, Default)]
+pub struct SearchIndex(Arc<Vec<(String, Body)>>);
+
+impl From<Vec<OutputFile>> for SearchIndex {
+    fn from(files: Vec<OutputFile>) -> SearchIndex {
+        SearchIndex(Arc::new(files.into_iter().map(|f| (f.path, Body::Bytes(Arc::from(f.contents)))).collect()))
+    }
+}
+
+impl SearchIndex {
+    /// Whether it has a file at `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.0.iter().any(|(p, _)| p == path)
+    }
+}
+
 /// A file of the built site, in memory or (for copies) on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Body {
@@ -23,6 +40,12 @@ pub struct Files {
     pub(super) gone: HashSet<String>,
 }
 
+impl FromIterator<(String, Body)> for Files {
+    fn from_iter<I: IntoIterator<Item = (String, Body)>>(files: I) -> Files {
+        Files { base: Arc::new(files.into_iter().collect()), changed: HashMap::new(), gone: HashSet::new() }
+    }
+}
+
 impl Files {
     pub fn get(&self, path: &str) -> Option<&Body> {
         if self.gone.contains(path) {
@@ -34,12 +57,18 @@ impl Files {
     /// These files with the search index replaced by `index`: every index file that
     /// `index` does not have is gone (it may have fewer shards).
     pub fn with_search(&self, index: Vec<OutputFile>) -> Files {
+        self.with_index(&SearchIndex::from(index))
+    }
+
+    /// The same as [`Files::with_search`], with an index that can be put into several
+    /// builds' files without copying it (`serve` keeps the newest one it made).
+    pub fn with_index(&self, index: &SearchIndex) -> Files {
         let mut files = self.clone();
         let stale: Vec<String> = files.paths().filter(|p| crate::search::is_index_file(p)).cloned().collect();
         files.gone.extend(stale);
-        for file in index {
-            files.gone.remove(&file.path);
-            files.changed.insert(file.path, Body::Bytes(Arc::from(file.contents)));
+        for (path, body) in index.0.iter() {
+            files.gone.remove(path);
+            files.changed.insert(path.clone(), body.clone());
         }
         files
     }

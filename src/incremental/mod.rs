@@ -27,7 +27,7 @@
 
 mod files;
 
-pub use files::{Body, Files};
+pub use files::{Body, Files, SearchIndex};
 
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -134,6 +134,12 @@ impl Incremental {
         }
         let last = self.last.as_ref()?;
         Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
+    }
+
+    /// Whether the last run left the search index of the text before it (then
+    /// [`Incremental::search_refresh`] has work); cheap, unlike that, which copies the site.
+    pub fn search_is_stale(&self) -> bool {
+        self.search_stale && self.last.is_some()
     }
 
     pub fn site_dir(&self) -> &Path {

@@ -15,7 +15,7 @@
 //! The event's `id` is the generation it reports, which the browser sends back as
 //! `Last-Event-ID` when it connects again.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use super::State;
 
@@ -76,27 +76,41 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// The answer to an events request from a page of generation `since`: waits until
-/// the site's generation is newer (or for [`WAIT`]), then says what happened.
-pub fn events(state: &State, since: u64) -> String {
-    let deadline = Instant::now() + WAIT;
-    let mut status = state.status.lock().expect("status lock");
+/// the site's generation is newer (or for [`WAIT`]), then says what happened. It
+/// waits on the runtime, holding no thread.
+pub async fn events(state: &State, since: u64) -> String {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    // Subscribed before looking, so that a build published in between is seen.
+    let mut changed = state.changed.subscribe();
     loop {
-        if status.generation > since {
-            let id = status.generation;
-            return match &status.errors {
-                Some(text) => {
-                    let data = serde_json::to_string(text).expect("a string serializes");
-                    format!("retry: 300\nid: {id}\nevent: errors\ndata: {data}\n\n")
-                }
-                None => format!("retry: 300\nid: {id}\nevent: reload\ndata: {id}\n\n"),
-            };
+        if let Some(event) = event(state, since) {
+            return event;
         }
-        let now = Instant::now();
-        if now >= deadline || state.stopping() {
-            return "retry: 300\n: nothing changed\n\n".to_string();
+        if state.stopping() {
+            break;
         }
-        status = state.changed.wait_timeout(status, deadline - now).expect("status lock").0;
+        match tokio::time::timeout_at(deadline, changed.changed()).await {
+            Ok(Ok(())) => continue,
+            Ok(Err(_)) | Err(_) => break,
+        }
     }
+    "retry: 300\n: nothing changed\n\n".to_string()
+}
+
+/// The event for a page of generation `since`, if the site has moved on since.
+fn event(state: &State, since: u64) -> Option<String> {
+    let status = state.status.lock().expect("status lock");
+    if status.generation <= since {
+        return None;
+    }
+    let id = status.generation;
+    Some(match &status.errors {
+        Some(text) => {
+            let data = serde_json::to_string(text).expect("a string serializes");
+            format!("retry: 300\nid: {id}\nevent: errors\ndata: {data}\n\n")
+        }
+        None => format!("retry: 300\nid: {id}\nevent: reload\ndata: {id}\n\n"),
+    })
 }
 
 /// A page to show when there has never been a good build: the reload script shows

@@ -165,6 +165,69 @@ pub fn is_input(rel: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use notify::event::{CreateKind, ModifyKind, RemoveKind};
+    use std::sync::mpsc::Sender;
+
+    /// A watcher of `site` fed with made-up events (the real watcher sends nothing:
+    /// its own channel is dropped), so batching does not depend on timing.
+    fn fake(site: &Path) -> (Watcher, Sender<notify::Result<notify::Event>>) {
+        let (tx, events) = channel();
+        let (unused, _) = channel();
+        let watcher = notify::recommended_watcher(unused).unwrap();
+        (Watcher { site_dir: site.to_path_buf(), watcher, events }, tx)
+    }
+
+    fn event(kind: EventKind, path: PathBuf) -> notify::Result<notify::Event> {
+        Ok(notify::Event::new(kind).add_path(path))
+    }
+
+    #[test]
+    fn a_batch_drops_editors_files_and_keeps_real_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(site.join("content/g")).unwrap();
+        std::fs::write(site.join("content/g/s.md"), "x").unwrap();
+        let (mut watcher, tx) = fake(&site);
+        let stop = AtomicBool::new(false);
+        let paths = |changes: Option<Changes>| match changes {
+            Some(Changes::Paths(paths)) => paths.into_iter().collect::<Vec<_>>(),
+            other => panic!("{other:?}"),
+        };
+        // vim's save: a test file made and removed, a swap file, the real file; and
+        // a deleted file the last build read. The test file is gone and unknown.
+        let g = site.join("content/g");
+        tx.send(event(EventKind::Create(CreateKind::File), g.join("4913"))).unwrap();
+        tx.send(event(EventKind::Remove(RemoveKind::File), g.join("4913"))).unwrap();
+        tx.send(event(EventKind::Modify(ModifyKind::Any), g.join(".s.md.swp"))).unwrap();
+        tx.send(event(EventKind::Modify(ModifyKind::Any), g.join("s.md"))).unwrap();
+        tx.send(event(EventKind::Remove(RemoveKind::File), g.join("gone.md"))).unwrap();
+        tx.send(event(EventKind::Modify(ModifyKind::Any), site.join("public/index.html"))).unwrap();
+        let known = |p: &str| p == "content/g/gone.md";
+        assert_eq!(paths(watcher.next(&known, &stop)), ["content/g/gone.md", "content/g/s.md"]);
+        // A burst: one batch.
+        for i in 0..300 {
+            let path = g.join(format!("b-{i:03}.md"));
+            std::fs::write(&path, "x").unwrap();
+            tx.send(event(EventKind::Create(CreateKind::File), path)).unwrap();
+        }
+        assert_eq!(paths(watcher.next(&known, &stop)).len(), 300);
+        // A lost event: everything is read again.
+        tx.send(Err(notify::Error::generic("queue overflow"))).unwrap();
+        assert_eq!(watcher.next(&known, &stop), Some(Changes::Everything));
+        // A batch of editors' files alone gives nothing: the next batch is returned
+        // (batched with it or not, the answer is the same).
+        tx.send(event(EventKind::Modify(ModifyKind::Any), g.join("s.md~"))).unwrap();
+        let later = tx.clone();
+        let real = g.join("s.md");
+        let sender = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(100));
+            later.send(event(EventKind::Modify(ModifyKind::Any), real)).unwrap();
+        });
+        assert_eq!(paths(watcher.next(&known, &stop)), ["content/g/s.md"]);
+        sender.join().unwrap();
+        stop.store(true, Ordering::Relaxed);
+        assert_eq!(watcher.next(&known, &stop), None);
+    }
 
     #[test]
     fn inputs_and_editor_files() {

@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use remedy::incremental::{Body, Changes, Incremental};
-use remedy::serve::{Options, Server};
+use remedy::serve::{Limits, Options, Server};
 
 use crate::support::{copy_tree, fixtures};
 
@@ -27,9 +27,15 @@ struct Served {
 
 impl Served {
     fn start() -> Served {
+        Served::start_with(Limits::default(), |_| {})
+    }
+
+    /// With these limits, after `prepare` has changed the copied site.
+    fn start_with(limits: Limits, prepare: impl FnOnce(&Path)) -> Served {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         copy_tree(&fixtures().join("valid/full-toml/site"), &site);
+        prepare(&site);
         let options = Options {
             site_dir: site.clone(),
             include_drafts: false,
@@ -37,8 +43,13 @@ impl Served {
             port: 0,
             quiet: true,
         };
-        let server = Server::start(&options).expect("the server starts");
+        let server = Server::start_with(&options, limits).expect("the server starts");
         Served { _dir: dir, site, server }
+    }
+
+    /// `127.0.0.1:PORT`
+    fn address(&self) -> String {
+        self.server.url().trim_start_matches("http://").trim_end_matches('/').to_string()
     }
 
     fn url(&self, path: &str) -> String {
@@ -70,6 +81,7 @@ struct Reply {
     status: u16,
     content_type: String,
     headers: Vec<String>,
+    location: Option<String>,
     body: String,
 }
 
@@ -91,9 +103,10 @@ fn get(url: &str, headers: &[(&str, &str)]) -> Reply {
     let content_type =
         response.headers().get("content-type").map_or(String::new(), |v| v.to_str().unwrap().to_string());
     let headers = response.headers().keys().map(|k| k.as_str().to_ascii_lowercase()).collect();
+    let location = response.headers().get("location").map(|v| v.to_str().unwrap().to_string());
     let status = response.status().as_u16();
     let body = response.body_mut().read_to_string().unwrap_or_default();
-    Reply { status, content_type, headers, body }
+    Reply { status, content_type, headers, location, body }
 }
 
 /// Polls `condition` until it holds; panics after [`DEADLINE`].
@@ -288,8 +301,14 @@ fn edits_additions_deletions_and_renames_are_served_with_a_reload_event() {
     wait_for("the new site title", || served.get("printer/check-cable.html").body.contains("Renamed fixture"));
 }
 
+// Timing: how editors' events are split into batches depends on how busy the machine
+// is (a batch ends after 10 ms of quiet), so these tests assert what a writer sees
+// (the final page, temporary files never served, a few rebuilds rather than one per
+// event), not an exact count. The exact batching is tested with events made up in
+// `serve::watch`'s own tests.
+
 #[test]
-fn editor_saves_give_one_rebuild_and_temporary_files_none() {
+fn editor_saves_are_served_and_temporary_files_rebuild_little() {
     let served = Served::start();
     let before = settle(&served);
     let dir = served.file("content/printer");
@@ -299,7 +318,8 @@ fn editor_saves_give_one_rebuild_and_temporary_files_none() {
     std::fs::write(dir.join(".check-cable.md.tmp.1234"), text.replace("Look at", "Atomic look at")).unwrap();
     std::fs::rename(dir.join(".check-cable.md.tmp.1234"), dir.join("check-cable.md")).unwrap();
     wait_for("the atomic save", || served.get("printer/check-cable.html").body.contains("Atomic look at"));
-    assert_eq!(settle(&served), before + 1, "one rebuild for an atomic save");
+    let atomic = settle(&served) - before;
+    assert!((1..=2).contains(&atomic), "an atomic save gives a rebuild or two, not {atomic}");
 
     // vim: a swap file, a test file (4913) created and removed, a `~` backup, then
     // the write; emacs: a `.#` lock and a `#...#` autosave.
@@ -311,18 +331,29 @@ fn editor_saves_give_one_rebuild_and_temporary_files_none() {
     std::fs::write(dir.join("#check-cable.md#"), "autosave").unwrap();
     std::fs::write(dir.join("check-cable.md"), text.replace("Look at", "Vim look at")).unwrap();
     wait_for("the vim save", || served.get("printer/check-cable.html").body.contains("Vim look at"));
-    assert_eq!(settle(&served), before + 2, "one rebuild for the real file, none for the others");
+    let after_vim = settle(&served);
+    // Seven events: one rebuild for the real file; a second one at most, when a
+    // busy machine splits the batch while `4913` still exists.
+    assert!(
+        (1..=2).contains(&(after_vim - before - atomic)),
+        "{} rebuilds for a vim save",
+        after_vim - before - atomic
+    );
+    for temporary in ["4913", "check-cable.md~", ".check-cable.md.swp", "#check-cable.md#", ".#check-cable.md"] {
+        let encoded = temporary.replace('#', "%23");
+        assert_eq!(served.get(&format!("printer/{encoded}")).status, 404, "{temporary} is not served");
+    }
 
-    // Changing only temporary files rebuilds nothing.
+    // Changing only temporary files rebuilds nothing, however the events are batched.
     std::fs::write(dir.join(".check-cable.md.swp"), "more swap").unwrap();
     std::fs::remove_file(dir.join("check-cable.md~")).unwrap();
     std::fs::remove_file(dir.join(".#check-cable.md")).unwrap();
-    assert_eq!(settle(&served), before + 2, "no rebuild for temporary files");
-    assert_eq!(served.get("printer/check-cable.md~").status, 404);
+    assert_eq!(settle(&served), after_vim, "no rebuild for temporary files");
+    assert!(served.get("printer/check-cable.html").body.contains("Vim look at"));
 }
 
 #[test]
-fn a_burst_of_changes_gives_one_rebuild() {
+fn a_burst_of_changes_gives_a_few_rebuilds_and_the_whole_result() {
     let served = Served::start();
     let before = settle(&served);
     let dir = served.file("content/printer");
@@ -331,7 +362,15 @@ fn a_burst_of_changes_gives_one_rebuild() {
             .unwrap();
     }
     wait_for("the burst", || served.get("printer/burst-299.html").status == 200);
-    assert_eq!(settle(&served), before + 1, "one rebuild for the whole burst");
+    let rebuilds = settle(&served) - before;
+    // One on a quiet machine; a busy one can pause the writer for longer than the
+    // quiet window. Without gathering it would be hundreds.
+    assert!((1..=5).contains(&rebuilds), "{rebuilds} rebuilds for a burst of 300 files");
+    let guide = served.get("printer/index.html").body;
+    for i in 0..300 {
+        assert_eq!(served.get(&format!("printer/burst-{i:03}.html")).status, 200, "burst-{i:03}");
+        assert!(guide.contains(&format!("Burst {i}<")), "the guide lists burst {i}");
+    }
 }
 
 #[test]
@@ -518,4 +557,199 @@ fn a_port_in_use_is_an_error() {
     };
     let error = Server::start(&options).err().expect("the port is taken");
     assert!(error.contains("cannot listen on"), "{error}");
+}
+
+/// Sends `request` as is on a new connection; the status of the answer, or `None`
+/// when the connection closed without one.
+fn raw(address: &str, request: &[u8]) -> Option<u16> {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    stream.write_all(request).ok()?;
+    let mut answer = Vec::new();
+    let mut buf = [0; 4096];
+    while !answer.windows(2).any(|w| w == b"\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buf[..n]),
+        }
+    }
+    let line = String::from_utf8_lossy(&answer);
+    line.strip_prefix("HTTP/1.1 ")?.get(..3)?.parse().ok()
+}
+
+#[test]
+fn a_static_folder_with_an_accented_name_is_served() {
+    let served = Served::start_with(Limits::default(), |site| {
+        std::fs::create_dir_all(site.join("static/café")).unwrap();
+        std::fs::write(site.join("static/café/index.html"), "<p>Café</p>").unwrap();
+        std::fs::write(site.join("static/café/menu du jour.txt"), "soupe").unwrap();
+    });
+    // It panicked the request thread: the redirect's Location was the decoded path.
+    let moved = served.get("caf%C3%A9");
+    assert_eq!((moved.status, moved.location.as_deref()), (301, Some("/caf%C3%A9/")));
+    let page = served.get("caf%C3%A9/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<p>Café</p>"));
+    assert_eq!(served.get("caf%C3%A9/menu%20du%20jour.txt").body, "soupe");
+    // Not normalized: the other spelling of é is another name.
+    assert_eq!(served.get("cafe%CC%81/").status, 404);
+}
+
+#[test]
+fn any_bytes_in_the_request_path_get_an_answer_below_500() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, TestRunner};
+    let served = Served::start_with(Limits::default(), |site| {
+        std::fs::create_dir_all(site.join("static/café")).unwrap();
+        std::fs::write(site.join("static/café/index.html"), "<p>Café</p>").unwrap();
+    });
+    let address = served.address();
+    let host = format!("Host: {address}\r\n");
+    // Arbitrary bytes (request-line breaks included), and printable ones with %, / and . often.
+    let path = prop_oneof![
+        proptest::collection::vec(any::<u8>(), 0..64),
+        "/[a-zé%0-9A-Fa-f./\\\\?#~ ]{0,32}".prop_map(String::into_bytes),
+    ];
+    let mut runner = TestRunner::new(Config { cases: 300, failure_persistence: None, ..Config::default() });
+    let closed = std::cell::Cell::new(0);
+    runner
+        .run(&path, |path| {
+            let mut request = b"GET ".to_vec();
+            request.extend_from_slice(&path);
+            request.extend_from_slice(b" HTTP/1.1\r\n");
+            request.extend_from_slice(host.as_bytes());
+            request.extend_from_slice(b"Connection: close\r\n\r\n");
+            match raw(&address, &request) {
+                Some(status) => prop_assert!(status < 500, "{status} for {:?}", String::from_utf8_lossy(&path)),
+                // hyper closes a connection whose request it cannot parse at all.
+                None => closed.set(closed.get() + 1),
+            }
+            Ok(())
+        })
+        .unwrap();
+    assert!(closed.get() < 300, "most requests get an answer");
+    assert_eq!(served.get("caf%C3%A9/").status, 200, "still serving");
+}
+
+#[test]
+fn exhausted_connections_are_bounded_timed_out_and_serve_answers_again() {
+    use std::io::{Read, Write};
+    let limits =
+        Limits { connections: 8, header_timeout: Duration::from_secs(2), idle_timeout: Duration::from_secs(30) };
+    let served = Served::start_with(limits, |_| {});
+    let address = served.address();
+    // Eight half-open connections: a request head that never ends.
+    let mut half_open: Vec<std::net::TcpStream> = (0..8)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(&address).unwrap();
+            stream.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n").unwrap();
+            stream
+        })
+        .collect();
+    wait_for("eight connections", || served.server.connections() == 8);
+    // More clients wait in the kernel's queue, never beyond the limit.
+    let url = served.url("");
+    let waiting: Vec<_> = (0..4)
+        .map(|_| {
+            std::thread::spawn({
+                let url = url.clone();
+                move || get(&url, &[]).status
+            })
+        })
+        .collect();
+    let flood: Vec<std::net::TcpStream> = (0..100).map(|_| std::net::TcpStream::connect(&address).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(served.server.connections() <= 8, "{} connections", served.server.connections());
+    // The flood gives up; the half-open ones are closed by the server once their
+    // header timeout passes (hyper may answer 408 first).
+    drop(flood);
+    for stream in &mut half_open {
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        let mut rest = Vec::new();
+        let start = Instant::now();
+        let _ = stream.read_to_end(&mut rest);
+        assert!(start.elapsed() < DEADLINE, "the server closed the half-open connection");
+        let text = String::from_utf8_lossy(&rest);
+        assert!(rest.is_empty() || text.starts_with("HTTP/1.1 408"), "{text}");
+    }
+    for client in waiting {
+        assert_eq!(client.join().unwrap(), 200, "a waiting client is served");
+    }
+    assert_eq!(served.get("").status, 200);
+    wait_for("the connections to close", || served.server.connections() <= 1);
+}
+
+#[test]
+fn running_out_of_file_descriptors_pauses_serve_and_never_stops_it() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
+    // 64 descriptors: the connections below run the process out of them.
+    let mut child = Command::new("sh")
+        .args(["-c", "ulimit -n 64 && exec \"$0\" serve \"$1\" --port 0"])
+        .arg(env!("CARGO_BIN_EXE_remedy"))
+        .arg(&site)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let log =
+        std::thread::spawn(move || std::io::BufReader::new(stderr).lines().map_while(Result::ok).collect::<Vec<_>>());
+    let result = std::panic::catch_unwind(|| {
+        let url = line.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).expect(&line).to_string();
+        let address = url.trim_start_matches("http://").trim_end_matches('/').to_string();
+        assert!(get(&url, &[]).body.contains("Fixture home"));
+        let clients: Vec<std::net::TcpStream> =
+            (0..150).map(|_| std::net::TcpStream::connect(&address).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(500));
+        drop(clients);
+        // tiny_http's accept thread died here, and every later connection was refused.
+        let mut status = None;
+        wait_for("an answer after the descriptors came back", || {
+            status = raw(&address, b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            status.is_some()
+        });
+        assert_eq!(status, Some(403), "answered (and refused: wrong Host port)");
+        assert!(get(&url, &[]).body.contains("Fixture home"));
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    let log = log.join().unwrap();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
+    assert!(
+        log.iter().any(|l| l.contains("cannot accept a connection")),
+        "the process did run out of descriptors: {log:?}"
+    );
+}
+
+#[test]
+fn rapid_saves_keep_one_index_job_at_a_time_and_the_index_moves_forward() {
+    let served = Served::start();
+    settle(&served);
+    let step = served.file("content/printer/check-cable.md");
+    let text = std::fs::read_to_string(&step).unwrap();
+    let mut seen = Vec::new();
+    for i in 0..30 {
+        std::fs::write(&step, text.replace("Look at", &format!("Save{i} look at"))).unwrap();
+        std::thread::sleep(Duration::from_millis(15));
+        seen.push(served.server.index_generation().0);
+    }
+    wait_for("the last save", || served.get("printer/check-cable.html").body.contains("Save29 look at"));
+    settle(&served);
+    wait_for("the index of the last text", || {
+        seen.push(served.server.index_generation().0);
+        let (index, site) = served.server.index_generation();
+        index == site
+    });
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "the served index never goes back: {seen:?}");
+    let counts = served.server.index_counts();
+    assert!(counts.submitted >= 1, "{counts:?}");
+    assert_eq!(counts.finished + counts.dropped, counts.submitted, "every job ran or was dropped: {counts:?}");
 }
