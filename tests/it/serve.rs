@@ -271,6 +271,29 @@ fn incremental_matches_a_full_build_after_each_edit() {
 }
 
 #[test]
+fn an_edited_snippet_reaches_every_page_that_includes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid/migration/site"), &site);
+    let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
+    assert!(incremental.run(&Changes::Everything).files.is_some());
+
+    let snippet = site.join("content/_shared/restart.md");
+    let text = std::fs::read_to_string(&snippet).unwrap().replace("sign-in screen", "lock screen");
+    std::fs::write(&snippet, text).unwrap();
+    let changed: BTreeSet<String> = ["content/_shared/restart.md".to_string()].into();
+    let build = incremental.run(&Changes::Paths(changed));
+    let files = build.files.expect("it builds");
+    let full = crate::support::run(&site, false).output.expect("a full build");
+    for page in ["wifi/restart.html", "vpn/restart.html"] {
+        let Some(Body::Bytes(bytes)) = files.get(page) else { panic!("{page} is served") };
+        let expected = &full.files.iter().find(|f| f.path == page).unwrap().contents;
+        assert!(**bytes == **expected, "{page} is what a full build makes");
+        assert!(String::from_utf8_lossy(bytes).contains("lock screen"), "{page} has the new text");
+    }
+}
+
+#[test]
 fn edits_additions_deletions_and_renames_are_served_with_a_reload_event() {
     let served = Served::start();
     let generation = served.generation();
