@@ -224,17 +224,22 @@ impl Drop for Staging {
 }
 
 /// Writes the output and swaps it into place. On error, nothing of the old output
-/// has changed and the staging folder is gone. Every file is tried; the error
-/// reported is the first in output order.
+/// has changed and the staging folder is gone.
 pub fn write(output: &Output, site_dir: &Path, out_dir: &Path, force: bool) -> Result<WriteStats, WriteError> {
     let staging = Staging::begin(site_dir, out_dir, force)?;
+    write_into(&staging, output)?;
+    staging.commit()
+}
+
+/// Puts every file and copy of `output` into `staging`, in parallel. Every file is
+/// tried; the error reported is the first in output order.
+pub fn write_into(staging: &Staging, output: &Output) -> Result<(), WriteError> {
     let written: Vec<Result<(), WriteError>> =
         output.files.par_iter().map(|f| staging.file(&f.path, &f.contents)).collect();
     written.into_iter().collect::<Result<(), _>>()?;
     let copied: Vec<Result<(), WriteError>> =
         output.copies.par_iter().map(|c| staging.copy(&c.path, &c.disk)).collect();
-    copied.into_iter().collect::<Result<(), _>>()?;
-    staging.commit()
+    copied.into_iter().collect()
 }
 
 /// Runs `op`; when it fails because `path`'s folder does not exist yet, makes the

@@ -49,14 +49,31 @@ pub fn render(site: &Site, config: &Config, theme_templates: &[SourceFile]) -> (
 
 /// [`render`] with templates already parsed (for callers that render many times).
 pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
+    render_into(site, config, templates, &Some)
+}
+
+/// Where each page goes as soon as it is rendered (from any thread): the sink takes
+/// it (`None`) or hands it back to be kept in the [`Output`] (`Some`). A build passes
+/// one that writes the page into the staging folder at once, so that the pages are
+/// not all held in memory; its failures are the caller's to report.
+pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Option<OutputFile> + Sync);
+
+/// [`render_with`], handing each page to `sink` as it is rendered: the `Output` then
+/// holds only the pages the sink gave back, and the files made from the whole site.
+pub fn render_into(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    sink: Sink<'_>,
+) -> (Option<Output>, Vec<Diagnostic>) {
     let jobs = jobs(site, config);
     // The search index needs the site, not the pages: make it while they render.
     let (rendered, search) = rayon::join(
-        || -> Vec<Result<OutputFile, Diagnostic>> {
+        || -> Vec<Result<Option<OutputFile>, Diagnostic>> {
             jobs.par_iter()
                 .map(|j| {
                     let html = render_job(site, config, templates, &j.job)?;
-                    Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
+                    Ok(sink(OutputFile { path: j.path.clone(), contents: html.into_bytes() }))
                 })
                 .collect()
         },
@@ -67,7 +84,8 @@ pub fn render_with(site: &Site, config: &Config, templates: &Templates) -> (Opti
     let mut files = Vec::with_capacity(rendered.len() + 3);
     for result in rendered {
         match result {
-            Ok(file) => files.push(file),
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => {}
             Err(d) => diagnostics.push(d),
         }
     }

@@ -201,3 +201,27 @@ fn a_changed_output_file_is_replaced() {
     assert!(build(&site, &out).output.is_some());
     assert_eq!(read_tree(&out), tree, "the output is what the site makes, and only that");
 }
+
+/// The summary line says how many files a build wrote; piped, there is no progress
+/// line (no carriage return, no terminal escapes).
+#[test]
+fn the_summary_counts_the_files_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let site = fixtures().join("valid/full-toml/site");
+    let run = || {
+        let done = std::process::Command::new(env!("CARGO_BIN_EXE_remedy"))
+            .args(["build", site.to_str().unwrap(), "--out", out.to_str().unwrap()])
+            .env_remove("CI")
+            .output()
+            .unwrap();
+        assert!(done.status.success());
+        String::from_utf8(done.stderr).unwrap()
+    };
+    let first = run();
+    let files = read_tree(&out).len();
+    assert!(first.ends_with(&format!(" ms ({files} files written, 0 unchanged)\n")), "{first}");
+    let second = run();
+    assert!(second.ends_with(&format!(" ms (0 files written, {files} unchanged)\n")), "{second}");
+    assert!(!first.contains(['\r', '\x1b']) && !second.contains(['\r', '\x1b']), "{first}{second}");
+}
