@@ -8,12 +8,17 @@
 //! expensive ones, and the fuzz target calls [`process_with`].
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Code, Diagnostic};
-use crate::model::{CopyFile, Output, Page, Site, SourceFile, Sources};
+use crate::model::{CopyFile, Output, OutputFile, Page, Site, SourceFile, Sources};
+use crate::progress::Progress;
 use crate::render::templates::Templates;
-use crate::{load, parse, resolve, write};
+use crate::render::Sink;
+use crate::write::{self, WriteError, WriteStats};
+use crate::{load, parse, resolve};
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -25,6 +30,8 @@ pub struct Options {
 /// and every diagnostic, sorted.
 #[derive(Debug)]
 pub struct Outcome {
+    /// After [`build`], the pages are already written and not in it: only the files
+    /// made from the whole site are.
     pub output: Option<Output>,
     pub config: Config,
     pub diagnostics: Vec<Diagnostic>,
@@ -32,16 +39,18 @@ pub struct Outcome {
     pub pages: usize,
     /// Every `http(s)://` link: (page source, place, URL), for `check --external`.
     pub external_links: Vec<(String, diagnostics::Pos, String)>,
+    /// After a successful [`build`]: how many files were written and how many kept.
+    pub written: Option<WriteStats>,
 }
 
 /// Runs `load -> parse -> resolve -> render`. Writes nothing.
 pub fn run(options: &Options) -> Outcome {
-    run_with(options, false)
+    run_with(options, false, &Some, &Progress::hidden())
 }
 
 /// Like [`run`], adding the review checks of `remedy check` (`resolve::lints`).
 pub fn check(options: &Options) -> Outcome {
-    run_with(options, true)
+    run_with(options, true, &Some, &Progress::hidden())
 }
 
 /// Reads and checks `site.toml` (defaults, and a diagnostic, when it is missing or
@@ -60,13 +69,22 @@ pub fn read_config(site_dir: &Path) -> (Config, Vec<Diagnostic>) {
     (config, diags)
 }
 
-fn run_with(options: &Options, lints: bool) -> Outcome {
+/// The pipeline; rendered pages go to `sink` (see [`Sink`]).
+fn run_with(options: &Options, lints: bool, sink: Sink<'_>, progress: &Progress) -> Outcome {
     let site_dir = options.site_dir.as_path();
+    progress.stage("loading", 0);
     let (config, mut diags) = read_config(site_dir);
 
-    let (sources, load_diags) = load::load(site_dir, &config);
+    let (mut sources, load_diags) = load::load(site_dir, &config);
     diags.extend(load_diags);
-    let mut outcome = process(config, &sources, options.include_drafts, lints);
+    progress.stage("parsing", 0);
+    let (pages, parse_diags) = parse_all(&sources.pages, &config);
+    // Nothing past parse reads the Markdown text: free it before rendering.
+    sources.pages = Vec::new();
+    let templates = theme_templates(&sources);
+    let stages = Later { sink, progress };
+    let mut outcome =
+        after_parse(config, &sources, pages, parse_diags, options.include_drafts, lints, templates.as_ref(), stages);
     outcome.diagnostics.extend(diags);
     diagnostics::sort(&mut outcome.diagnostics);
     if diagnostics::has_errors(&outcome.diagnostics) {
@@ -75,14 +93,15 @@ fn run_with(options: &Options, lints: bool) -> Outcome {
     outcome
 }
 
+/// The theme's templates, parsed (`None` when it has none: nothing is rendered).
+fn theme_templates(sources: &Sources) -> Option<Result<Templates, Vec<Diagnostic>>> {
+    (!sources.theme.templates.is_empty()).then(|| Templates::new(&sources.theme.templates))
+}
+
 /// The pure part of the pipeline, `parse -> resolve -> render`, on sources already
 /// in memory. Tests drive it without any files.
 pub fn process(config: Config, sources: &Sources, include_drafts: bool, lints: bool) -> Outcome {
-    let templates = match sources.theme.templates.is_empty() {
-        true => None,
-        false => Some(Templates::new(&sources.theme.templates)),
-    };
-    process_with(config, sources, include_drafts, lints, templates.as_ref())
+    process_with(config, sources, include_drafts, lints, theme_templates(sources).as_ref())
 }
 
 /// [`process`] with the theme's templates already parsed (`None`: render nothing), for
@@ -94,15 +113,35 @@ pub fn process_with(
     lints: bool,
     templates: Option<&Result<Templates, Vec<Diagnostic>>>,
 ) -> Outcome {
-    let mut diags = Vec::new();
     let (pages, parse_diags) = parse_all(&sources.pages, &config);
-    diags.extend(parse_diags);
+    let stages = Later { sink: &Some, progress: &Progress::hidden() };
+    after_parse(config, sources, pages, parse_diags, include_drafts, lints, templates, stages)
+}
 
+/// Where the render stage hands its pages, and whom it tells how far it got.
+struct Later<'a> {
+    sink: Sink<'a>,
+    progress: &'a Progress,
+}
+
+/// `resolve -> render` on parsed pages (`diags`: parse's); see [`process_with`].
+#[allow(clippy::too_many_arguments)]
+fn after_parse(
+    config: Config,
+    sources: &Sources,
+    pages: Vec<Page>,
+    mut diags: Vec<Diagnostic>,
+    include_drafts: bool,
+    lints: bool,
+    templates: Option<&Result<Templates, Vec<Diagnostic>>>,
+    later: Later<'_>,
+) -> Outcome {
     let structure = structure(pages, sources, include_drafts);
     diags.extend(structure.diagnostics);
 
     let mut output = None;
     let mut external_links = Vec::new();
+    let taken = AtomicUsize::new(0);
     if let Some(site) = structure.site {
         diags.extend(check_links(&site, &sources.assets, &structure.drafts));
         external_links = resolve::links::external_links(&site);
@@ -111,7 +150,17 @@ pub fn process_with(
         }
         match templates {
             Some(Ok(templates)) => {
-                let (out, render_diags) = render(&site, &config, templates);
+                later.progress.stage("rendering pages", crate::render::jobs(&site, &config).len());
+                let counted = |file: OutputFile| {
+                    let page = file.path.ends_with(".html");
+                    let kept = (later.sink)(file);
+                    if kept.is_none() && page {
+                        taken.fetch_add(1, Ordering::Relaxed);
+                    }
+                    later.progress.add(1);
+                    kept
+                };
+                let (out, render_diags) = render(&site, &config, templates, &counted);
                 diags.extend(render_diags);
                 output = out;
             }
@@ -123,8 +172,10 @@ pub fn process_with(
     if diagnostics::has_errors(&diags) {
         output = None;
     }
-    let pages = output.as_ref().map_or(0, |o| o.files.iter().filter(|f| f.path.ends_with(".html")).count());
-    Outcome { output, config, diagnostics: diags, pages, external_links }
+    let pages = output
+        .as_ref()
+        .map_or(0, |o| o.files.iter().filter(|f| f.path.ends_with(".html")).count() + taken.load(Ordering::Relaxed));
+    Outcome { output, config, diagnostics: diags, pages, external_links, written: None }
 }
 
 /// Stage 2, parse: one Markdown source to a page (`None` when it is not a page).
@@ -170,18 +221,26 @@ pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnost
 }
 
 /// Stage 4, render: every output file (pages, search index, data), or the errors.
-pub fn render(site: &Site, config: &Config, templates: &Templates) -> (Option<Output>, Vec<Diagnostic>) {
+/// Each page goes to `sink` as it is rendered (see [`Sink`]); the `Output` holds the
+/// pages the sink hands back and the files made from the whole site.
+pub fn render(
+    site: &Site,
+    config: &Config,
+    templates: &Templates,
+    sink: Sink<'_>,
+) -> (Option<Output>, Vec<Diagnostic>) {
     let jobs = crate::render::jobs(site, config);
     // The search index needs the site, not the pages: make it while they render.
     let (rendered, search) = rayon::join(
-        || crate::render::render_pages(site, config, templates, &jobs),
+        || crate::render::render_pages(site, config, templates, &jobs, sink),
         || crate::search::index_files(site, &config.search),
     );
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(rendered.len() + 3);
     for result in rendered {
         match result {
-            Ok(file) => files.push(file),
+            Ok(Some(file)) => files.push(file),
+            Ok(None) => {}
             Err(d) => diagnostics.push(d),
         }
     }
@@ -197,13 +256,51 @@ pub fn render(site: &Site, config: &Config, templates: &Templates) -> (Option<Ou
 /// (`force`: even over a folder remedy did not make; see `write::check_out_dir`).
 /// A write failure becomes a diagnostic too.
 pub fn build(options: &Options, out_dir: &Path, force: bool) -> Outcome {
-    let mut outcome = run(options);
-    if let Some(output) = &outcome.output {
-        if let Err(e) = write::write(output, &options.site_dir, out_dir, force) {
-            let path = e.path.display().to_string();
-            outcome.diagnostics.push(Diagnostic::error(path, diagnostics::Pos::START, Code::WriteError, e.message));
-            outcome.output = None;
+    build_with(options, out_dir, force, &Progress::hidden())
+}
+
+/// [`build`], reporting its stages to `progress`. Pages are written into the staging
+/// folder as they are rendered ([`write::Staging`]), not held until the end; the
+/// staging folder is swapped in only when the whole build succeeded.
+pub fn build_with(options: &Options, out_dir: &Path, force: bool, progress: &Progress) -> Outcome {
+    let staging = match write::Staging::begin(&options.site_dir, out_dir, force) {
+        Ok(staging) => staging,
+        Err(e) => {
+            let mut outcome = run(options);
+            write_failed(&mut outcome, e);
+            return outcome;
         }
+    };
+    // The first failure by path, so that the message does not depend on threads.
+    let failed: Mutex<Option<WriteError>> = Mutex::new(None);
+    let sink = |file: OutputFile| {
+        if let Err(e) = staging.file(&file.path, &file.contents) {
+            let mut first = failed.lock().unwrap_or_else(|e| e.into_inner());
+            if first.as_ref().is_none_or(|f| e.path < f.path) {
+                *first = Some(e);
+            }
+        }
+        None
+    };
+    let mut outcome = run_with(options, false, &sink, progress);
+    let Some(output) = &outcome.output else {
+        return outcome; // dropping `staging` removes it
+    };
+    progress.stage("writing", 0);
+    let failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
+    let result = match failed {
+        Some(e) => Err(e),
+        None => write::write_into(&staging, output).and_then(|()| staging.commit()),
+    };
+    match result {
+        Ok(stats) => outcome.written = Some(stats),
+        Err(e) => write_failed(&mut outcome, e),
     }
     outcome
+}
+
+fn write_failed(outcome: &mut Outcome, e: WriteError) {
+    let path = e.path.display().to_string();
+    outcome.diagnostics.push(Diagnostic::error(path, diagnostics::Pos::START, Code::WriteError, e.message));
+    outcome.output = None;
 }

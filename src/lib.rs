@@ -13,6 +13,7 @@ pub mod incremental;
 pub mod load;
 pub mod model;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod report;
 pub mod resolve;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 
 use remedy::build::{self, Options};
 use remedy::diagnostics::{Diagnostic, Severity};
+use remedy::progress::Progress;
 use remedy::report::{self, Format};
 use remedy::{external, load, scaffold, serve, write};
 
@@ -147,7 +148,10 @@ fn cmd_build(site_dir: PathBuf, out: Option<PathBuf>, drafts: bool, force: bool)
         return ExitCode::from(1);
     }
     let options = Options { site_dir, include_drafts: drafts };
-    let outcome = build::build(&options, &out_dir, force);
+    // A line on the terminal once the build has taken a second; cleared at the end.
+    let progress = Progress::for_terminal();
+    let outcome = build::build_with(&options, &out_dir, force, &progress);
+    progress.finish();
     for d in &outcome.diagnostics {
         eprintln!("{d}");
     }
@@ -159,7 +163,15 @@ fn cmd_build(site_dir: PathBuf, out: Option<PathBuf>, drafts: bool, force: bool)
     if warnings > 0 {
         eprintln!("{warnings} warning(s)");
     }
-    eprintln!("built {} pages into {} in {} ms", outcome.pages, out_dir.display(), started.elapsed().as_millis());
+    let written = outcome.written.unwrap_or_default();
+    eprintln!(
+        "built {} pages into {} in {} ms ({} files written, {} unchanged)",
+        outcome.pages,
+        out_dir.display(),
+        started.elapsed().as_millis(),
+        written.written,
+        written.reused
+    );
     ExitCode::SUCCESS
 }
 

@@ -23,18 +23,25 @@ use context::*;
 pub use pages::{jobs, Job, PageJob, TermKind, GENERATED};
 use templates::Templates;
 
-/// Renders every page of `jobs`, in parallel, in order (a page whose template fails
-/// gives its diagnostic instead).
+/// Where each page goes as soon as it is rendered (from any thread): the sink takes
+/// it (`None`) or hands it back to be kept in the [`Output`] (`Some`). A build passes
+/// one that writes the page into the staging folder at once, so that the pages are
+/// not all held in memory; its failures are the caller's to report.
+pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Option<OutputFile> + Sync);
+
+/// Renders every page of `jobs`, in parallel, in order, each handed to `sink` (a page
+/// whose template fails gives its diagnostic instead).
 pub fn render_pages(
     site: &Site,
     config: &Config,
     templates: &Templates,
     jobs: &[PageJob<'_>],
-) -> Vec<Result<OutputFile, Diagnostic>> {
+    sink: Sink<'_>,
+) -> Vec<Result<Option<OutputFile>, Diagnostic>> {
     jobs.par_iter()
         .map(|j| {
             let html = render_job(site, config, templates, j)?;
-            Ok(OutputFile { path: j.path.clone(), contents: html.into_bytes() })
+            Ok(sink(OutputFile { path: j.path.clone(), contents: html.into_bytes() }))
         })
         .collect()
 }
