@@ -488,13 +488,29 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
+/// The site's `404.html`, for a missing path at any depth: its links are relative to
+/// the site's root, so it gets `<base href="/">` (the site is served at `/`), and
+/// its stylesheet and links work from `/a/b/missing` too.
 fn not_found(state: &State) -> Response<Full<Bytes>> {
     let site = state.site();
     match site.files.as_ref().and_then(|f| f.get("404.html")) {
         Some(Body::Bytes(b)) => {
-            bytes(StatusCode::NOT_FOUND, "text/html; charset=utf-8", reload::inject(b, site.generation))
+            let page = reload::inject(&with_root_base(b), site.generation);
+            bytes(StatusCode::NOT_FOUND, "text/html; charset=utf-8", page)
         }
         _ => text(StatusCode::NOT_FOUND, "not found\n"),
+    }
+}
+
+/// `page` with `<base href="/">` first in its `<head>` (unchanged without one).
+fn with_root_base(page: &[u8]) -> Vec<u8> {
+    let head = b"<head>";
+    match page.windows(head.len()).position(|w| w.eq_ignore_ascii_case(head)) {
+        Some(at) => {
+            let cut = at + head.len();
+            [&page[..cut], b"\n<base href=\"/\">", &page[cut..]].concat()
+        }
+        None => page.to_vec(),
     }
 }
 
@@ -569,6 +585,14 @@ mod tests {
         assert_eq!(status(&answer(&get("/caf%c3%a9/index.html"), &state, &allowed)), 200);
         assert_eq!(status(&answer(&get("/a%20b/x.css"), &state, &allowed)), 200);
         assert_eq!(status(&answer(&get("/nope"), &state, &allowed)), 404);
+        assert_eq!(status(&answer(&get("/a/b/missing"), &state, &allowed)), 404);
+    }
+
+    #[test]
+    fn the_404_page_links_from_the_root_at_any_depth() {
+        let page = with_root_base(b"<html><HEAD><link href=\"style.css\"></HEAD></html>");
+        assert_eq!(page, b"<html><HEAD>\n<base href=\"/\"><link href=\"style.css\"></HEAD></html>");
+        assert_eq!(with_root_base(b"no head"), b"no head");
     }
 
     proptest! {

@@ -167,6 +167,10 @@ fn pages_are_served_as_build_writes_them() {
     let missing = served.get("printer/nope.html");
     assert_eq!(missing.status, 404);
     assert!(missing.body.contains("/__remedy/reload.js"), "the site's 404 page, live");
+    // At any depth, the 404 page's relative links (its stylesheet too) start at the root.
+    let deep = served.get("a/b/c/missing.html");
+    assert_eq!(deep.status, 404);
+    assert!(deep.body.contains("<head>\n<base href=\"/\">"), "{}", deep.body);
     let script = served.get("__remedy/reload.js");
     assert!(script.content_type.starts_with("text/javascript") && script.body.contains("EventSource"));
 }
