@@ -317,24 +317,41 @@ fn axe() -> Option<PathBuf> {
 
 /// Runs axe-core (WCAG 2.2 A/AA and best practices) in a copy of the page, shown in a
 /// frame of the size under test, and posts the serious and critical violations to the
-/// page around it, which leaves them in `data-t`. The search pop-up is not opened
-/// (its part of issue 11 is left for later).
+/// page around it, which leaves them in `data-t`. With `?popup` in the frame's address
+/// of the page, the header's search box first gets a query and its results pop-up is
+/// checked open.
 const RUN_AXE: &str = r#"window.addEventListener('load', function () {
-  axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })
+  var input = document.getElementById('site-search-q');
+  if (location.search.indexOf('popup') >= 0 && input) {
+    input.focus();
+    input.value = 'backup';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    var tries = 0;
+    (function wait() {
+      var popup = document.getElementById('site-search-results');
+      if (popup.querySelector('[role=option]')) return check(true);
+      if (++tries > 100) return report({ done: false, error: 'the search pop-up did not open' });
+      setTimeout(wait, 50);
+    })();
+  } else {
+    check(false);
+  }
+  function check(popup) { axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }, resultTypes: ['violations'] })
     .then(function (r) {
       var bad = r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })
         .map(function (v) { return v.id + ': ' + v.help + ' at ' + v.nodes.slice(0, 3).map(function (n) { return n.target.join(' '); }).join(', '); });
-      report({ done: true, width: window.innerWidth, violations: bad });
-    }, function (e) { report({ done: false, error: String(e) }); });
+      report({ done: true, popup: popup, width: window.innerWidth, violations: bad });
+    }, function (e) { report({ done: false, error: String(e) }); }); }
   function report(r) { window.parent.postMessage(JSON.stringify(r), '*'); }
 });"#;
 
 /// A page that shows `t-axe.html` in a frame of the given size (headless Chromium's
 /// window is at least 500 px wide) and copies the frame's report into `data-t`.
-fn axe_frame(width: u64, height: u64) -> String {
+fn axe_frame(width: u64, height: u64, popup: bool) -> String {
+    let query = if popup { "?popup" } else { "" };
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><title>frame</title><script src=\"t-frame.js\"></script></head><body>\
-         <iframe src=\"t-axe.html\" width=\"{width}\" height=\"{height}\" title=\"page\"></iframe></body></html>"
+         <iframe src=\"t-axe.html{query}\" width=\"{width}\" height=\"{height}\" title=\"page\"></iframe></body></html>"
     )
 }
 
@@ -370,17 +387,23 @@ fn axe_finds_no_serious_violation_on_any_page_type() {
         .unwrap();
         let dark = ["--window-size=1400,1000", "--force-dark-mode", "--blink-settings=preferredColorScheme=0"];
         let light = ["--window-size=1400,1000"];
-        for ((width, height), scheme, flags) in [
+        // The search pop-up open too, on the pages that have the header box.
+        let popups: &[bool] = if page == "search.html" { &[false] } else { &[false, true] };
+        for (((width, height), scheme, flags), &popup) in [
             ((390, 844), "light", &light[..]),
             ((1280, 900), "light", &light[..]),
             ((390, 844), "dark", &dark[..]),
             ((1280, 900), "dark", &dark[..]),
-        ] {
-            std::fs::write(folder.join("t-axe-frame.html"), axe_frame(width, height)).unwrap();
+        ]
+        .into_iter()
+        .flat_map(|case| popups.iter().map(move |p| (case, p)))
+        {
+            std::fs::write(folder.join("t-axe-frame.html"), axe_frame(width, height, popup)).unwrap();
             let url = file_url(&folder.join("t-axe-frame.html"));
             let r = result_of(&browser.open_with(&url, 10_000, profile.path(), flags).dom);
-            let size = format!("{width}x{height}");
+            let size = if popup { format!("{width}x{height}, search open") } else { format!("{width}x{height}") };
             assert_eq!(r["done"], true, "axe did not finish on {page}: {r}");
+            assert_eq!(r["popup"], popup, "{page} ({size}): {r}");
             assert_eq!(r["width"].as_u64(), Some(width), "{page} measured at {size}: {r}");
             for v in r["violations"].as_array().unwrap() {
                 problems.push(format!("{page} ({size}, {scheme}): {}", v.as_str().unwrap()));

@@ -199,7 +199,8 @@ fn search_works_over_http_from_a_subfolder_under_a_strict_csp() {
     assert!(ran[1].urls.iter().any(|u| u.starts_with("icloud-backup/check-icloud-storage.html")), "{ran:?}");
 }
 
-/// Focuses the header box with "/", types, moves with ArrowDown, opens with Enter.
+/// Types in the header box (a combobox), checks that Escape closes the results and
+/// keeps the text, then moves with ArrowDown and opens with Enter.
 const DRIVE_JS: &str = r#"(function () {
   function fail(m) { console.error('drive: ' + m); }
   function key(target, k) {
@@ -208,24 +209,70 @@ const DRIVE_JS: &str = r#"(function () {
   window.addEventListener('load', function () {
     var input = document.querySelector('form.site-search input');
     if (!input || input.form.hidden) return fail('no visible search box');
-    key(document.body, '/');
-    if (document.activeElement !== input) return fail('"/" did not focus the box');
+    if (input.getAttribute('role') !== 'combobox') return fail('the box is not a combobox');
+    input.focus();
     input.value = 'restar';
     input.dispatchEvent(new Event('input', { bubbles: true }));
+    var popup = document.getElementById('site-search-results');
     var tries = 0;
     (function wait() {
-      var items = document.querySelectorAll('#site-search-results [role=option]');
+      var items = popup.querySelectorAll('[role=option]');
       if (!items.length) {
         if (++tries > 200) return fail('no results');
         return setTimeout(wait, 20);
       }
+      if (input.getAttribute('aria-expanded') !== 'true') return fail('aria-expanded is not true with results shown');
+      if (items[0].tagName !== 'A' || items[0].querySelector('a')) return fail('an option must be the link, not hold one');
+      key(input, 'Escape');
+      if (!popup.hidden || input.getAttribute('aria-expanded') !== 'false') return fail('Escape did not close the results');
+      if (input.value !== 'restar') return fail('Escape erased the box');
       key(input, 'ArrowDown');
+      if (popup.hidden) return fail('ArrowDown did not open the results again');
       if (items[0].getAttribute('aria-selected') !== 'true') return fail('ArrowDown selected nothing');
+      if (input.getAttribute('aria-activedescendant') !== items[0].id) return fail('no aria-activedescendant');
       key(input, 'Enter');
     })();
   });
 })();
 "#;
+
+/// On search.html: one search box, results as plain links in the tab order, and the
+/// down arrow moves from the box to the first result.
+const PAGE_KEYS_JS: &str = r#"(function () {
+  function done(m) { document.documentElement.setAttribute('data-t', m); }
+  window.addEventListener('load', function () {
+    var header = document.querySelector('form.site-search');
+    if (header && !header.hidden) return done('two search boxes');
+    var input = document.getElementById('search-page-q');
+    var tries = 0;
+    (function wait() {
+      var links = document.querySelectorAll('#search-page-results a.search-result');
+      if (!links.length) {
+        if (++tries > 200) return done('no results');
+        return setTimeout(wait, 20);
+      }
+      for (var i = 0; i < links.length; i++) {
+        if (links[i].tabIndex < 0 || links[i].getAttribute('role')) return done('a result is out of the tab order');
+      }
+      if (document.querySelector('#search-page-results [role=listbox], #search-page-results [role=option]')) return done('listbox roles on search.html');
+      input.focus();
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowDown', bubbles: true, cancelable: true }));
+      if (document.activeElement !== links[0]) return done('ArrowDown did not reach the first result');
+      done('ok');
+    })();
+  });
+})();
+"#;
+
+#[test]
+fn search_page_results_are_reached_by_keyboard() {
+    let Some(browser) = Browser::find() else { return };
+    let (_dir, site) = build_bundled();
+    std::fs::write(site.join("t-keys.js"), PAGE_KEYS_JS).unwrap();
+    guarded_copy(&site, "search.html", "t-keys.html", &["t-keys.js"]);
+    let page = browser.open(&format!("{}?q=backup", file_url(&site.join("t-keys.html"))), 10_000);
+    assert!(page.dom.contains("data-t=\"ok\""), "{:?}\n{}", page.errors(), page.dom);
+}
 
 #[test]
 fn header_box_opens_a_result_with_the_keyboard() {

@@ -879,29 +879,29 @@
   }
 
   /**
-   * Adds results to `list` as options, each page's other sections as options
-   * grouped under it; returns the new <li> (for arrow keys).
+   * Adds results to `list`, each page's other sections under it; returns the new
+   * links (for arrow keys). In the pop-up (`asOptions`) the links are the listbox's
+   * options (the combobox pattern: focus stays in the box, arrows move the choice);
+   * on search.html they are plain links that Tab reaches.
    */
-  function addResults(list, results, idPrefix, start) {
+  function addResults(list, results, idPrefix, start, asOptions) {
     var items = [];
-    results.forEach(function (r, i) {
-      var li = el('li', 'search-result-page');
-      li.setAttribute('role', 'option');
-      li.id = idPrefix + (start + i);
-      var a = resultLink(r);
-      a.tabIndex = -1;
+    function add(li, a, id) {
+      if (asOptions) {
+        li.setAttribute('role', 'none');
+        a.setAttribute('role', 'option');
+        a.setAttribute('aria-selected', 'false');
+        a.id = id;
+        a.tabIndex = -1;
+      }
       li.appendChild(a);
       list.appendChild(li);
-      items.push(li);
+      items.push(a);
+    }
+    results.forEach(function (r, i) {
+      add(el('li', 'search-result-page'), resultLink(r), idPrefix + (start + i));
       (r.sections || []).forEach(function (s, j) {
-        var sub = el('li', 'search-result-more');
-        sub.setAttribute('role', 'option');
-        sub.id = idPrefix + (start + i) + '-' + (j + 1);
-        var sa = sectionLink(r, s);
-        sa.tabIndex = -1;
-        sub.appendChild(sa);
-        list.appendChild(sub);
-        items.push(sub);
+        add(el('li', 'search-result-more'), sectionLink(r, s), idPrefix + (start + i) + '-' + (j + 1));
       });
     });
     return items;
@@ -915,6 +915,13 @@
     var seq = 0;
     var items = [];
     var current = -1;
+
+    function expanded(open) {
+      if (opts.popup) {
+        box.hidden = !open;
+        input.setAttribute('aria-expanded', open ? 'true' : 'false');
+      }
+    }
 
     function select(i) {
       if (current >= 0 && items[current]) items[current].setAttribute('aria-selected', 'false');
@@ -936,20 +943,23 @@
         items = [];
         current = -1;
         while (box.firstChild) box.removeChild(box.firstChild);
-        if (opts.popup) box.hidden = true;
+        expanded(false);
         if (opts.status) opts.status('');
         return Promise.resolve();
       }
       return search(q, opts.limit).then(function (results) {
         if (mine !== seq) return;
         while (box.firstChild) box.removeChild(box.firstChild);
-        var list = el('ul', 'search-result-list');
-        list.setAttribute('role', 'listbox');
+        var list = el(opts.popup ? 'ul' : 'ol', 'search-result-list');
+        if (opts.popup) {
+          list.setAttribute('role', 'listbox');
+          list.setAttribute('aria-label', 'Search results');
+        }
         box.appendChild(list);
-        items = addResults(list, results, box.id + '-r', 0);
+        items = addResults(list, results, box.id + '-r', 0, opts.popup);
         current = -1;
         if (opts.popup) {
-          box.hidden = false;
+          expanded(true);
           var all = el('a', 'search-all', results.length ? 'All results for “' + q + '”' : 'No results for “' + q + '”');
           all.href = ROOT + 'search.html?q=' + encodeURIComponent(q);
           box.appendChild(all);
@@ -962,7 +972,7 @@
             more.disabled = true;
             search(q, opts.limit, shown).then(function (next) {
               if (mine !== seq) return;
-              items = items.concat(addResults(list, next, box.id + '-r', shown));
+              items = items.concat(addResults(list, next, box.id + '-r', shown, false));
               shown += next.length;
               more.disabled = false;
               if (next.length < opts.limit) more.remove();
@@ -977,28 +987,39 @@
         if (mine !== seq) return;
         while (box.firstChild) box.removeChild(box.firstChild);
         box.appendChild(el('p', 'search-error', 'Search is unavailable: ' + e.message));
-        if (opts.popup) box.hidden = false;
+        expanded(true);
       });
     }
 
     input.addEventListener('focus', function () { manifest().catch(function () {}); });
     input.addEventListener('input', run);
     input.addEventListener('keydown', function (e) {
+      if (!opts.popup) {
+        // search.html: the results are links; the down arrow goes to the first one.
+        if (e.key === 'ArrowDown' && items.length) {
+          e.preventDefault();
+          items[0].focus();
+        }
+        return;
+      }
       if (e.key === 'ArrowDown' && items.length) {
         e.preventDefault();
+        expanded(true);
         select(Math.min(current + 1, items.length - 1));
       } else if (e.key === 'ArrowUp' && items.length) {
         e.preventDefault();
         select(Math.max(current - 1, -1));
       } else if (e.key === 'Enter' && current >= 0 && items[current]) {
         e.preventDefault();
-        window.location.href = items[current].querySelector('a').href;
-      } else if (e.key === 'Escape' && opts.popup) {
-        box.hidden = true;
+        window.location.href = items[current].href;
+      } else if (e.key === 'Escape') {
+        // Closes the results and keeps what was typed (a search box would clear it).
+        e.preventDefault();
+        expanded(false);
         select(-1);
       }
     });
-    return run;
+    return { run: run, close: function () { expanded(false); select(-1); } };
   }
 
   /* ---- Wiring the page ----------------------------------------------------- */
@@ -1006,23 +1027,19 @@
   function init() {
     var form = document.querySelector('form.site-search');
     var headerInput = form && form.querySelector('input[name="q"]');
-    if (form && headerInput) {
+    // search.html has its own box: one search box on a page.
+    if (form && headerInput && !document.getElementById('search-page-q')) {
       form.hidden = false;
-      var popup = form.querySelector('.search-popup');
-      attach(headerInput, popup, { popup: true, limit: POPUP_RESULTS });
+      var header = attach(headerInput, form.querySelector('.search-popup'), { popup: true, limit: POPUP_RESULTS });
+      // The results close when the reader leaves the box and its results (a click
+      // elsewhere, or Tab), so they never cover what the reader moved on to.
       document.addEventListener('click', function (e) {
-        if (!form.contains(e.target)) popup.hidden = true;
+        if (!form.contains(e.target)) header.close();
+      });
+      form.addEventListener('focusout', function (e) {
+        if (!e.relatedTarget || !form.contains(e.relatedTarget)) header.close();
       });
     }
-    // "/" focuses the box, unless the reader is typing somewhere.
-    document.addEventListener('keydown', function (e) {
-      var t = e.target;
-      var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
-        var box = document.getElementById('search-page-q') || headerInput;
-        if (box) { e.preventDefault(); box.focus(); }
-      }
-    });
 
     // search.html: read ?q=, show results on load, keep the address in step.
     var pageInput = document.getElementById('search-page-q');
@@ -1040,7 +1057,7 @@
           } catch (e) { /* file:// may refuse; the address is only a convenience */ }
         }
       });
-      if (q) run(); else manifest().catch(function () {});
+      if (q) run.run(); else manifest().catch(function () {});
     }
   }
 
