@@ -68,7 +68,7 @@ pub fn classify(source: &str, dest: &str, image: bool, schemes: &[String]) -> Re
     // the repository's root when content/ is that root): the same path from this file.
     let rooted = decoded.starts_with('/');
     let decoded = match decoded.strip_prefix('/') {
-        Some(rest) => format!("{}{rest}", "../".repeat(source.matches('/').count().saturating_sub(1))),
+        Some(rest) => from_root(source, rest),
         None => decoded,
     };
     if decoded.starts_with('/') || decoded.contains('\0') || decoded.contains(':') {
@@ -106,6 +106,21 @@ pub fn classify(source: &str, dest: &str, image: bool, schemes: &[String]) -> Re
 /// characters that would change its meaning (pulldown-cmark escapes the rest).
 fn encode(path: &str) -> String {
     path.replace('%', "%25").replace('#', "%23").replace('?', "%3F")
+}
+
+/// The file that `written` (relative to `source`, or from the site's root when it
+/// starts with `/`) names, as a path under `content/`; `None` outside it.
+pub fn file_of(source: &str, written: &str) -> Option<String> {
+    match written.strip_prefix('/') {
+        Some(rest) => join(source, &from_root(source, rest)),
+        None => join(source, written),
+    }
+}
+
+/// A path from the site's root (`guide/step.md`, the `/` taken off) written from the
+/// folder of `source` instead (`../guide/step.md`).
+fn from_root(source: &str, path: &str) -> String {
+    format!("{}{path}", "../".repeat(source.matches('/').count().saturating_sub(1)))
 }
 
 /// Joins a relative path to the folder of `source`, resolving `.` and `..`.

@@ -55,7 +55,7 @@ fn render_with(
         diagnostics.extend(d);
         from = include.end;
         let pos = lines.pos(include.target_at);
-        let Some(target) = join(source, &include.target) else {
+        let Some(target) = crate::parse::destination::file_of(source, &include.target) else {
             let message = format!("`{}` is not a snippet: includes name a file under content/_shared/", include.target);
             diagnostics.push(Diagnostic::error(source, pos, Code::IncludeError, message));
             continue;
@@ -179,32 +179,6 @@ fn include_target(line: &str) -> Option<(String, usize)> {
     }
     let target_trim = target.trim_start_matches('<').trim_end_matches('>');
     Some((target_trim.to_string(), 1 + close + 2 + usize::from(target.starts_with('<'))))
-}
-
-/// `relative` from the folder of `source`, as a path under content/ (`None` outside it).
-fn join(source: &str, relative: &str) -> Option<String> {
-    let mut parts: Vec<&str> = source.split('/').collect();
-    parts.pop();
-    let relative = match relative.strip_prefix('/') {
-        Some(rooted) => {
-            parts.truncate(1);
-            rooted
-        }
-        None => relative,
-    };
-    for part in relative.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-                if parts.is_empty() {
-                    return None;
-                }
-            }
-            p => parts.push(p),
-        }
-    }
-    (parts.first() == Some(&"content")).then(|| parts.join("/"))
 }
 
 #[cfg(test)]
