@@ -162,8 +162,10 @@ fn search_page_shows_results_from_disk() {
     let read = browser.open(&file_url(&site.join("icloud-backup/t-read.html")), 5_000);
     assert_no_errors(&read, "a step page");
     assert!(!read.dom.contains("search/index.js") && !read.dom.contains("search/s-"), "{}", read.dom);
-    // The header box is shown once the script runs.
-    assert!(!page.dom.contains("role=\"search\" hidden"), "the header box stays hidden");
+    // The header box is shown once the script runs, except on search.html, which has
+    // its own (one search box a page).
+    assert!(!read.dom.contains("aria-label=\"Site\" hidden"), "the header box stays hidden:\n{}", read.dom);
+    assert!(page.dom.contains("role=\"search\" aria-label=\"Site\" hidden"), "search.html shows two boxes");
 }
 
 #[test]
@@ -663,7 +665,10 @@ fn search_can_be_turned_off_and_warns_over_its_budget() {
     assert_eq!(codes, ["search-budget"], "{}", diagnostics_text(&outcome));
     assert!(out.join("search/index.js").exists() && out.join("search.html").exists());
     let page = std::fs::read_to_string(out.join("icloud-backup/index.html")).unwrap();
-    assert!(page.contains("role=\"search\" hidden") && page.contains("<script src=\"../search.js\" data-root=\"../\""));
+    assert!(
+        page.contains("role=\"search\" aria-label=\"Site\" hidden")
+            && page.contains("<script src=\"../search.js\" data-root=\"../\"")
+    );
 
     std::fs::write(src.join("site.toml"), format!("{config}\n[search]\nenabled = false\n")).unwrap();
     let out = dir.path().join("off");
