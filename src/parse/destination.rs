@@ -3,7 +3,6 @@
 //! output (`x.md` -> `x.html`). Pure: knows nothing of which files exist; `resolve`
 //! checks that the targets do.
 
-use crate::config::is_scheme_name;
 use crate::model::LinkTarget;
 use crate::parse::sanitize;
 
@@ -25,19 +24,10 @@ pub enum LinkError {
     Escapes(&'static str),
 }
 
-/// The scheme of a destination, lowercase, when it has one (`Https://x` -> `https`).
-/// Browsers ignore ASCII whitespace and control characters in a scheme; a single
-/// letter before `:` is a Windows drive (`C:\x`), not a scheme.
-pub fn scheme(dest: &str) -> Option<String> {
-    let squashed: String = dest.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
-    let (scheme, _) = squashed.split_once(':')?;
-    is_scheme_name(scheme).then(|| scheme.to_ascii_lowercase())
-}
-
 /// Decides what a link destination is. `schemes`: the site's own link schemes, on
 /// top of `sanitize`'s list. Pure: knows nothing of which files exist.
 pub fn classify(source: &str, dest: &str, image: bool, schemes: &[String]) -> Result<Classified, LinkError> {
-    if let Some(scheme) = scheme(dest) {
+    if let Some(scheme) = sanitize::scheme(dest) {
         return if sanitize::UNSAFE_SCHEMES.contains(&scheme.as_str()) {
             Err(LinkError::Unsafe(scheme))
         } else if sanitize::scheme_allowed(&scheme, schemes) {

@@ -10,8 +10,6 @@
 //! small step file in each guide (its own title, order and risk) that includes the
 //! shared text.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Code, Diagnostic, LineIndex};
 use crate::model::{Rendered, Section};
 use crate::parse::markdown::{self, Settings};
@@ -19,8 +17,7 @@ use crate::parse::markdown::{self, Settings};
 /// Where shared snippets live, under `content/`.
 pub const SHARED: &str = "content/_shared/";
 
-/// The snippets of a site, by path (`content/_shared/open-settings.md`), with their text.
-pub type Snippets = BTreeMap<String, String>;
+pub use crate::parse::markdown::Snippets;
 
 /// Renders the body of `source` (from `body_offset` in `text`) with its includes.
 pub fn render(

@@ -33,6 +33,10 @@ use crate::parse::{highlight, sanitize};
 
 pub use crate::parse::headings::slugify;
 
+/// The snippets of a site (`content/_shared/...`), by path, with their text; see
+/// `parse::include`.
+pub type Snippets = std::collections::BTreeMap<String, String>;
+
 /// What a site's settings change in how a body renders.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Settings<'s> {
@@ -43,7 +47,7 @@ pub struct Settings<'s> {
     /// Straight quotes and `--` become typographic ones (`smart_punctuation`).
     pub smart_punctuation: bool,
     /// The shared snippets (`content/_shared/`) a body may include, by path.
-    pub snippets: Option<&'s crate::parse::include::Snippets>,
+    pub snippets: Option<&'s Snippets>,
 }
 
 impl Settings<'_> {

@@ -135,7 +135,7 @@ pub fn removed(tag: &Tag, extra: &[String]) -> Vec<(String, usize)> {
         if !listed {
             out.push((format!("the `{a}` attribute of `<{name}>`"), attr.at));
         } else if is_url_attr(name, a) {
-            if let Some(scheme) = crate::parse::destination::scheme(&attr.value) {
+            if let Some(scheme) = scheme(&attr.value) {
                 if UNSAFE_SCHEMES.contains(&scheme.as_str()) {
                     out.push((format!("`<{name} {a}>` to `{scheme}:`, which can run code"), attr.value_at));
                 } else if !scheme_allowed(&scheme, extra) {
@@ -158,6 +158,15 @@ fn is_url_attr(element: &str, attr: &str) -> bool {
         || ((element == "button" || element == "input") && attr == "formaction")
         || (element == "a" && attr == "ping")
         || (element == "video" && attr == "poster")
+}
+
+/// The scheme of a destination, lowercase, when it has one (`Https://x` -> `https`).
+/// Browsers ignore ASCII whitespace and control characters in a scheme; a single
+/// letter before `:` is a Windows drive (`C:\x`), not a scheme.
+pub fn scheme(dest: &str) -> Option<String> {
+    let squashed: String = dest.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).collect();
+    let (scheme, _) = squashed.split_once(':')?;
+    crate::config::is_scheme_name(scheme).then(|| scheme.to_ascii_lowercase())
 }
 
 #[cfg(test)]
