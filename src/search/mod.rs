@@ -6,6 +6,7 @@
 //! type instead; [`index`] writes the files (see there for their format). Pure,
 //! like the rest of `render`.
 
+pub mod encoding;
 pub mod index;
 pub mod synonyms;
 pub mod tokenize;
