@@ -6,13 +6,20 @@ use std::fs;
 use crate::support::{build, copy_tree, fixtures, read_tree};
 use remedy::write::MARKER;
 
-#[test]
-fn a_failed_build_leaves_the_previous_output_untouched() {
+/// The full-toml fixture copied into a temporary folder and built once into `public/`
+/// beside it: (the folder, the site, the output).
+fn built() -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     copy_tree(&fixtures().join("valid/full-toml/site"), &site);
     let out = dir.path().join("public");
     assert!(build(&site, &out).output.is_some());
+    (dir, site, out)
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let (dir, site, out) = built();
     let before = read_tree(&out);
     assert!(before.contains_key(MARKER));
 
@@ -26,11 +33,7 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
 
 #[test]
 fn a_rebuild_replaces_the_previous_output_whole() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
-    let out = dir.path().join("public");
-    assert!(build(&site, &out).output.is_some());
+    let (_dir, site, out) = built();
     fs::remove_file(site.join("content/printer/factory-reset.md")).unwrap();
     fs::write(
         site.join("content/printer/reinstall-driver.md"),
@@ -105,11 +108,7 @@ fn rewritten(
 #[cfg(unix)]
 #[test]
 fn a_rebuild_with_no_change_rewrites_no_file_and_equals_a_clean_build() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
-    let out = dir.path().join("public");
-    assert!(build(&site, &out).output.is_some());
+    let (dir, site, out) = built();
     let before = identities(&out);
     assert!(before.len() > 5 && before.contains_key("printer/cable.png"), "{before:?}");
 
@@ -126,11 +125,7 @@ fn a_rebuild_with_no_change_rewrites_no_file_and_equals_a_clean_build() {
 #[cfg(unix)]
 #[test]
 fn a_one_step_edit_rewrites_only_what_changed() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
-    let out = dir.path().join("public");
-    assert!(build(&site, &out).output.is_some());
+    let (dir, site, out) = built();
     let before = identities(&out);
 
     let step = site.join("content/printer/check-cable.md");
@@ -156,11 +151,7 @@ fn a_one_step_edit_rewrites_only_what_changed() {
 fn a_write_failing_after_reuse_leaves_the_old_output_intact() {
     use remedy::model::{CopyFile, Output, OutputFile};
     use std::os::unix::fs::MetadataExt;
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
-    let out = dir.path().join("public");
-    assert!(build(&site, &out).output.is_some());
+    let (dir, site, out) = built();
     let (tree, ids) = (read_tree(&out), identities(&out));
 
     // The same files as the output holds (so they are linked), one of them changed,
@@ -189,11 +180,7 @@ fn a_write_failing_after_reuse_leaves_the_old_output_intact() {
 /// A file of the output that someone changed by hand is written again, not kept.
 #[test]
 fn a_changed_output_file_is_replaced() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
-    let out = dir.path().join("public");
-    assert!(build(&site, &out).output.is_some());
+    let (_dir, site, out) = built();
     let tree = read_tree(&out);
     fs::write(out.join("index.html"), b"edited by hand").unwrap();
     fs::write(out.join("printer/cable.png"), b"not a png").unwrap();
