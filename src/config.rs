@@ -47,11 +47,33 @@ impl Default for SearchConfig {
     }
 }
 
+/// A language the site is written in: the default one (`language`), then each
+/// `[languages.<code>]` table, in the order written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// The language tag (`fr`, `pt-BR`): the folder its pages go in, the code in its
+    /// files' names (`step.fr.md`), `<html lang>`.
+    pub code: String,
+    /// What the language switcher calls it, in the language itself ("Français");
+    /// the code when the table does not say.
+    pub name: String,
+    /// The site's title and description in this language (the top-level ones when
+    /// the table does not say).
+    pub title: String,
+    pub description: String,
+    /// Where its table is written (`site.toml`'s start for the default language).
+    pub pos: Pos,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub title: String,
     pub description: String,
+    /// The default language's code (`language`): its pages are at the output's root.
     pub language: String,
+    /// Every language, the default first, then the `[languages]` tables in the order
+    /// written; each other language's pages go under `<code>/`.
+    pub languages: Vec<Language>,
     pub theme: String,
     /// Without a trailing `/`. Only used for `sitemap.xml`.
     pub base_url: Option<String>,
@@ -98,6 +120,13 @@ impl Default for Config {
             title: String::new(),
             description: String::new(),
             language: "en".into(),
+            languages: vec![Language {
+                code: "en".into(),
+                name: "en".into(),
+                title: String::new(),
+                description: String::new(),
+                pos: Pos::START,
+            }],
             theme: "default".into(),
             base_url: None,
             allow_raw_html: false,
@@ -139,7 +168,7 @@ fn read_config(f: &mut Fields<'_>) -> Config {
     let title = f.required_string("title");
     let description = f.string("description").map_or(defaults.description, |s| s.value);
     let language = match f.string("language") {
-        Some(l) if !l.value.is_empty() && l.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => l.value,
+        Some(l) if crate::lang::is_code(&l.value) => l.value,
         Some(l) => {
             f.error(
                 l.pos,
@@ -210,10 +239,59 @@ fn read_config(f: &mut Fields<'_>) -> Config {
             }
         })
         .unwrap_or_default();
+    let tables = f
+        .table("languages", "[languages] in site.toml", |t| {
+            t.own_tables("a [languages.<code>] table in site.toml", |_, l| {
+                (
+                    l.string("name").map(|s| s.value),
+                    l.string("title").map(|s| s.value),
+                    l.string("description").map(|s| s.value),
+                )
+            })
+        })
+        .unwrap_or_default();
+    let mut languages = vec![Language {
+        code: language.clone(),
+        name: language.clone(),
+        title: title.clone(),
+        description: description.clone(),
+        pos: Pos::START,
+    }];
+    for (code, (name, lang_title, lang_description)) in tables {
+        if !crate::lang::is_code(&code.value) {
+            let message = format!(
+                "`[languages.{}]`: a language's code is a tag such as \"fr\" or \"pt-BR\" (lowercase letters first)",
+                code.value
+            );
+            f.error(code.pos, Code::WrongType, message);
+            continue;
+        }
+        if code.value == language {
+            // The default language's table only names it.
+            if let Some(name) = name {
+                languages[0].name = name;
+            }
+            if lang_title.is_some() || lang_description.is_some() {
+                let message = format!(
+                    "`[languages.{language}]` is the default language (`language`): its title and description are the top-level `title` and `description`"
+                );
+                f.error(code.pos, Code::WrongType, message);
+            }
+            continue;
+        }
+        languages.push(Language {
+            name: name.unwrap_or_else(|| code.value.clone()),
+            title: lang_title.unwrap_or_else(|| title.clone()),
+            description: lang_description.unwrap_or_else(|| description.clone()),
+            code: code.value,
+            pos: code.pos,
+        });
+    }
     Config {
         title,
         description,
         language,
+        languages,
         theme,
         base_url,
         allow_raw_html,
@@ -244,6 +322,20 @@ fn http_url(f: &mut Fields<'_>, key: &'static str) -> Option<String> {
 }
 
 impl Config {
+    /// The language whose code is `code`, if the site declares it.
+    pub fn language_named(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The folder a language's pages go in: `""` for the default, `"fr/"` for the others.
+    pub fn language_prefix(&self, code: &str) -> String {
+        if code == self.language {
+            String::new()
+        } else {
+            format!("{code}/")
+        }
+    }
+
     /// The "Edit this page" URL of the file at `source` (`{path}` is replaced).
     pub fn edit_link(&self, source: &str) -> Option<String> {
         self.edit_url.as_ref().map(|url| url.replace("{path}", source))
@@ -286,6 +378,30 @@ mod tests {
         assert!(d[1].contains("unknown key `budjet` in [search]"), "{d:?}");
         let (_, d) = parse(None);
         assert_eq!(d[0].code, Code::MissingConfig);
+    }
+
+    #[test]
+    fn reads_languages_in_order_and_checks_them() {
+        let text = "title = \"Fix it\"\nlanguage = \"en\"\n[languages.en]\nname = \"English\"\n[languages.fr]\nname = \"Français\"\ntitle = \"Réparez\"\n[languages.ja]\n[languages.French]\nname = \"x\"\n[languages.de]\nnmae = \"Deutsch\"\n";
+        let (c, d) = parse(Some(text));
+        let got: Vec<(&str, &str, &str)> =
+            c.languages.iter().map(|l| (l.code.as_str(), l.name.as_str(), l.title.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("en", "English", "Fix it"),
+                ("fr", "Français", "Réparez"),
+                ("ja", "ja", "Fix it"),
+                ("de", "de", "Fix it")
+            ]
+        );
+        let mut d: Vec<String> = d.iter().map(ToString::to_string).collect();
+        d.sort();
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d[1].starts_with("site.toml:9:12: error: `[languages.French]`: a language's code is a tag"), "{d:?}");
+        assert!(d[0].starts_with("site.toml:12:1: error: unknown key `nmae` in a [languages.<code>] table in site.toml; did you mean `name`?"), "{d:?}");
+        assert_eq!(c.language_prefix("fr"), "fr/");
+        assert_eq!(c.language_prefix("en"), "");
     }
 
     #[test]

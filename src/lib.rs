@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod external;
 pub mod git;
 pub mod incremental;
+pub mod lang;
 pub mod load;
 pub mod model;
 pub mod parse;

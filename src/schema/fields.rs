@@ -263,6 +263,34 @@ impl<'a> Fields<'a> {
         out
     }
 
+    /// A table whose keys are the site's own (`[languages]`: a code, then its table):
+    /// each entry read by `read` with its own `Fields`, in the order written, with
+    /// its key and where the key stands. A value that is not a table is an error.
+    pub fn own_tables<T>(
+        &mut self,
+        what: &'a str,
+        read: impl Fn(&str, &mut Fields<'a>) -> T,
+    ) -> Vec<(Located<String>, T)> {
+        let mut out = Vec::new();
+        for entry in std::mem::take(&mut self.entries).into_iter().flatten() {
+            let key = Located { value: entry.key, pos: entry.key_pos };
+            match entry.value.value {
+                Value::Map(entries) => {
+                    let mut f = Fields::new(self.path, what, entry.key_pos, entries);
+                    let value = read(&key.value, &mut f);
+                    let diagnostics = f.finish();
+                    self.diagnostics.extend(diagnostics);
+                    out.push((key, value));
+                }
+                ref other => {
+                    let message = format!("`{}` must be a table, not {}", key.value, other.kind());
+                    self.error(entry.value.pos, Code::WrongType, message);
+                }
+            }
+        }
+        out
+    }
+
     /// One of a fixed set of words.
     pub fn choice<T: Copy>(&mut self, key: &'static str, choices: &[(&str, T)]) -> Option<Located<T>> {
         let s = self.string(key)?;
