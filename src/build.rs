@@ -249,8 +249,7 @@ fn external(sites: &[Site]) -> Vec<(String, diagnostics::Pos, String)> {
 /// language's site (`sites[0]`; a file only a translation shows is used too).
 pub fn review(sites: &[Site], assets: &[CopyFile], config: &Config) -> Vec<Diagnostic> {
     let site = &sites[0];
-    let shown: std::collections::BTreeSet<String> =
-        sites[1..].iter().flat_map(resolve::links::used_assets).collect();
+    let shown: std::collections::BTreeSet<String> = sites[1..].iter().flat_map(resolve::links::used_assets).collect();
     let assets: Vec<CopyFile> = assets.iter().filter(|a| !shown.contains(&a.source)).cloned().collect();
     let mut diagnostics = resolve::lints::lint(site, &assets, config.require_sources);
     diagnostics.extend(resolve::lints::relative_404(config.base_url.is_some()));
