@@ -136,7 +136,7 @@ fn after_parse(
     templates: Option<&Result<Templates, Vec<Diagnostic>>>,
     later: Later<'_>,
 ) -> Outcome {
-    let structure = structure(pages, sources, include_drafts);
+    let structure = structure(pages, sources, &config, include_drafts);
     diags.extend(structure.diagnostics);
 
     let mut output = None;
@@ -144,13 +144,19 @@ fn after_parse(
     let taken = AtomicUsize::new(0);
     if let Some(site) = structure.site {
         diags.extend(check_links(&site, &sources.assets, &structure.drafts));
+        for language in &structure.languages {
+            diags.extend(resolve::translate::check_links(language, &sources.assets, &structure.drafts));
+        }
         external_links = resolve::links::external_links(&site);
         if lints {
             diags.extend(review(&site, &sources.assets, &config));
         }
+        let mut sites = vec![site];
+        sites.extend(structure.languages);
         match templates {
             Some(Ok(templates)) => {
-                later.progress.stage("rendering pages", crate::render::jobs(&site, &config).len());
+                let total = sites.iter().map(|s| crate::render::jobs(s, &config).len()).sum();
+                later.progress.stage("rendering pages", total);
                 let counted = |file: OutputFile| {
                     let page = file.path.ends_with(".html");
                     let kept = (later.sink)(file);
@@ -160,7 +166,7 @@ fn after_parse(
                     later.progress.add(1);
                     kept
                 };
-                let (out, render_diags) = render(&site, &config, templates, &counted);
+                let (out, render_diags) = render(&sites, &config, templates, &counted);
                 diags.extend(render_diags);
                 output = out;
             }
@@ -197,15 +203,30 @@ pub fn parse_all(sources: &[SourceFile], config: &Config) -> (Vec<Page>, Vec<Dia
 /// What the first half of resolve gives: the site (without link checks), the drafts
 /// it left out (which links must not point at), and its diagnostics.
 pub struct Structure {
+    /// In the default language.
     pub site: Option<Site>,
+    /// The same site in each other language of site.toml, in its order (empty
+    /// without `[languages]`).
+    pub languages: Vec<Site>,
     pub drafts: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// Stage 3, resolve: pages into guides with ordered steps.
-pub fn structure(pages: Vec<Page>, sources: &Sources, include_drafts: bool) -> Structure {
-    let (site, diagnostics, drafts) = resolve::structure(resolve::Inputs { pages, sources, include_drafts });
-    Structure { site, drafts, diagnostics }
+/// Stage 3, resolve: pages into guides with ordered steps, in the default language
+/// and then, from the translations among `pages`, in every other one.
+pub fn structure(pages: Vec<Page>, sources: &Sources, config: &Config, include_drafts: bool) -> Structure {
+    let (translations, pages): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| p.lang.is_some());
+    let language = resolve::translate::default_language(config);
+    let (site, mut diagnostics, drafts) =
+        resolve::structure(resolve::Inputs { pages, sources, include_drafts, language });
+    let mut languages = Vec::new();
+    if let Some(site) = &site {
+        let (sites, translate_diags) =
+            resolve::translate::languages(site, translations, sources, config, &drafts, include_drafts);
+        languages = sites;
+        diagnostics.extend(translate_diags);
+    }
+    Structure { site, languages, drafts, diagnostics }
 }
 
 /// Stage 3, resolve: every internal link, image and anchor checked.
@@ -220,36 +241,49 @@ pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnost
     diagnostics
 }
 
-/// Stage 4, render: every output file (pages, search index, data), or the errors.
-/// Each page goes to `sink` as it is rendered (see [`Sink`]); the `Output` holds the
-/// pages the sink hands back and the files made from the whole site.
+/// Stage 4, render: every output file (pages, search index, data) of every
+/// language's site (`sites`, the default first, as [`structure`] gives them), or the
+/// errors. Each page goes to `sink` as it is rendered (see [`Sink`]); the `Output`
+/// holds the pages the sink hands back and the files made from the whole site.
 pub fn render(
-    site: &Site,
+    sites: &[Site],
     config: &Config,
     templates: &Templates,
     sink: Sink<'_>,
 ) -> (Option<Output>, Vec<Diagnostic>) {
-    let jobs = crate::render::jobs(site, config);
-    // The search index needs the site, not the pages: make it while they render.
-    let (rendered, search) = rayon::join(
-        || crate::render::render_pages(site, config, templates, &jobs, sink),
-        || crate::search::index_files(site, &config.search),
-    );
     let mut diagnostics = Vec::new();
-    let mut files = Vec::with_capacity(rendered.len() + 3);
-    for result in rendered {
-        match result {
-            Ok(Some(file)) => files.push(file),
-            Ok(None) => {}
-            Err(d) => diagnostics.push(d),
+    let mut all = Output::default();
+    for site in sites {
+        let config = &config.for_language(&site.language.code);
+        let jobs = crate::render::jobs(site, config);
+        // The search index needs the site, not the pages: make it while they render.
+        let (rendered, search) = rayon::join(
+            || crate::render::render_pages(site, config, templates, &jobs, sink),
+            || crate::search::index_files(site, &config.search),
+        );
+        let mut files = Vec::new();
+        for result in rendered {
+            match result {
+                Ok(Some(file)) => files.push(file),
+                Ok(None) => {}
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        let (output, finish_diags) = crate::render::finish(site, config, &jobs, files, search);
+        diagnostics.extend(finish_diags);
+        if let Some(output) = output {
+            all.files.extend(output.files);
+            all.copies.extend(output.copies);
         }
     }
-    let (output, finish_diags) = crate::render::finish(site, config, &jobs, files, search);
-    diagnostics.extend(finish_diags);
     if diagnostics::has_errors(&diagnostics) {
         return (None, diagnostics);
     }
-    (output, diagnostics)
+    let jobs = crate::render::jobs(&sites[0], config);
+    all.files.extend(crate::render::sitemap(sites, config, &jobs));
+    all.files.sort_by(|a, b| a.path.cmp(&b.path));
+    all.copies.sort();
+    (Some(all), diagnostics)
 }
 
 /// Runs the pipeline and, when it produced no error, writes the output to `out_dir`

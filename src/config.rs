@@ -322,6 +322,23 @@ fn http_url(f: &mut Fields<'_>, key: &'static str) -> Option<String> {
 }
 
 impl Config {
+    /// site.toml as one language's pages see it: `title`, `description` and
+    /// `language` are that language's (`code` must be one of `languages`).
+    pub fn for_language(&self, code: &str) -> Config {
+        let mut config = self.clone();
+        if let Some(l) = self.language_named(code) {
+            config.title = l.title.clone();
+            config.description = l.description.clone();
+            config.language = l.code.clone();
+        }
+        config
+    }
+
+    /// Whether the site is written in more than one language.
+    pub fn multilingual(&self) -> bool {
+        self.languages.len() > 1
+    }
+
     /// The language whose code is `code`, if the site declares it.
     pub fn language_named(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
@@ -329,7 +346,7 @@ impl Config {
 
     /// The folder a language's pages go in: `""` for the default, `"fr/"` for the others.
     pub fn language_prefix(&self, code: &str) -> String {
-        if code == self.language {
+        if code == self.languages[0].code {
             String::new()
         } else {
             format!("{code}/")

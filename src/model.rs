@@ -269,6 +269,20 @@ pub struct Page {
     /// Shared, so that `serve` can keep parsed pages and hand them to `resolve`
     /// again without copying every body.
     pub body: Arc<Rendered>,
+    /// For a translation (`step.fr.md`): its language and the front-matter keys it
+    /// writes; `None` for a page in the default language.
+    pub lang: Option<PageLang>,
+}
+
+/// What `resolve` needs to know of a translation beyond its front matter.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PageLang {
+    pub code: String,
+    /// The source it translates (`content/g/s.md` for `content/g/s.fr.md`).
+    pub source: String,
+    /// Each front-matter key written, and where (a translation may not change the
+    /// source's order or risk: the error goes at the key).
+    pub keys: Vec<(String, Pos)>,
 }
 
 /// The rendered body of a page and what it mentions.
@@ -322,9 +336,48 @@ pub enum LinkTarget {
     External(String),
 }
 
-/// The checked site: guides with their steps in order.
+/// The language a [`Site`] is in, and where its pages go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SiteLanguage {
+    /// `en`, `fr`, `pt-BR`.
+    pub code: String,
+    /// What the language switcher calls it ("Français").
+    pub name: String,
+    /// The site's title and description in this language.
+    pub title: String,
+    pub description: String,
+    /// The folder its pages go in: `""` for the default language, `"fr/"` for others.
+    pub prefix: String,
+}
+
+/// How a page of a language's site came to be in that language.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Translation {
+    /// The default language's own page.
+    #[default]
+    Source,
+    /// A translation (`step.fr.md`).
+    Translated,
+    /// No translation yet: the source's text, in the source's language (its code).
+    Missing(String),
+}
+
+impl Translation {
+    /// The code of the language the text is in, when it is not the site's.
+    pub fn missing(&self) -> Option<&str> {
+        match self {
+            Translation::Missing(code) => Some(code),
+            _ => None,
+        }
+    }
+}
+
+/// The checked site: guides with their steps in order, in one language. A site with
+/// translations is one `Site` per language (the default first), all with the same
+/// guides and steps in the same order (see `resolve::translate`).
 #[derive(Debug, Clone)]
 pub struct Site {
+    pub language: SiteLanguage,
     pub home: Home,
     pub guides: Vec<Guide>,
     /// Files to copy: content assets, theme static files, site static files.
@@ -340,6 +393,7 @@ pub struct Home {
     /// When the page last changed: nothing for the home page's front matter, so the
     /// file's last commit, if known.
     pub updated: Option<String>,
+    pub translation: Translation,
 }
 
 #[derive(Debug, Clone)]
@@ -360,6 +414,7 @@ pub struct Guide {
     /// The help section ("Still not fixed?", its heading included), shown after the
     /// last step; split from the body by resolve.
     pub help_html: Option<String>,
+    pub translation: Translation,
 }
 
 #[derive(Debug, Clone)]
@@ -378,6 +433,7 @@ pub struct Step {
     pub applies_to: Vec<String>,
     /// The step's `branches`, targets resolved.
     pub branches: Vec<Branch>,
+    pub translation: Translation,
 }
 
 /// A file to write, with its output path (relative, `/` separators).

@@ -256,11 +256,15 @@ impl Incremental {
             pages.extend(entry.page.clone());
         }
         diags.extend(parse_diags.iter().cloned());
-        let build::Structure { site, drafts, diagnostics: structure_diags } =
-            build::structure(pages, &sources, self.options.include_drafts);
+        let build::Structure { site, languages, drafts, diagnostics: structure_diags } =
+            build::structure(pages, &sources, &config, self.options.include_drafts);
         fixed.extend(structure_diags.iter().cloned());
         diags.extend(structure_diags);
-        let link_diags = site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts));
+        let mut link_diags =
+            site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts));
+        for language in &languages {
+            link_diags.extend(crate::resolve::translate::check_links(language, &sources.assets, &drafts));
+        }
         diags.extend(link_diags.iter().cloned());
         lap("resolve");
 
@@ -278,63 +282,93 @@ impl Incremental {
                 };
             }
             if let Some((_, templates)) = &self.templates {
-                let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
-                let jobs = render::jobs(&site, &config);
-                let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, &site, global, &j.job)).collect();
-                let todo: Vec<usize> = (0..jobs.len())
-                    .filter(|&i| self.rendered.get(&jobs[i].path).is_none_or(|(key, _)| *key != keys[i]))
-                    .collect();
+                let mut sites = vec![site];
+                sites.extend(languages);
                 // With an index from an earlier build, the pages are served first with
                 // it, and the index is made again after them (`search_refresh`), as after
-                // a quick rebuild: on a large site it takes longer than the pages.
-                let earlier = self.index.clone().filter(|_| config.search.enabled);
+                // a quick rebuild: on a large site it takes longer than the pages. (A
+                // site in several languages makes its indexes at once.)
+                let earlier = self.index.clone().filter(|_| config.search.enabled && sites.len() == 1);
                 let deferred = earlier.is_some();
-                let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
-                    || todo.par_iter().map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i]))).collect(),
-                    || earlier.map_or_else(|| crate::search::index_files(&site, &config.search), |e| (e, Vec::new())),
-                );
-                if !deferred {
-                    self.index = Some(search.0.clone());
-                }
-                rendered_count = results.len();
-                for (i, result) in results {
-                    match result {
-                        Ok(html) => {
-                            self.rendered.insert(jobs[i].path.clone(), (keys[i], Arc::from(html.into_bytes())));
-                        }
-                        Err(d) => {
-                            self.rendered.remove(&jobs[i].path);
-                            diags.push(d);
+                let mut earlier = earlier;
+                let mut map = HashMap::new();
+                let mut all_paths = HashSet::new();
+                let mut finished = true;
+                let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
+                for site in &sites {
+                    let config = &config.for_language(&site.language.code);
+                    let prefix = &site.language.prefix;
+                    let global = if prefix.is_empty() { global } else { hash(&(global, prefix)) };
+                    let jobs = render::jobs(site, config);
+                    let paths: Vec<String> = jobs.iter().map(|j| format!("{prefix}{}", j.path)).collect();
+                    let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, site, global, &j.job)).collect();
+                    let todo: Vec<usize> = (0..jobs.len())
+                        .filter(|&i| self.rendered.get(&paths[i]).is_none_or(|(key, _)| *key != keys[i]))
+                        .collect();
+                    let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
+                        || {
+                            todo.par_iter()
+                                .map(|&i| (i, render::render_job(site, config, templates, &jobs[i])))
+                                .collect()
+                        },
+                        || {
+                            earlier
+                                .take()
+                                .map_or_else(|| crate::search::index_files(site, &config.search), |e| (e, Vec::new()))
+                        },
+                    );
+                    if !deferred && sites.len() == 1 {
+                        self.index = Some(search.0.clone());
+                    }
+                    rendered_count += results.len();
+                    for (i, result) in results {
+                        match result {
+                            Ok(html) => {
+                                self.rendered.insert(paths[i].clone(), (keys[i], Arc::from(html.into_bytes())));
+                            }
+                            Err(d) => {
+                                self.rendered.remove(&paths[i]);
+                                diags.push(d);
+                            }
                         }
                     }
+                    let (output, finish_diags) = render::finish(site, config, &jobs, Vec::new(), search);
+                    diags.extend(finish_diags);
+                    match output {
+                        Some(output) => {
+                            for path in &paths {
+                                if let Some((_, bytes)) = self.rendered.get(path) {
+                                    map.insert(path.clone(), Body::Bytes(bytes.clone()));
+                                }
+                            }
+                            for file in output.files {
+                                map.insert(file.path, Body::Bytes(Arc::from(file.contents)));
+                            }
+                            for copy in output.copies {
+                                map.insert(copy.path, Body::Disk(copy.disk));
+                            }
+                        }
+                        None => finished = false,
+                    }
+                    all_paths.extend(paths);
                 }
-                if self.rendered.len() > jobs.len() {
-                    let paths: HashSet<&str> = jobs.iter().map(|j| j.path.as_str()).collect();
-                    self.rendered.retain(|path, _| paths.contains(path.as_str()));
+                if self.rendered.len() > all_paths.len() {
+                    self.rendered.retain(|path, _| all_paths.contains(path));
                 }
                 lap("render");
-                let (output, finish_diags) = render::finish(&site, &config, &jobs, Vec::new(), search);
-                diags.extend(finish_diags);
-                files = output.map(|output| {
-                    let mut map = HashMap::with_capacity(jobs.len() + output.files.len() + output.copies.len());
-                    for job in &jobs {
-                        if let Some((_, bytes)) = self.rendered.get(&job.path) {
-                            map.insert(job.path.clone(), Body::Bytes(bytes.clone()));
-                        }
-                    }
-                    for file in output.files {
-                        map.insert(file.path, Body::Bytes(Arc::from(file.contents)));
-                    }
-                    for copy in output.copies {
-                        map.insert(copy.path, Body::Disk(copy.disk));
-                    }
-                    Files { base: Arc::new(map), changed: HashMap::new(), gone: HashSet::new() }
-                });
-                lap("finish");
+                let jobs = render::jobs(&sites[0], &config);
+                if let Some(sitemap) = render::sitemap(&sites, &config, &jobs) {
+                    map.insert(sitemap.path, Body::Bytes(Arc::from(sitemap.contents)));
+                }
                 drop(jobs);
-                if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags)) {
+                files = finished.then(|| Files { base: Arc::new(map), changed: HashMap::new(), gone: HashSet::new() });
+                lap("finish");
+                // The quick path patches one site: a site in several languages always
+                // takes the whole pipeline (whose caches still skip what did not change).
+                if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags) && sites.len() == 1) {
                     let assets = sources.assets.clone();
                     let files = files.clone();
+                    let site = sites.pop().expect("one site");
                     let last = Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, global };
                     self.last = Some(last);
                     self.search_stale = deferred;

@@ -18,7 +18,7 @@ pub mod title_heading;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Code, Diagnostic, LineIndex, Pos};
-use crate::model::{Page, PageKind, SourceFile};
+use crate::model::{Page, PageKind, PageLang, SourceFile};
 use crate::schema::bad_slug;
 use crate::schema::tree as front_matter;
 
@@ -55,7 +55,9 @@ enum Place<'a> {
 pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Option<Page>, Vec<Diagnostic>) {
     let path = source.path.as_str();
     let mut diagnostics = Vec::new();
-    let place = match place(path) {
+    // A translation (`step.fr.md`) stands where its source would: its place is the source's.
+    let (untranslated, code) = crate::lang::split(path);
+    let place = match place(&untranslated) {
         Ok(place) => place,
         Err(message) => {
             diagnostics.push(Diagnostic::error(path, Pos::START, Code::MisplacedPage, message));
@@ -100,6 +102,11 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     // nothing more about the front matter, but still render the body.
     let read_ok = entries.is_some();
     let entries = entries.unwrap_or_default();
+    let lang = code.map(|code| PageLang {
+        code: code.to_string(),
+        source: untranslated.clone(),
+        keys: entries.iter().map(|e| (e.key.clone(), e.key_pos)).collect(),
+    });
     let (kind, meta_diags) = match place {
         Place::Shared => unreachable!("snippets return before their front matter is read"),
         Place::Home => {
@@ -126,7 +133,7 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
         PageKind::Step { meta, .. } => &meta.title,
     };
     diagnostics.extend(title_heading::drop_repeated_title(path, title, &mut body, text, body_offset, &lines));
-    (Some(Page { source: source.path.clone(), kind, body: body.into() }), diagnostics)
+    (Some(Page { source: source.path.clone(), kind, body: body.into(), lang }), diagnostics)
 }
 
 fn place(path: &str) -> Result<Place<'_>, String> {

@@ -34,6 +34,30 @@ pub struct Common<'a> {
     pub updated: Option<&'a str>,
     /// The page is a draft (built with `--drafts`): the theme marks it.
     pub draft: bool,
+    /// The same page in each of the site's languages, the default first (for
+    /// `hreflang` links and the language switcher); empty when the site has one.
+    pub languages: Vec<Alternate>,
+    /// On a page that has no translation yet, the language its text is in (the
+    /// default one); the theme marks the page and sets `lang` on its text.
+    pub content_language: Option<ContentLanguage<'a>>,
+}
+
+/// A page in one of the site's languages.
+#[derive(Serialize)]
+pub struct Alternate {
+    pub code: String,
+    /// What the switcher calls it ("Français").
+    pub name: String,
+    /// Relative to the page, or absolute with `base_url` (as `hreflang` wants).
+    pub url: String,
+    /// The page being rendered is this one.
+    pub current: bool,
+}
+
+#[derive(Serialize)]
+pub struct ContentLanguage<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
 }
 
 impl<'a> Common<'a> {
@@ -50,13 +74,19 @@ impl<'a> Common<'a> {
             edit_url: None,
             updated: None,
             draft: false,
+            languages: alternates(config, path),
+            content_language: None,
         }
     }
 
     /// For a page made from the file at `source`.
-    pub fn from_file(mut self, config: &Config, source: &str, updated: Option<&'a str>) -> Self {
+    pub fn from_file(mut self, config: &'a Config, source: &str, updated: Option<&'a str>) -> Self {
         self.edit_url = config.edit_link(source);
         self.updated = updated;
+        let default = &config.languages[0];
+        if config.language != default.code && crate::lang::split(source).1.is_none() {
+            self.content_language = Some(ContentLanguage { code: &default.code, name: &default.name });
+        }
         self
     }
 
@@ -65,6 +95,26 @@ impl<'a> Common<'a> {
         self.draft = draft;
         self
     }
+}
+
+/// The page at `path` (in the language of `config`) in each of the site's languages.
+fn alternates(config: &Config, path: &str) -> Vec<Alternate> {
+    if !config.multilingual() {
+        return Vec::new();
+    }
+    let here = format!("{}{path}", config.language_prefix(&config.language));
+    config
+        .languages
+        .iter()
+        .map(|l| {
+            let there = format!("{}{path}", config.language_prefix(&l.code));
+            let url = match &config.base_url {
+                Some(base) => format!("{base}/{there}"),
+                None => relative(&here, &there),
+            };
+            Alternate { code: l.code.clone(), name: l.name.clone(), url, current: l.code == config.language }
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -120,6 +170,8 @@ pub struct GuideCard<'a> {
     pub symptoms: &'a [String],
     pub step_count: usize,
     pub url: String,
+    /// No translation yet: the code of the language it is shown in (the default one).
+    pub untranslated: Option<&'a str>,
 }
 
 impl<'a> GuideCard<'a> {
@@ -133,6 +185,7 @@ impl<'a> GuideCard<'a> {
             symptoms: &guide.meta.symptoms,
             step_count: guide.steps.len(),
             url: relative(from, &guide_path(&guide.slug)),
+            untranslated: guide.translation.missing(),
         }
     }
 }
@@ -224,6 +277,8 @@ pub struct StepItem<'a> {
     /// What going there costs, said before the reader gets there: the first (worst)
     /// side effect of a caution or destructive step.
     pub warning: Option<&'a str>,
+    /// No translation yet: the code of the language it is shown in (the default one).
+    pub untranslated: Option<&'a str>,
 }
 
 impl<'a> StepItem<'a> {
@@ -243,6 +298,7 @@ impl<'a> StepItem<'a> {
             kind: m.kind.as_str(),
             wait: m.wait.as_deref(),
             warning: warning(step),
+            untranslated: step.translation.missing(),
         }
     }
 }

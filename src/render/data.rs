@@ -94,29 +94,67 @@ pub fn steps_json(site: &Site) -> Vec<u8> {
 
 /// The sitemap lists every page a reader would look for (not 404, search, term pages
 /// or aliases) by its absolute URL: home, all steps, then each guide and its steps,
-/// with the date each last changed where it is known (`updated`, else git).
-pub fn sitemap(site: &Site, jobs: &[PageJob<'_>], base_url: &str) -> Vec<u8> {
-    let mut pages: Vec<(&str, Option<&str>)> =
-        vec![(pages::HOME_PATH, site.home.updated.as_deref()), (pages::STEPS_PATH, None)];
+/// with the date each last changed where it is known (`updated`, else git). A site in
+/// several languages lists each page in every language (`sites`, the default first),
+/// each with its alternates (`hreflang`), as search engines read them.
+pub fn sitemap(sites: &[Site], jobs: &[PageJob<'_>], base_url: &str) -> Vec<u8> {
+    // (path, the page's index among the guides and steps, for its dates.)
+    enum Place {
+        Home,
+        Steps,
+        Guide(usize),
+        Step(usize, usize),
+    }
+    let default = &sites[0];
+    let index =
+        |guide: &Guide| default.guides.iter().position(|g| std::ptr::eq(g, guide)).expect("a guide of the site");
+    let mut pages: Vec<(&str, Place)> = vec![(pages::HOME_PATH, Place::Home), (pages::STEPS_PATH, Place::Steps)];
     for job in jobs {
         match job.job {
-            Job::Guide(guide) => pages.push((&job.path, guide.updated.as_deref())),
-            Job::Step(guide, i) => pages.push((&job.path, guide.steps[i].updated.as_deref())),
+            Job::Guide(guide) => pages.push((&job.path, Place::Guide(index(guide)))),
+            Job::Step(guide, i) => pages.push((&job.path, Place::Step(index(guide), i))),
             _ => {}
         }
     }
+    let multilingual = sites.len() > 1;
     let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"",
     );
-    for (path, updated) in pages {
-        xml.push_str("  <url><loc>");
-        pulldown_cmark_escape::escape_html(&mut xml, &format!("{base_url}/{path}"))
+    if multilingual {
+        xml.push_str(" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"");
+    }
+    xml.push_str(">\n");
+    let url = |xml: &mut String, site: &Site, path: &str| {
+        pulldown_cmark_escape::escape_html(xml, &format!("{base_url}/{}{path}", site.language.prefix))
             .expect("writing to a String cannot fail");
-        xml.push_str("</loc>");
-        if let Some(date) = updated {
-            xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+    };
+    for site in sites {
+        for (path, place) in &pages {
+            let updated = match *place {
+                Place::Home => site.home.updated.as_deref(),
+                Place::Steps => None,
+                Place::Guide(g) => site.guides[g].updated.as_deref(),
+                Place::Step(g, s) => site.guides[g].steps[s].updated.as_deref(),
+            };
+            xml.push_str("  <url><loc>");
+            url(&mut xml, site, path);
+            xml.push_str("</loc>");
+            if let Some(date) = updated {
+                xml.push_str(&format!("<lastmod>{date}</lastmod>"));
+            }
+            if multilingual {
+                for other in sites {
+                    xml.push_str(&format!(
+                        "\n    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"",
+                        other.language.code
+                    ));
+                    url(&mut xml, other, path);
+                    xml.push_str("\"/>");
+                }
+                xml.push_str("\n  ");
+            }
+            xml.push_str("</url>\n");
         }
-        xml.push_str("</url>\n");
     }
     xml.push_str("</urlset>\n");
     xml.into_bytes()

@@ -30,7 +30,9 @@ use templates::Templates;
 pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Option<OutputFile> + Sync);
 
 /// Renders every page of `jobs`, in parallel, in order, each handed to `sink` (a page
-/// whose template fails gives its diagnostic instead).
+/// whose template fails gives its diagnostic instead). `config` is the one of the
+/// site's language ([`Config::for_language`]); the paths handed on are the language's
+/// (`fr/g/s.html`).
 pub fn render_pages(
     site: &Site,
     config: &Config,
@@ -38,19 +40,22 @@ pub fn render_pages(
     jobs: &[PageJob<'_>],
     sink: Sink<'_>,
 ) -> Vec<Result<Option<OutputFile>, Diagnostic>> {
+    let prefix = &site.language.prefix;
     jobs.par_iter()
         .map(|j| {
             let html = render_job(site, config, templates, j)?;
-            Ok(sink(OutputFile { path: j.path.clone(), contents: html.into_bytes() }))
+            Ok(sink(OutputFile { path: format!("{prefix}{}", j.path), contents: html.into_bytes() }))
         })
         .collect()
 }
 
-/// Completes the output around the rendered `pages`: adds the files made from the
-/// whole site (`steps.json`, ...), the `search` index (from `search::index_files`),
-/// the theme's built-in static files and the copies, after checking that every
-/// output path comes from exactly one source. `serve` passes no pages (it keeps
-/// them apart) and adds its own.
+/// Completes one language's output around its rendered `pages` (whose paths are
+/// the language's already): adds the files made from the whole site
+/// (`steps.json`, ...), the `search` index (from `search::index_files`), the theme's
+/// built-in static files and the copies, after checking that every output path comes
+/// from exactly one source; all under the language's folder (`fr/`), which holds
+/// everything its pages link to. `serve` passes no pages (it keeps them apart) and
+/// adds its own. The sitemap, one for all languages, is [`sitemap`]'s.
 pub fn finish(
     site: &Site,
     config: &Config,
@@ -58,15 +63,12 @@ pub fn finish(
     pages: Vec<OutputFile>,
     search: (Vec<OutputFile>, Vec<Diagnostic>),
 ) -> (Option<Output>, Vec<Diagnostic>) {
-    let mut files = pages;
+    let mut files = Vec::new();
     files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
     let (search_files, search_diagnostics) = search;
     let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
     files.extend(search_files);
-    if let Some(base_url) = &config.base_url {
-        files.push(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(site, jobs, base_url) });
-    }
 
     // Every output path must come from exactly one source.
     let mut diagnostics = Vec::new();
@@ -116,8 +118,25 @@ pub fn finish(
             files.push(OutputFile { path: path.clone(), contents: bytes.to_vec() });
         }
     }
+    let prefix = &site.language.prefix;
+    if !prefix.is_empty() {
+        for file in &mut files {
+            file.path.insert_str(0, prefix);
+        }
+        for copy in &mut copies {
+            copy.path.insert_str(0, prefix);
+        }
+    }
+    files.extend(pages);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (Some(Output { files, copies }), diagnostics)
+}
+
+/// `sitemap.xml` (when `base_url` is set), for every language's site (`sites`, the
+/// default first), from the default site's pages (`jobs`): the others have the same.
+pub fn sitemap(sites: &[Site], config: &Config, jobs: &[PageJob<'_>]) -> Option<OutputFile> {
+    let base_url = config.base_url.as_ref()?;
+    Some(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(sites, jobs, base_url) })
 }
 
 /// Renders one page. Pure: the same site, config and templates give the same HTML.
@@ -229,7 +248,7 @@ pub fn render_job(
             // A host serves 404.html for a missing page at any depth, where relative
             // links would break: with `base_url`, its links are absolute.
             if let Some(base_url) = &config.base_url {
-                common.root = format!("{}/", base_url.trim_end_matches('/'));
+                common.root = format!("{}/{}", base_url.trim_end_matches('/'), site.language.prefix);
             }
             templates.render("404.html", &PlainPage { common })
         }
@@ -237,7 +256,7 @@ pub fn render_job(
             let address = |s: &crate::model::Step| {
                 let p = pages::step_path(&guide.slug, &s.slug);
                 match &config.base_url {
-                    Some(base) => format!("{}/{p}", base.trim_end_matches('/')),
+                    Some(base) => format!("{}/{}{p}", base.trim_end_matches('/'), site.language.prefix),
                     None => p,
                 }
             };

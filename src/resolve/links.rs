@@ -15,38 +15,52 @@ pub fn check(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnos
 }
 
 /// Like [`check`], for the links of the pages `which` selects (by source path) only.
-pub fn check_some(
-    site: &Site,
+pub fn check_some<'s>(
+    site: &'s Site,
     assets: &[CopyFile],
     drafts: &[String],
     which: &dyn Fn(&str) -> bool,
 ) -> Vec<Diagnostic> {
-    let mut pages: HashMap<&str, &Rendered> = HashMap::new();
-    pages.insert(&site.home.source, &site.home.body);
+    // By the source path a link names: a translation (`s.fr.md`) under its source's
+    // (`s.md`), since links in translations name the sources' files.
+    let mut pages: HashMap<String, (&str, &Rendered)> = HashMap::new();
+    let mut add = |file: &'s str, body: &'s Rendered| {
+        pages.insert(crate::lang::split(file).0, (file, body));
+    };
+    add(&site.home.source, &site.home.body);
     for guide in &site.guides {
-        pages.insert(&guide.source, &guide.body);
+        add(&guide.source, &guide.body);
         for step in &guide.steps {
-            pages.insert(&step.source, &step.body);
+            add(&step.source, &step.body);
         }
     }
     let assets: BTreeSet<&str> = assets.iter().map(|a| a.source.as_str()).collect();
-    let page_names = Suggestions::new(pages.keys().copied());
-    let file_names = Suggestions::new(pages.keys().copied().chain(assets.iter().copied()));
+    let page_names = Suggestions::new(pages.keys().map(String::as_str));
+    let file_names = Suggestions::new(pages.keys().map(String::as_str).chain(assets.iter().copied()));
 
     let mut diagnostics = Vec::new();
-    let mut sources: Vec<&&str> = pages.keys().filter(|s| which(s)).collect();
-    sources.sort();
-    for &&source in &sources {
-        let body = pages[source];
+    let mut sources: Vec<(&str, &Rendered)> = pages.values().filter(|(file, _)| which(file)).copied().collect();
+    sources.sort_by_key(|(file, _)| *file);
+    for &(source, body) in &sources {
         for link in &body.links {
             let problem = match &link.target {
                 LinkTarget::Anchor(anchor) => missing_anchor(body, anchor, "this page"),
                 LinkTarget::External(_) => None,
                 LinkTarget::Page { source: target, anchor } => match pages.get(target.as_str()) {
-                    Some(target_body) => anchor.as_deref().and_then(|a| missing_anchor(target_body, a, target)),
+                    Some((target_file, target_body)) => {
+                        anchor.as_deref().and_then(|a| missing_anchor(target_body, a, target_file))
+                    }
                     None if drafts.contains(target) => Some((
                         Code::DraftLink,
                         format!("links to `{}`, a draft that this build leaves out (build with --drafts, or remove the link)", link.written),
+                    )),
+                    None if crate::lang::split(target).1.is_some() => Some((
+                        Code::BrokenLink,
+                        format!(
+                            "links to `{}`, a translation: links name the source's file (`{}`), and land on the page in the reader's language",
+                            link.written,
+                            crate::lang::split(target).0
+                        ),
                     )),
                     None => {
                         let mut message = format!("links to `{}`, but {target} does not exist", link.written);

@@ -12,6 +12,7 @@
 pub mod links;
 pub mod lints;
 pub mod order;
+pub mod translate;
 
 use std::collections::BTreeMap;
 
@@ -41,6 +42,8 @@ pub struct Inputs<'a> {
     pub pages: Vec<Page>,
     pub sources: &'a Sources,
     pub include_drafts: bool,
+    /// The default language (`translate::default_language`).
+    pub language: crate::model::SiteLanguage,
 }
 
 /// Builds the site model. Returns it even when there are errors (callers decide
@@ -66,10 +69,12 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
     let mut drafts: Vec<String> = Vec::new();
 
     for page in inputs.pages {
+        debug_assert!(page.lang.is_none(), "translations go to `translate`, not here: {}", page.source);
         match page.kind {
             PageKind::Home(meta) => {
                 let updated = inputs.sources.last_commit.get(&page.source).cloned();
-                home = Some(Home { source: page.source, meta, body: page.body, updated });
+                home =
+                    Some(Home { source: page.source, meta, body: page.body, updated, translation: Default::default() });
             }
             PageKind::Guide { slug, meta } => {
                 if meta.draft && !inputs.include_drafts {
@@ -142,6 +147,7 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
                     after: ordered.after[i].iter().map(|&b| place[b]).collect(),
                     applies_to: s.relations.applies_to.unwrap_or_else(|| meta.applies_to.clone()),
                     branches: Vec::new(),
+                    translation: Default::default(),
                 }
             })
             .collect();
@@ -167,6 +173,7 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
             help_anchor,
             intro_html,
             help_html,
+            translation: Default::default(),
         });
     }
     // Guides with an `order` first, lowest first; then by title.
@@ -185,8 +192,13 @@ pub fn structure(inputs: Inputs<'_>) -> (Option<Site>, Vec<Diagnostic>, Vec<Stri
     let mut copies: Vec<CopyFile> = Vec::new();
     copies.extend(inputs.sources.theme.static_files.iter().cloned());
     copies.extend(inputs.sources.static_files.iter().cloned());
-    let mut site =
-        Site { home, guides: site_guides, copies, embedded_static: inputs.sources.theme.embedded_static.clone() };
+    let mut site = Site {
+        language: inputs.language,
+        home,
+        guides: site_guides,
+        copies,
+        embedded_static: inputs.sources.theme.embedded_static.clone(),
+    };
     // Files beside the pages are copied only when a page links to them or shows
     // them: a stray `.html` (or anything else) in content/ never reaches the output
     // unless someone chose to link it (`remedy check` warns about the others).

@@ -1,0 +1,320 @@
+//! Stage 3, pure, for a site with translations: one [`Site`] per declared language,
+//! made from the default language's site and the translations into that language.
+//!
+//! A language's site has the same guides and steps, in the same order, as the
+//! default one: order, `after`, risk, `branches` targets, `applies_to`, tags and
+//! aliases come from the source, and a translation that writes one of them with a
+//! different value is an error at that key. The translation's text (title, summary,
+//! costs, body, ...) replaces the source's; a text key it leaves out keeps the
+//! source's. A page with no translation keeps the source's text, marked
+//! [`Translation::Missing`], so a reader's path through a guide has no hole and every
+//! relative link written in Markdown lands on a page of the same language.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::Config;
+use crate::diagnostics::{closest, Code, Diagnostic, Pos};
+use crate::model::{
+    BranchTarget, CopyFile, GuideMeta, HomeMeta, Page, PageKind, PageLang, Site, SiteLanguage, Sources, StepMeta,
+    StepRelations, Translation,
+};
+use crate::resolve::{links, split_help, HELP_ANCHOR};
+
+/// The language of the default site: `language` in site.toml.
+pub fn default_language(config: &Config) -> SiteLanguage {
+    site_language(config, &config.languages[0])
+}
+
+fn site_language(config: &Config, l: &crate::config::Language) -> SiteLanguage {
+    SiteLanguage {
+        code: l.code.clone(),
+        name: l.name.clone(),
+        title: l.title.clone(),
+        description: l.description.clone(),
+        prefix: config.language_prefix(&l.code),
+    }
+}
+
+/// Where a source page stands in the default site.
+#[derive(Clone, Copy)]
+enum Slot {
+    Home,
+    Guide(usize),
+    Step(usize, usize),
+}
+
+/// The site of every language besides the default one (in site.toml's order), each
+/// from `default` and the `translations` into it. `drafts`: the sources the default
+/// site leaves out (their translations go with them). Translations marked `draft`
+/// count as missing unless `include_drafts`.
+pub fn languages(
+    default: &Site,
+    translations: Vec<Page>,
+    sources: &Sources,
+    config: &Config,
+    drafts: &[String],
+    include_drafts: bool,
+) -> (Vec<Site>, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let mut slots: HashMap<&str, Slot> = HashMap::new();
+    slots.insert(&default.home.source, Slot::Home);
+    for (g, guide) in default.guides.iter().enumerate() {
+        slots.insert(&guide.source, Slot::Guide(g));
+        for (s, step) in guide.steps.iter().enumerate() {
+            slots.insert(&step.source, Slot::Step(g, s));
+        }
+    }
+
+    let mut by_language: BTreeMap<String, Vec<Page>> = BTreeMap::new();
+    for page in translations {
+        let Some(lang) = &page.lang else { continue };
+        let declared = config.languages.iter().skip(1).any(|l| l.code == lang.code);
+        if !declared {
+            let message = if lang.code == config.language {
+                format!(
+                    "`{}` is the default language (`language` in site.toml), whose pages have no code in their names: {} is this page in `{}`; remove this file, or merge it into that one",
+                    lang.code, lang.source, lang.code
+                )
+            } else {
+                format!(
+                    "this translates {} into `{}`, which site.toml does not declare: add a `[languages.{}]` table (with `name`, `title`, `description`)",
+                    lang.source, lang.code, lang.code
+                )
+            };
+            diagnostics.push(Diagnostic::error(&page.source, Pos::START, Code::UnknownLanguage, message));
+            continue;
+        }
+        if !slots.contains_key(lang.source.as_str()) {
+            if !drafts.contains(&lang.source) {
+                let mut message =
+                    format!("this translates {}, which does not exist: a translation stands beside its source, with the same name before `.{}.md`", lang.source, lang.code);
+                // A typo in the name: among the pages of the same folder.
+                let (folder, name) = lang.source.rsplit_once('/').unwrap_or(("", &lang.source));
+                let names =
+                    slots.keys().filter_map(|s| s.rsplit_once('/').filter(|(f, _)| *f == folder).map(|(_, n)| n));
+                if let Some(close) = closest(name, names) {
+                    message.push_str(&format!("; did you mean to translate {folder}/{close}?"));
+                }
+                diagnostics.push(Diagnostic::error(&page.source, Pos::START, Code::OrphanTranslation, message));
+            }
+            continue;
+        }
+        by_language.entry(lang.code.clone()).or_default().push(page);
+    }
+
+    let mut sites = Vec::new();
+    for language in config.languages.iter().skip(1) {
+        let mut site = untranslated(default, site_language(config, language));
+        for page in by_language.remove(&language.code).unwrap_or_default() {
+            let lang = page.lang.clone().expect("only translations are grouped");
+            let slot = slots[lang.source.as_str()];
+            let updated = sources.last_commit.get(&page.source).cloned();
+            let draft = match &page.kind {
+                PageKind::Home(_) => false,
+                PageKind::Guide { meta, .. } => meta.draft,
+                PageKind::Step { meta, .. } => meta.draft,
+            };
+            if draft && !include_drafts {
+                continue;
+            }
+            diagnostics.extend(apply(&mut site, slot, page, &lang, updated));
+        }
+        // A translation may show files its source does not.
+        let used = links::used_assets(&site);
+        site.copies.retain(|c| !sources.assets.iter().any(|a| a.source == c.source));
+        site.copies.extend(sources.assets.iter().filter(|a| used.contains(a.source.as_str())).cloned());
+        site.copies.sort();
+        sites.push(site);
+    }
+    (sites, diagnostics)
+}
+
+/// `default` in another language, before any translation: every page missing.
+fn untranslated(default: &Site, language: SiteLanguage) -> Site {
+    let mut site = default.clone();
+    site.language = language;
+    let missing = Translation::Missing(default.language.code.clone());
+    site.home.translation = missing.clone();
+    for guide in &mut site.guides {
+        guide.translation = missing.clone();
+        for step in &mut guide.steps {
+            step.translation = missing.clone();
+        }
+    }
+    site
+}
+
+/// Puts one translation in its place.
+fn apply(site: &mut Site, slot: Slot, page: Page, lang: &PageLang, updated: Option<String>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let written = |key: &str| lang.keys.iter().find(|(k, _)| k == key).map(|(_, pos)| *pos);
+    let mut changed = |key: &str, source_value: String, value: String| {
+        if let Some(pos) = written(key) {
+            let message = format!(
+                "a translation cannot change `{key}`: its source {} says {source_value}, this says {value}; `{key}` comes from the source, so leave it out here",
+                lang.source
+            );
+            diagnostics.push(Diagnostic::error(&page.source, pos, Code::TranslationChangesSource, message));
+        }
+    };
+    match (slot, page.kind) {
+        (Slot::Home, PageKind::Home(meta)) => {
+            let home = &mut site.home;
+            home.meta = HomeMeta {
+                title: meta.title,
+                description: meta.description.or(home.meta.description.take()),
+                extra: if written("extra").is_some() { meta.extra } else { std::mem::take(&mut home.meta.extra) },
+            };
+            home.body = page.body;
+            home.source = page.source;
+            home.updated = updated;
+            home.translation = Translation::Translated;
+        }
+        (Slot::Guide(g), PageKind::Guide { meta, .. }) => {
+            let guide = &mut site.guides[g];
+            let source = &guide.meta;
+            if meta.kind != source.kind {
+                changed("kind", format!("{:?}", source.kind).to_lowercase(), format!("{:?}", meta.kind).to_lowercase());
+            }
+            if meta.order.as_ref().map(|o| o.value) != source.order.as_ref().map(|o| o.value) {
+                changed("order", shown(&source.order.as_ref().map(|o| o.value)), shown(&meta.order.map(|o| o.value)));
+            }
+            if meta.applies_to != source.applies_to {
+                changed("applies_to", list(&source.applies_to), list(&meta.applies_to));
+            }
+            if meta.tags != source.tags {
+                changed("tags", list(&source.tags), list(&meta.tags));
+            }
+            let aliases = |a: &[crate::model::Located<String>]| a.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
+            if aliases(&meta.aliases) != aliases(&source.aliases) {
+                changed("aliases", list(&aliases(&source.aliases)), list(&aliases(&meta.aliases)));
+            }
+            let keep = |key: &str| written(key).is_none();
+            let old = std::mem::take(&mut guide.meta);
+            guide.meta = GuideMeta {
+                title: meta.title,
+                summary: meta.summary.or(old.summary),
+                category: meta.category.or(old.category),
+                symptoms: if keep("symptoms") { old.symptoms } else { meta.symptoms },
+                error_messages: if keep("error_messages") { old.error_messages } else { meta.error_messages },
+                extra: if keep("extra") { old.extra } else { meta.extra },
+                ..old
+            };
+            let has_help = page.body.anchors.iter().any(|a| a == HELP_ANCHOR);
+            if guide.help_anchor.is_some() && !has_help {
+                let message = format!(
+                    "the source {} has a help section (the heading with id `{HELP_ANCHOR}`, where each step's \"No\" leads), and this translation has none: give the translated heading that id, as in `## Toujours pas résolu ? {{#{HELP_ANCHOR}}}`",
+                    lang.source
+                );
+                diagnostics.push(Diagnostic::error(&page.source, Pos::START, Code::TranslationChangesSource, message));
+            }
+            let (intro_html, help_html) = split_help(&page.body.html);
+            guide.intro_html = intro_html;
+            guide.help_html = help_html;
+            guide.body = page.body;
+            guide.source = page.source;
+            guide.updated = updated;
+            guide.translation = Translation::Translated;
+        }
+        (Slot::Step(g, s), PageKind::Step { meta, relations, .. }) => {
+            let guide = &mut site.guides[g];
+            let slugs: Vec<String> = guide.steps.iter().map(|s| s.slug.clone()).collect();
+            let step = &mut guide.steps[s];
+            let source = &step.meta;
+            if meta.kind != source.kind {
+                changed("kind", source.kind.as_str().to_string(), meta.kind.as_str().to_string());
+            }
+            if meta.order.as_ref().map(|o| o.value) != source.order.as_ref().map(|o| o.value) {
+                changed("order", shown(&source.order.as_ref().map(|o| o.value)), shown(&meta.order.map(|o| o.value)));
+            }
+            if meta.risk.value != source.risk.value {
+                changed(
+                    "risk",
+                    format!("\"{}\"", source.risk.value.as_str()),
+                    format!("\"{}\"", meta.risk.value.as_str()),
+                );
+            }
+            let after: Vec<String> = step.after.iter().map(|&i| slugs[i].clone()).collect();
+            let written_after: Vec<String> = relations.after.iter().map(|a| a.value.clone()).collect();
+            if written_after != after {
+                changed("after", list(&after), list(&written_after));
+            }
+            if relations.applies_to.as_ref().is_some_and(|a| *a != step.applies_to) {
+                changed("applies_to", list(&step.applies_to), list(relations.applies_to.as_deref().unwrap_or(&[])));
+            }
+            if meta.tags != source.tags {
+                changed("tags", list(&source.tags), list(&meta.tags));
+            }
+            let aliases = |a: &[crate::model::Located<String>]| a.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
+            if aliases(&meta.aliases) != aliases(&source.aliases) {
+                changed("aliases", list(&aliases(&source.aliases)), list(&aliases(&meta.aliases)));
+            }
+            branches(step, &slugs, &relations, &mut changed);
+            let keep = |key: &str| written(key).is_none();
+            let old = std::mem::take(&mut step.meta);
+            step.meta = StepMeta {
+                title: meta.title,
+                summary: meta.summary.or(old.summary),
+                time: meta.time.or(old.time),
+                wait: meta.wait.or(old.wait),
+                while_waiting: meta.while_waiting.or(old.while_waiting),
+                if_fixed: meta.if_fixed.or(old.if_fixed),
+                side_effects: if keep("side_effects") { old.side_effects } else { meta.side_effects },
+                prerequisites: if keep("prerequisites") { old.prerequisites } else { meta.prerequisites },
+                sources: if keep("sources") { old.sources } else { meta.sources },
+                extra: if keep("extra") { old.extra } else { meta.extra },
+                updated: meta.updated.clone().or(old.updated),
+                pos: meta.pos,
+                ..old
+            };
+            step.updated = meta.updated.or(updated).or(step.updated.take());
+            step.body = page.body;
+            step.source = page.source;
+            step.translation = Translation::Translated;
+        }
+        _ => unreachable!("a translation stands where its source does, so it is the same kind of page"),
+    }
+    diagnostics
+}
+
+/// A step's `branches` in a translation: the same targets in the same order, whose
+/// conditions (`when`) replace the source's.
+fn branches(
+    step: &mut crate::model::Step,
+    slugs: &[String],
+    relations: &StepRelations,
+    changed: &mut impl FnMut(&str, String, String),
+) {
+    if relations.branches.is_empty() {
+        return;
+    }
+    let target = |t: BranchTarget| match t {
+        BranchTarget::Step(i) => slugs[i].clone(),
+        BranchTarget::Help => format!("#{HELP_ANCHOR}"),
+    };
+    let source: Vec<String> = step.branches.iter().map(|b| target(b.target)).collect();
+    let written: Vec<String> = relations.branches.iter().map(|b| b.go_to.value.clone()).collect();
+    if source != written {
+        changed("branches", format!("`go_to` {}", list(&source)), format!("`go_to` {}", list(&written)));
+        return;
+    }
+    for (branch, spec) in step.branches.iter_mut().zip(&relations.branches) {
+        branch.when = spec.when.clone();
+    }
+}
+
+fn shown(order: &Option<i64>) -> String {
+    order.map_or_else(|| "nothing".to_string(), |o| o.to_string())
+}
+
+fn list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("\"{i}\"")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The links of a language's translated pages, checked against the pages they land
+/// on in that language (the untranslated pages' links are the default site's, and
+/// checked there).
+pub fn check_links(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnostic> {
+    links::check_some(site, assets, drafts, &|source| crate::lang::split(source).1.is_some())
+}
