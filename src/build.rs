@@ -147,12 +147,12 @@ fn after_parse(
         for language in &structure.languages {
             diags.extend(resolve::translate::check_links(language, &sources.assets, &structure.drafts));
         }
-        external_links = resolve::links::external_links(&site);
-        if lints {
-            diags.extend(review(&site, &sources.assets, &config));
-        }
         let mut sites = vec![site];
         sites.extend(structure.languages);
+        external_links = external(&sites);
+        if lints {
+            diags.extend(review(&sites, &sources.assets, &config));
+        }
         match templates {
             Some(Ok(templates)) => {
                 let total = sites.iter().map(|s| crate::render::jobs(s, &config).len()).sum();
@@ -234,9 +234,25 @@ pub fn check_links(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<D
     resolve::links::check(site, assets, drafts)
 }
 
-/// The review checks only `remedy check` runs, after resolve.
-pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnostic> {
-    let mut diagnostics = resolve::lints::lint(site, assets, config.require_sources);
+/// Every `http(s)://` link of every language's site (`sites`, the default first), for
+/// `check --external`: each page once (a page with no translation is the default's).
+fn external(sites: &[Site]) -> Vec<(String, diagnostics::Pos, String)> {
+    let mut links = resolve::links::external_links(&sites[0]);
+    for site in &sites[1..] {
+        let translated = resolve::links::external_links(site).into_iter();
+        links.extend(translated.filter(|(source, ..)| crate::lang::split(source).1.is_some()));
+    }
+    links
+}
+
+/// The review checks only `remedy check` runs, after resolve, on the default
+/// language's site (`sites[0]`; a file only a translation shows is used too).
+pub fn review(sites: &[Site], assets: &[CopyFile], config: &Config) -> Vec<Diagnostic> {
+    let site = &sites[0];
+    let shown: std::collections::BTreeSet<String> =
+        sites[1..].iter().flat_map(resolve::links::used_assets).collect();
+    let assets: Vec<CopyFile> = assets.iter().filter(|a| !shown.contains(&a.source)).cloned().collect();
+    let mut diagnostics = resolve::lints::lint(site, &assets, config.require_sources);
     diagnostics.extend(resolve::lints::relative_404(config.base_url.is_some()));
     diagnostics
 }

@@ -318,3 +318,70 @@ fn list(items: &[String]) -> String {
 pub fn check_links(site: &Site, assets: &[CopyFile], drafts: &[String]) -> Vec<Diagnostic> {
     links::check_some(site, assets, drafts, &|source| crate::lang::split(source).1.is_some())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::build::{parse_all, structure};
+    use crate::model::{SourceFile, Sources, Translation};
+
+    fn build(files: &[(&str, &str)]) -> (Vec<crate::model::Site>, Vec<String>) {
+        let (config, d) = crate::config::parse(Some("title = \"T\"\n[languages.fr]\nname = \"Français\"\n"));
+        assert!(d.is_empty(), "{d:?}");
+        let pages: Vec<SourceFile> =
+            files.iter().map(|(path, text)| SourceFile { path: path.to_string(), text: text.to_string() }).collect();
+        let sources = Sources { pages, ..Default::default() };
+        let (pages, mut diagnostics) = parse_all(&sources.pages, &config);
+        let s = structure(pages, &sources, &config, false);
+        diagnostics.extend(s.diagnostics);
+        let mut sites = vec![s.site.expect("a site")];
+        sites.extend(s.languages);
+        (sites, diagnostics.iter().map(ToString::to_string).collect())
+    }
+
+    const HOME: (&str, &str) = ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n");
+    const GUIDE: (&str, &str) = ("content/g/_index.md", "+++\ntitle = \"Guide\"\n+++\n");
+
+    #[test]
+    fn a_translation_replaces_the_text_it_writes_and_keeps_the_rest() {
+        let step = "+++\ntitle = \"Reset\"\nrisk = \"caution\"\nsummary = \"Starts over\"\ntime = \"5 min\"\nside_effects = [\"Forgets Wi-Fi passwords\"]\n+++\nBody\n";
+        let fr = "+++\ntitle = \"Réinitialiser\"\nrisk = \"caution\"\nside_effects = [\"Oublie les mots de passe Wi-Fi\"]\n+++\nCorps\n";
+        let (sites, d) = build(&[HOME, GUIDE, ("content/g/reset.md", step), ("content/g/reset.fr.md", fr)]);
+        assert!(d.is_empty(), "{d:?}");
+        let (en, fr) = (&sites[0].guides[0].steps[0], &sites[1].guides[0].steps[0]);
+        assert_eq!((en.meta.title.as_str(), fr.meta.title.as_str()), ("Reset", "Réinitialiser"));
+        assert_eq!(fr.meta.side_effects, ["Oublie les mots de passe Wi-Fi"]);
+        // Not written: the source's, in the source's language.
+        assert_eq!((fr.meta.summary.as_deref(), fr.meta.time.as_deref()), (Some("Starts over"), Some("5 min")));
+        assert_eq!(fr.meta.risk.value, en.meta.risk.value);
+        assert_eq!((fr.source.as_str(), fr.body.html.as_str()), ("content/g/reset.fr.md", "<p>Corps</p>\n"));
+        assert_eq!((&en.translation, &fr.translation), (&Translation::Source, &Translation::Translated));
+        assert_eq!(sites[1].language.prefix, "fr/");
+        // The guide has no translation: the French site shows the source's, marked.
+        assert_eq!(sites[1].guides[0].translation, Translation::Missing("en".into()));
+        assert_eq!(sites[1].guides[0].meta.title, "Guide");
+    }
+
+    #[test]
+    fn a_draft_translation_is_missing_until_it_is_published() {
+        let fr = "+++\ntitle = \"Brouillon\"\ndraft = true\n+++\n";
+        let (sites, d) =
+            build(&[HOME, GUIDE, ("content/g/s.md", "+++\ntitle = \"S\"\n+++\n"), ("content/g/s.fr.md", fr)]);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(sites[1].guides[0].steps[0].meta.title, "S");
+        assert_eq!(sites[1].guides[0].steps[0].translation, Translation::Missing("en".into()));
+    }
+
+    #[test]
+    fn branches_keep_their_targets_and_take_the_translated_conditions() {
+        let a = "+++\ntitle = \"A\"\norder = 1\nbranches = [{ when = \"No?\", go_to = \"b\" }]\n+++\n";
+        let ok = "+++\ntitle = \"A fr\"\nbranches = [{ when = \"Non ?\", go_to = \"b\" }]\n+++\n";
+        let b = ("content/g/b.md", "+++\ntitle = \"B\"\norder = 2\n+++\n");
+        let (sites, d) = build(&[HOME, GUIDE, ("content/g/a.md", a), ("content/g/a.fr.md", ok), b]);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(sites[1].guides[0].steps[0].branches[0].when, "Non ?");
+        let moved = "+++\ntitle = \"A fr\"\nbranches = [{ when = \"Non ?\", go_to = \"a\" }]\n+++\n";
+        let (_, d) = build(&[HOME, GUIDE, ("content/g/a.md", a), ("content/g/a.fr.md", moved), b]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(d[0].starts_with("content/g/a.fr.md:3:1: error: a translation cannot change `branches`"), "{d:?}");
+    }
+}

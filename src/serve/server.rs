@@ -370,7 +370,7 @@ pub fn answer(asked: &Asked<'_>, state: &State, allowed: &Allowed) -> Answer {
                 return reply(response);
             }
         }
-        return reply(not_found(state));
+        return reply(not_found_in(state, &rel));
     };
     state.hit(&rel);
     let kind = content_type(&rel);
@@ -492,23 +492,35 @@ pub fn content_type(path: &str) -> &'static str {
 /// the site's root, so it gets `<base href="/">` (the site is served at `/`), and
 /// its stylesheet and links work from `/a/b/missing` too.
 fn not_found(state: &State) -> Response<Full<Bytes>> {
+    not_found_in(state, "")
+}
+
+/// [`not_found`] for the missing path `rel`: under a language's folder (`fr/...`,
+/// which has its own `fr/404.html`), that language's page, based there.
+fn not_found_in(state: &State, rel: &str) -> Response<Full<Bytes>> {
     let site = state.site();
-    match site.files.as_ref().and_then(|f| f.get("404.html")) {
-        Some(Body::Bytes(b)) => {
-            let page = reload::inject(&with_root_base(b), site.generation);
+    let folder = rel.split_once('/').map_or("", |(first, _)| first);
+    let language = site.files.as_ref().and_then(|f| f.get(&format!("{folder}/404.html"))).map(|b| (folder, b));
+    let page = language.or_else(|| site.files.as_ref().and_then(|f| f.get("404.html")).map(|b| ("", b)));
+    match page {
+        Some((folder, Body::Bytes(b))) => {
+            let page = reload::inject(&with_base(b, folder), site.generation);
             bytes(StatusCode::NOT_FOUND, "text/html; charset=utf-8", page)
         }
         _ => text(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 
-/// `page` with `<base href="/">` first in its `<head>` (unchanged without one).
-fn with_root_base(page: &[u8]) -> Vec<u8> {
+/// `page` with `<base href="/">` (or `/<folder>/`) first in its `<head>` (unchanged
+/// without one).
+fn with_base(page: &[u8], folder: &str) -> Vec<u8> {
     let head = b"<head>";
     match page.windows(head.len()).position(|w| w.eq_ignore_ascii_case(head)) {
         Some(at) => {
             let cut = at + head.len();
-            [&page[..cut], b"\n<base href=\"/\">", &page[cut..]].concat()
+            let folder = if folder.is_empty() { String::new() } else { format!("{folder}/") };
+            let base = format!("\n<base href=\"/{folder}\">");
+            [&page[..cut], base.as_bytes(), &page[cut..]].concat()
         }
         None => page.to_vec(),
     }
@@ -544,6 +556,7 @@ mod tests {
         let files: Files = [
             ("index.html", "<html><head></head><body>home</body></html>"),
             ("404.html", "<html><head></head><body>missing</body></html>"),
+            ("fr/404.html", "<html><head></head><body>introuvable</body></html>"),
             ("g/s.html", "<html><head></head><body>step</body></html>"),
             ("café/index.html", "<html><head></head><body>café</body></html>"),
             ("a b/x.css", "p {}"),
@@ -589,10 +602,33 @@ mod tests {
     }
 
     #[test]
+    fn a_missing_page_under_a_language_folder_gets_that_languages_404() {
+        let (state, allowed) = serving();
+        let body = |path: &str| {
+            let Answer::Reply(response) = answer(&get(path), &state, &allowed) else { panic!("a reply") };
+            assert_eq!(response.status(), 404, "{path}");
+            let bytes = futures_body(response);
+            String::from_utf8(bytes).unwrap()
+        };
+        let fr = body("/fr/g/missing.html");
+        assert!(fr.contains("<base href=\"/fr/\">") && fr.contains("introuvable"), "{fr}");
+        let en = body("/g/missing.html");
+        assert!(en.contains("<base href=\"/\">") && en.contains("missing"), "{en}");
+    }
+
+    /// The bytes of a reply's body (a `Full`, ready at once).
+    fn futures_body(response: Response<Full<Bytes>>) -> Vec<u8> {
+        use http_body_util::BodyExt;
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime.block_on(response.into_body().collect()).unwrap().to_bytes().to_vec()
+    }
+
+    #[test]
     fn the_404_page_links_from_the_root_at_any_depth() {
-        let page = with_root_base(b"<html><HEAD><link href=\"style.css\"></HEAD></html>");
+        let page = with_base(b"<html><HEAD><link href=\"style.css\"></HEAD></html>", "");
         assert_eq!(page, b"<html><HEAD>\n<base href=\"/\"><link href=\"style.css\"></HEAD></html>");
-        assert_eq!(with_root_base(b"no head"), b"no head");
+        assert_eq!(with_base(b"no head", ""), b"no head");
+        assert_eq!(with_base(b"<head></head>", "fr"), b"<head>\n<base href=\"/fr/\"></head>");
     }
 
     proptest! {

@@ -32,3 +32,4 @@ mod serve;
 mod site;
 mod spec;
 mod support;
+mod translations;
