@@ -272,10 +272,19 @@ pub fn render(
         let config = &config.for_language(&site.language.code);
         let jobs = crate::render::jobs(site, config);
         // The search index needs the site, not the pages: make it while they render.
-        let (rendered, search) = rayon::join(
+        let (rendered, mut search) = rayon::join(
             || crate::render::render_pages(site, config, templates, &jobs, sink),
             || crate::search::index_files(site, &config.search),
         );
+        if !site.language.prefix.is_empty() {
+            // Each language has its own index (and budget): say which one.
+            for d in &mut search.1 {
+                d.message = format!(
+                    "{} ({}search/, the `{}` pages' index)",
+                    d.message, site.language.prefix, site.language.code
+                );
+            }
+        }
         let mut files = Vec::new();
         for result in rendered {
             match result {

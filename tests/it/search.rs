@@ -662,7 +662,13 @@ fn search_can_be_turned_off_and_warns_over_its_budget() {
     let out = dir.path().join("on");
     let outcome = build(&src, &out);
     let codes: Vec<&str> = outcome.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes, ["search-budget"], "{}", diagnostics_text(&outcome));
+    // One per language: each has its own index, and the French one says so.
+    assert_eq!(codes, ["search-budget", "search-budget"], "{}", diagnostics_text(&outcome));
+    assert!(
+        outcome.diagnostics[1].message.ends_with("(fr/search/, the `fr` pages' index)"),
+        "{}",
+        diagnostics_text(&outcome)
+    );
     assert!(out.join("search/index.js").exists() && out.join("search.html").exists());
     let page = std::fs::read_to_string(out.join("icloud-backup/index.html")).unwrap();
     assert!(
