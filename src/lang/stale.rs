@@ -64,7 +64,7 @@ pub fn check(pages: &[SourceFile], history: &History) -> Stale {
         let Some(source_text) = texts.get(source.as_str()) else { continue }; // no source: the build says so
         let command = format!("`remedy translated {}`", page.path);
         let verdict = match translated_from(&page.text) {
-            Some(key) => by_hash(&key, source_text, history.of(&source).next().map(|(_, c)| c))
+            Some(key) => by_hash(&key, source_text, last_change(history, &source))
                 .map(|(pos, why)| (pos, why, format!("bring it up to date, then run {command}"))),
             None => by_history(&page.path, &source, history)
                 .map(|why| (Pos::START, why, format!("bring it up to date and commit it (or run {command})"))),
@@ -91,9 +91,18 @@ pub fn translated_from(text: &str) -> Option<Located<String>> {
     }
 }
 
+/// The source's last change as git knows it, for messages: not committed yet, or its
+/// last commit.
+fn last_change(history: &History, source: &str) -> Option<String> {
+    if history.uncommitted.contains(source) {
+        return Some("it has changes not committed yet".to_string());
+    }
+    history.of(source).next().map(|(_, c)| format!("its last commit: {}", describe(c)))
+}
+
 /// Stale by the key: where to say it and why, or `None` when the source's text still
-/// has the hash the key holds. `last`: the source's last commit, if known, named too.
-fn by_hash(key: &Located<String>, source_text: &str, last: Option<&Commit>) -> Option<(Pos, String)> {
+/// has the hash the key holds. `last`: the source's last change, if known, named too.
+fn by_hash(key: &Located<String>, source_text: &str, last: Option<String>) -> Option<(Pos, String)> {
     let written = key.value.trim().to_ascii_lowercase();
     let now = source_hash(source_text);
     if !(8..=64).contains(&written.len()) || !written.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -110,8 +119,9 @@ fn by_hash(key: &Located<String>, source_text: &str, last: Option<&Commit>) -> O
         "changed since it was translated (`{KEY}` is \"{}\", the source's text now hashes to \"{now}\"",
         key.value
     );
-    if let Some(c) = last {
-        why.push_str(&format!("; its last commit: {}", describe(c)));
+    if let Some(last) = last {
+        why.push_str("; ");
+        why.push_str(&last);
     }
     why.push(')');
     Some((key.pos, why))
@@ -273,6 +283,11 @@ mod tests {
         let stale = check(&[file(S, &changed), file(T, &fr)], &History::default());
         assert!(messages(&stale)[0].contains("now hashes to"), "{:?}", messages(&stale));
         assert!(!messages(&stale)[0].contains("last commit"));
+
+        // A source being edited says so.
+        let dirty = History { uncommitted: [S.to_string()].into(), ..h.clone() };
+        let stale = check(&[file(S, &changed), file(T, &fr)], &dirty);
+        assert!(messages(&stale)[0].contains("; it has changes not committed yet)"), "{:?}", messages(&stale));
 
         // Up to date by git, stale by the key: the key wins.
         let h = history(2, &[(S, &[1]), (T, &[0])], &[]);
