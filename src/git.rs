@@ -8,7 +8,7 @@
 //! bigger repository (the test fixtures, say) would otherwise change its output with
 //! every unrelated commit.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::process::Command;
 
@@ -21,12 +21,15 @@ pub struct Commit {
     pub date: String,
     /// The first line of the message.
     pub subject: String,
+    /// Its parents among [`History::commits`] (by index; git's parent rewriting skips
+    /// the commits that did not touch `content/`).
+    pub parents: Vec<usize>,
 }
 
 /// The history of the files under `content/`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
-    /// Every commit that touched `content/`, newest first (`git log`'s order: a
+    /// Every commit that touched `content/`, newest first (`git log --date-order`: a
     /// commit always comes before its parents).
     pub commits: Vec<Commit>,
     /// Source path (`content/g/s.md`) -> the indices into `commits` of the commits
@@ -47,6 +50,25 @@ impl History {
     pub fn of(&self, path: &str) -> impl Iterator<Item = (usize, &Commit)> + '_ {
         self.files.get(path).into_iter().flatten().map(|&i| (i, &self.commits[i]))
     }
+
+    /// Whether commit `a` is `b` or one of its ancestors (both indices into
+    /// `commits`): whether whoever made `b` had seen `a`. Parents come after their
+    /// children in `commits`, so the walk never goes back above `a`.
+    pub fn contains(&self, b: usize, a: usize) -> bool {
+        let mut seen = vec![false; self.commits.len()];
+        let mut todo = vec![b];
+        while let Some(c) = todo.pop() {
+            if c == a {
+                return true;
+            }
+            if c > a || seen[c] {
+                continue;
+            }
+            seen[c] = true;
+            todo.extend(&self.commits[c].parents);
+        }
+        false
+    }
 }
 
 /// The content files' history, or an empty one when the site folder is not the top of
@@ -59,7 +81,18 @@ pub fn history(site_dir: &Path) -> History {
     if top != site {
         return History::default();
     }
-    let log = ["log", "--format=%x00%h%x00%cs%x00%s", "--name-only", "--no-renames", "--", "content"];
+    // `--parents` turns on parent rewriting: `%P` names the nearest ancestors that
+    // touched content/. `--date-order`: never a parent before all its children.
+    let log = [
+        "log",
+        "--parents",
+        "--date-order",
+        "--format=%x00%h%x00%H%x00%P%x00%cs%x00%s",
+        "--name-only",
+        "--no-renames",
+        "--",
+        "content",
+    ];
     let Some(log) = git(site_dir, &log) else { return History::default() };
     let mut history = parse_log(&log);
     let status = ["status", "--porcelain", "-z", "--no-renames", "--untracked-files=all", "--", "content"];
@@ -69,17 +102,26 @@ pub fn history(site_dir: &Path) -> History {
     history
 }
 
-/// `git log --format=%x00%h%x00%cs%x00%s --name-only` into a [`History`].
+/// `git log --format=%x00%h%x00%H%x00%P%x00%cs%x00%s --name-only` into a [`History`].
 fn parse_log(log: &str) -> History {
     let mut history = History::default();
+    let mut parents: Vec<Vec<&str>> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
     for line in log.lines() {
         if let Some(header) = line.strip_prefix('\0') {
-            let mut parts = header.splitn(3, '\0');
-            let mut next = || parts.next().unwrap_or("").to_string();
-            history.commits.push(Commit { hash: next(), date: next(), subject: next() });
+            let mut parts = header.splitn(5, '\0');
+            let mut next = || parts.next().unwrap_or("");
+            let (hash, full, parent, date, subject) = (next(), next(), next(), next(), next());
+            index.insert(full, history.commits.len());
+            parents.push(parent.split_whitespace().collect());
+            let (hash, date, subject) = (hash.to_string(), date.to_string(), subject.to_string());
+            history.commits.push(Commit { hash, date, subject, parents: Vec::new() });
         } else if !line.is_empty() && !history.commits.is_empty() {
             history.files.entry(line.to_string()).or_default().push(history.commits.len() - 1);
         }
+    }
+    for (commit, parents) in history.commits.iter_mut().zip(parents) {
+        commit.parents = parents.iter().filter_map(|p| index.get(p).copied()).collect();
     }
     history
 }
@@ -100,11 +142,15 @@ mod tests {
 
     #[test]
     fn reads_the_log_newest_first() {
-        let log = "\0b2\x002026-02-01\0Say reboot\n\ncontent/g/s.md\n\0a1\x002026-01-01\0First: a \0 b\n\ncontent/g/s.md\ncontent/g/s.fr.md\n";
+        let log = "\0b2\0b2ff\0a1ff\x002026-02-01\0Say reboot\n\ncontent/g/s.md\n\
+                   \0a1\0a1ff\0\x002026-01-01\0First: a \0 b\n\ncontent/g/s.md\ncontent/g/s.fr.md\n";
         let h = parse_log(log);
         assert_eq!(h.commits.len(), 2);
-        assert_eq!(h.commits[0], Commit { hash: "b2".into(), date: "2026-02-01".into(), subject: "Say reboot".into() });
-        assert_eq!(h.commits[1].subject, "First: a \0 b");
+        let b2 =
+            Commit { hash: "b2".into(), date: "2026-02-01".into(), subject: "Say reboot".into(), parents: vec![1] };
+        assert_eq!(h.commits[0], b2);
+        assert_eq!((h.commits[1].subject.as_str(), h.commits[1].parents.len()), ("First: a \0 b", 0));
+        assert!(h.contains(0, 1) && h.contains(0, 0) && !h.contains(1, 0));
         assert_eq!(h.files["content/g/s.md"], [0, 1]);
         assert_eq!(h.files["content/g/s.fr.md"], [1]);
         assert_eq!(h.last_dates()["content/g/s.fr.md"], "2026-01-01");

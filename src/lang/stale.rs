@@ -9,7 +9,9 @@
 //!   source's text now hashes otherwise. When the key is there it decides, git or not:
 //!   it says what the translator meant.
 //! - otherwise, when the site is a git checkout: stale when the source has commits
-//!   after the translation's last commit (git log's order, newest first). Changes not
+//!   that the translation's last commit does not descend from (later ones, and ones
+//!   on a branch merged after it), so a translation made on a branch that did not
+//!   have the source's change yet is stale once both are merged. Changes not
 //!   committed yet count as the newest: a translation being edited counts as brought up
 //!   to date; a source being edited counts as changed after its translations.
 //!
@@ -134,7 +136,9 @@ fn by_history(translation: &str, source: &str, history: &History) -> Option<Stri
         return None; // being edited: counts as brought up to date
     }
     let (last, last_commit) = history.of(translation).next()?;
-    let later: Vec<&Commit> = history.of(source).take_while(|&(i, _)| i < last).map(|(_, c)| c).collect();
+    // The source's commits the translation's last commit had not seen (on a branch
+    // merged since, too), newest first.
+    let later: Vec<&Commit> = history.of(source).filter(|&(i, _)| !history.contains(last, i)).map(|(_, c)| c).collect();
     let dirty = history.uncommitted.contains(source);
     if later.is_empty() && !dirty {
         return None;
@@ -165,14 +169,17 @@ mod tests {
         SourceFile { path: path.into(), text: text.into() }
     }
 
-    fn commit(n: usize) -> Commit {
-        Commit { hash: format!("c{n}"), date: format!("2026-01-{:02}", 28 - n), subject: format!("Change {n}") }
+    /// Commit `n` of `len` in a straight line (its parent is `n + 1`).
+    fn commit(n: usize, len: usize) -> Commit {
+        let (hash, date, subject) = (format!("c{n}"), format!("2026-01-{:02}", 28 - n), format!("Change {n}"));
+        Commit { hash, date, subject, parents: (n + 1..len).take(1).collect() }
     }
 
-    /// A history of `n` commits (c0 newest), each file changed by the commits listed.
+    /// A straight history of `n` commits (c0 newest), each file changed by the commits
+    /// listed.
     fn history(n: usize, files: &[(&str, &[usize])], uncommitted: &[&str]) -> History {
         History {
-            commits: (0..n).map(commit).collect(),
+            commits: (0..n).map(|i| commit(i, n)).collect(),
             files: files.iter().map(|(p, c)| (p.to_string(), c.to_vec())).collect(),
             uncommitted: uncommitted.iter().map(|p| p.to_string()).collect(),
         }
@@ -225,6 +232,21 @@ mod tests {
         // A source with no translation, a translation with no source: nothing to say here.
         let alone = [file(S, SOURCE), file("content/g/other.fr.md", FR)];
         assert!(check(&alone, &history(2, &[(S, &[0]), ("content/g/other.fr.md", &[1])], &[])).diagnostics.is_empty());
+    }
+
+    #[test]
+    fn a_source_change_merged_after_the_translation_makes_it_stale() {
+        let pages = [file(S, SOURCE), file(T, FR)];
+        // c0 merges c1 (the translation, on main) and c2 (the source, on a branch,
+        // dated older); both branch off c3.
+        let mut h = history(4, &[(S, &[2, 3]), (T, &[1, 3])], &[]);
+        h.commits[0].parents = vec![1, 2];
+        h.commits[1].parents = vec![3];
+        let message = &messages(&check(&pages, &h))[0];
+        assert!(message.contains("(c1 2026-01-27 \"Change 1\"): c2 2026-01-26 \"Change 2\";"), "{message}");
+        // The translation made after merging the source's change is up to date.
+        h.commits[1].parents = vec![2];
+        assert!(check(&pages, &h).diagnostics.is_empty());
     }
 
     #[test]

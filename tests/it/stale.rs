@@ -229,3 +229,29 @@ fn new_with_lang_writes_a_skeleton_from_the_source_and_refuses_what_it_cannot() 
     }
     assert!(!root.join("content/g/gone.fr.md").exists() && !root.join("content/g/s.de.md").exists());
 }
+
+#[test]
+fn a_source_change_merged_after_the_translation_was_updated_makes_it_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    site(root, Some(FR));
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "Both"]);
+    // A branch changes the source; meanwhile main updates the translation; then the
+    // branch is merged: the translation never saw the change.
+    git(root, &["checkout", "-q", "-b", "wording"]);
+    fs::write(root.join("content/g/s.md"), SOURCE.replace("Unplug it.", "Unplug it for ten seconds.")).unwrap();
+    git(root, &["commit", "-q", "-am", "Say how long"]);
+    git(root, &["checkout", "-q", "main"]);
+    fs::write(root.join("content/g/s.fr.md"), FR.replace("Débranchez-le.", "Débranchez le routeur.")).unwrap();
+    git(root, &["commit", "-q", "-am", "Traduction plus claire"]);
+    let diagnostics = check(root, false);
+    assert!(stale(&diagnostics).is_empty(), "{diagnostics:?}");
+    git(root, &["merge", "-q", "--no-edit", "wording"]);
+    let diagnostics = check(root, false);
+    let found = stale(&diagnostics);
+    assert_eq!(found.len(), 1, "{diagnostics:?}");
+    let message = found[0]["message"].as_str().unwrap();
+    assert!(message.contains("\"Traduction plus claire\"): ") && message.contains("\"Say how long\";"), "{message}");
+}
