@@ -51,23 +51,17 @@ impl History {
         self.files.get(path).into_iter().flatten().map(|&i| (i, &self.commits[i]))
     }
 
-    /// Whether commit `a` is `b` or one of its ancestors (both indices into
-    /// `commits`): whether whoever made `b` had seen `a`. Parents come after their
-    /// children in `commits`, so the walk never goes back above `a`.
-    pub fn contains(&self, b: usize, a: usize) -> bool {
+    /// Which commits `b` descends from, itself included (by index into `commits`):
+    /// what whoever made `b` had seen.
+    pub fn seen_by(&self, b: usize) -> Vec<bool> {
         let mut seen = vec![false; self.commits.len()];
         let mut todo = vec![b];
         while let Some(c) = todo.pop() {
-            if c == a {
-                return true;
+            if !std::mem::replace(&mut seen[c], true) {
+                todo.extend(&self.commits[c].parents);
             }
-            if c > a || seen[c] {
-                continue;
-            }
-            seen[c] = true;
-            todo.extend(&self.commits[c].parents);
         }
-        false
+        seen
     }
 }
 
@@ -150,7 +144,7 @@ mod tests {
             Commit { hash: "b2".into(), date: "2026-02-01".into(), subject: "Say reboot".into(), parents: vec![1] };
         assert_eq!(h.commits[0], b2);
         assert_eq!((h.commits[1].subject.as_str(), h.commits[1].parents.len()), ("First: a \0 b", 0));
-        assert!(h.contains(0, 1) && h.contains(0, 0) && !h.contains(1, 0));
+        assert_eq!((h.seen_by(0), h.seen_by(1)), (vec![true, true], vec![false, true]));
         assert_eq!(h.files["content/g/s.md"], [0, 1]);
         assert_eq!(h.files["content/g/s.fr.md"], [1]);
         assert_eq!(h.last_dates()["content/g/s.fr.md"], "2026-01-01");

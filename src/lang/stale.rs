@@ -138,7 +138,8 @@ fn by_history(translation: &str, source: &str, history: &History) -> Option<Stri
     let (last, last_commit) = history.of(translation).next()?;
     // The source's commits the translation's last commit had not seen (on a branch
     // merged since, too), newest first.
-    let later: Vec<&Commit> = history.of(source).filter(|&(i, _)| !history.contains(last, i)).map(|(_, c)| c).collect();
+    let seen = history.seen_by(last);
+    let later: Vec<&Commit> = history.of(source).filter(|&(i, _)| !seen[i]).map(|(_, c)| c).collect();
     let dirty = history.uncommitted.contains(source);
     if later.is_empty() && !dirty {
         return None;
