@@ -37,11 +37,14 @@ pub fn skeleton(source_path: &str, source_text: &str) -> Result<String, String> 
         Format::Yaml => ("---", ": "),
     };
     let mut out = format!(
-        "{fence}\n# Translated from {source_path}: translate the values below. Every key left out (kind, order,\n\
-         # risk, tags, ...) comes from the source; `branches` must keep its `go_to`s as they are.\n"
+        "{fence}\n# Translated from {source_path}: translate the values below. Every key left out\n\
+         # (kind, order, risk, tags, ...) comes from the source.\n"
     );
     let keys = text_keys(source_path);
     for entry in entries.iter().filter(|e| keys.contains(&e.key.as_str())) {
+        if entry.key == "branches" {
+            out.push_str("# Translate each branch's `when`; keep its `go_to` as it is.\n");
+        }
         out.push_str(&format!("{}{assign}{}\n", entry.key, value(&entry.value, format)));
     }
     out.push_str(&format!("{KEY}{assign}\"{}\"\n{fence}\n{}", source_hash(source_text), split.body));
@@ -161,10 +164,10 @@ mod tests {
         assert_eq!(
             text,
             format!(
-                "+++\n# Translated from content/g/restart.md: translate the values below. Every key left out (kind, order,\n\
-                 # risk, tags, ...) comes from the source; `branches` must keep its `go_to`s as they are.\n\
+                "+++\n# Translated from content/g/restart.md: translate the values below. Every key left out\n\
+                 # (kind, order, risk, tags, ...) comes from the source.\n\
                  title = \"Restart the router\"\nsummary = \"Off, \\\"wait\\\", on\"\nside_effects = [\"Drops calls\"]\n\
-                 branches = [{{ when = \"No light?\", go_to = \"check-power\" }}]\n\
+                 # Translate each branch's `when`; keep its `go_to` as it is.\nbranches = [{{ when = \"No light?\", go_to = \"check-power\" }}]\n\
                  sources = [{{ title = \"Vendor\", url = \"https://e.org/a\" }}]\n\
                  translated_from = \"{hash}\"\n+++\nUnplug it. See [power](check-power.md).\n"
             )
