@@ -125,8 +125,11 @@ fn parse_status(status: &str) -> BTreeSet<String> {
     status.split('\0').filter_map(|entry| entry.get(3..)).filter(|p| !p.is_empty()).map(str::to_string).collect()
 }
 
+/// Runs git read-only: `--no-optional-locks` keeps `status` from refreshing the index
+/// (and taking its lock) under the user's own git commands.
 fn git(dir: &Path, args: &[&str]) -> Option<String> {
-    let out = Command::new("git").arg("-C").arg(dir).args(["-c", "core.quotePath=false"]).args(args).output().ok()?;
+    let options = ["--no-optional-locks", "-c", "core.quotePath=false"];
+    let out = Command::new("git").arg("-C").arg(dir).args(options).args(args).output().ok()?;
     out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
