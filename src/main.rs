@@ -340,53 +340,44 @@ fn translation(site: &Path, source: &str, code: &str) -> Result<(String, String)
 }
 
 /// `remedy translated FILE...`: sets each translation's `translated_from` to its
-/// source's hash. A UTF-8 byte-order mark and every other byte of the file are kept.
+/// source's hash.
 fn cmd_translated(files: &[PathBuf]) -> ExitCode {
-    let limit = remedy::config::DEFAULT_MAX_FILE_SIZE_KB * 1024;
     let mut status = ExitCode::SUCCESS;
     for file in files {
-        let name = file.display().to_string();
-        let (source, code) = lang::split(&name);
-        if code.is_none() {
-            eprintln!("{name}: error: not a translation: its name has no language code before .md (like step.fr.md)");
-            status = ExitCode::from(2);
-            continue;
-        }
-        if !Path::new(&source).is_file() {
-            eprintln!("{name}: error: its source {source} does not exist");
-            status = ExitCode::from(1);
-            continue;
-        }
-        let marked = load::read_text(Path::new(&source), &source, limit)
-            .and_then(|source_text| Ok((source_text, load::read_text(file, &name, limit)?)))
-            .map_err(|d| d.to_string())
-            .and_then(|(source_text, text)| {
-                let hash = lang::stale::source_hash(&source_text);
-                let marked =
-                    lang::skeleton::mark_translated(&text, &hash).map_err(|why| format!("{name}: error: {why}"))?;
-                Ok((hash, text, marked))
-            });
-        let written = marked.and_then(|(hash, text, marked)| {
-            if marked != text {
-                let bom: &[u8] = if std::fs::read(file).is_ok_and(|b| b.starts_with(b"\xEF\xBB\xBF")) {
-                    b"\xEF\xBB\xBF"
-                } else {
-                    b""
-                };
-                std::fs::write(file, [bom, marked.as_bytes()].concat())
-                    .map_err(|e| format!("{name}: error: cannot write: {e}"))?;
-            }
-            Ok(hash)
-        });
-        match written {
-            Ok(hash) => eprintln!("{name}: translated_from = \"{hash}\" (the text of {source})"),
-            Err(message) => {
-                eprintln!("{message}");
-                status = ExitCode::from(1);
+        match mark_translated(file) {
+            Ok(said) => eprintln!("{said}"),
+            Err((code, message)) => {
+                eprintln!("{}: error: {message}", file.display());
+                status = ExitCode::from(code);
             }
         }
     }
     status
+}
+
+/// One file of `remedy translated`: what to say, or the exit status and why not. A
+/// UTF-8 byte-order mark and every byte but the key's line are kept.
+fn mark_translated(file: &Path) -> Result<String, (u8, String)> {
+    let limit = remedy::config::DEFAULT_MAX_FILE_SIZE_KB * 1024;
+    let name = file.display().to_string();
+    let (source, code) = lang::split(&name);
+    if code.is_none() {
+        return Err((2, "not a translation: its name has no language code before .md (like step.fr.md)".into()));
+    }
+    if !Path::new(&source).is_file() {
+        return Err((1, format!("its source {source} does not exist")));
+    }
+    let read =
+        |path: &Path, name: &str| load::read_text(path, name, limit).map_err(|d| (1, format!("{name}: {}", d.message)));
+    let hash = lang::stale::source_hash(&read(Path::new(&source), &source)?);
+    let text = read(file, &name)?;
+    let marked = lang::skeleton::mark_translated(&text, &hash).map_err(|why| (1, why))?;
+    if marked != text {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let bom = if std::fs::read(file).is_ok_and(|b| b.starts_with(BOM)) { BOM } else { b"" };
+        std::fs::write(file, [bom, marked.as_bytes()].concat()).map_err(|e| (1, format!("cannot write: {e}")))?;
+    }
+    Ok(format!("{name}: translated_from = \"{hash}\" (the text of {source})"))
 }
 
 /// Serves until interrupted. Ctrl-C ends the process at once, which is clean: serve
