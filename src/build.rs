@@ -79,6 +79,9 @@ fn run_with(options: &Options, lints: bool, sink: Sink<'_>, progress: &Progress)
     diags.extend(load_diags);
     progress.stage("parsing", 0);
     let (pages, parse_diags) = parse_all(&sources.pages, &config);
+    if lints {
+        diags.extend(stale_translations(&sources).diagnostics);
+    }
     // Nothing past parse reads the Markdown text: free it before rendering.
     sources.pages = Vec::new();
     let templates = theme_templates(&sources);
@@ -115,7 +118,18 @@ pub fn process_with(
 ) -> Outcome {
     let (pages, parse_diags) = parse_all(&sources.pages, &config);
     let stages = Later { sink: &Some, progress: &Progress::hidden() };
-    after_parse(config, sources, pages, parse_diags, include_drafts, lints, templates, stages)
+    let stale = if lints { stale_translations(sources).diagnostics } else { Vec::new() };
+    let mut outcome = after_parse(config, sources, pages, parse_diags, include_drafts, lints, templates, stages);
+    outcome.diagnostics.extend(stale);
+    diagnostics::sort(&mut outcome.diagnostics);
+    outcome
+}
+
+/// The translations whose sources changed after them (`lang::stale`): `remedy
+/// check`'s `stale-translation` warnings and their paths. It reads the Markdown text,
+/// so it runs before the text is freed.
+pub fn stale_translations(sources: &Sources) -> crate::lang::stale::Stale {
+    crate::lang::stale::check(&sources.pages, &sources.history)
 }
 
 /// Where the render stage hands its pages, and whom it tells how far it got.

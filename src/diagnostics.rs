@@ -116,6 +116,7 @@ codes! {
     EmptyGuide = "empty-guide": "a guide with no steps",
     NoSources = "no-sources": "a step without `sources`, when site.toml has `require_sources = true`",
     Relative404 = "relative-404": "site.toml has no `base_url`, so `404.html` links relatively and a host that serves it for a deep missing path shows it without its stylesheet",
+    StaleTranslation = "stale-translation": "a translation whose source changed after it did (git history, or its `translated_from` hash)",
     ExternalLink = "external-link": "an external link that does not answer with success",
     GonePage = "gone-page": "a page of the `--baseline` steps.json that this build no longer has, with no alias",
     BadBaseline = "bad-baseline": "the `--baseline` file is not a steps.json",

@@ -87,7 +87,8 @@ pub fn load_with(
         diagnostics.push(Diagnostic::error(CONFIG_FILE, Pos::START, Code::MissingTheme, message));
     }
 
-    sources.last_commit = crate::git::last_commit_dates(site_dir);
+    sources.history = crate::git::history(site_dir);
+    sources.last_commit = sources.history.last_dates();
     for file in walk(site_dir, "static", &mut diagnostics) {
         sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }

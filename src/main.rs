@@ -14,7 +14,7 @@ use remedy::build::{self, Options};
 use remedy::diagnostics::{Diagnostic, Severity};
 use remedy::progress::Progress;
 use remedy::report::{self, Format};
-use remedy::{external, load, scaffold, serve, write};
+use remedy::{external, lang, load, scaffold, serve, write};
 
 /// mimalloc: the build allocates many small strings from several threads at once,
 /// where the system allocator spent about a fifth of the instructions (callgrind).
@@ -87,6 +87,13 @@ enum Command {
         #[arg(long, default_value = ".", global = true)]
         site: PathBuf,
     },
+    /// Record that translations are up to date with their sources: set each one's
+    /// `translated_from` to its source's hash, changing nothing else in the file
+    Translated {
+        /// Translation files, like content/<guide>/<step>.fr.md
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
     /// Build the site and serve it locally; rebuild what changes and reload open pages
     Serve {
         /// The site folder, holding site.toml and content/
@@ -113,6 +120,10 @@ enum New {
     Guide {
         /// The guide's folder name: lowercase a-z, 0-9 and '-'
         slug: String,
+        /// Write the guide's translation (content/<slug>/_index.<CODE>.md) from its
+        /// _index.md instead: the text keys to translate, translated_from, the body
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
     },
     /// Write content/<guide>/<slug>.md
     Step {
@@ -121,8 +132,12 @@ enum New {
         /// The step's file name without .md: lowercase a-z, 0-9 and '-'
         slug: String,
         /// A step that must come before this one
-        #[arg(long, value_name = "STEP")]
+        #[arg(long, value_name = "STEP", conflicts_with = "lang")]
         after: Option<String>,
+        /// Write the step's translation (content/<guide>/<slug>.<CODE>.md) from the
+        /// step instead: the text keys to translate, translated_from, the body
+        #[arg(long, value_name = "CODE")]
+        lang: Option<String>,
     },
 }
 
@@ -134,6 +149,7 @@ fn main() -> ExitCode {
             cmd_check(site_dir, format, strict, drafts, external, baseline)
         }
         Command::New { what, site } => cmd_new(&site, what),
+        Command::Translated { files } => cmd_translated(&files),
         Command::Serve { site_dir, port, bind, open, drafts } => {
             cmd_serve(serve::Options { site_dir, include_drafts: drafts, bind, port, quiet: false }, open)
         }
@@ -223,15 +239,9 @@ fn cmd_check(
 }
 
 fn cmd_new(site: &Path, what: New) -> ExitCode {
-    let (path, text) = match &what {
-        New::Guide { slug } => (format!("content/{slug}/_index.md"), scaffold::guide(slug)),
-        New::Step { guide, slug, after } => {
-            (format!("content/{guide}/{slug}.md"), scaffold::step(slug, after.as_deref()))
-        }
-    };
     let slugs: Vec<&str> = match &what {
-        New::Guide { slug } => vec![slug],
-        New::Step { guide, slug, after } => {
+        New::Guide { slug, .. } => vec![slug],
+        New::Step { guide, slug, after, .. } => {
             [Some(guide.as_str()), Some(slug.as_str()), after.as_deref()].into_iter().flatten().collect()
         }
     };
@@ -241,7 +251,23 @@ fn cmd_new(site: &Path, what: New) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    if let New::Step { guide, .. } = &what {
+    let (path, text) = match &what {
+        New::Guide { slug, lang: Some(code) } => match translation(site, &format!("content/{slug}/_index.md"), code) {
+            Ok(file) => file,
+            Err(code) => return code,
+        },
+        New::Step { guide, slug, lang: Some(code), .. } => {
+            match translation(site, &format!("content/{guide}/{slug}.md"), code) {
+                Ok(file) => file,
+                Err(code) => return code,
+            }
+        }
+        New::Guide { slug, lang: None } => (format!("content/{slug}/_index.md"), scaffold::guide(slug)),
+        New::Step { guide, slug, after, lang: None } => {
+            (format!("content/{guide}/{slug}.md"), scaffold::step(slug, after.as_deref()))
+        }
+    };
+    if let New::Step { guide, lang: None, .. } = &what {
         if !site.join(format!("content/{guide}/_index.md")).is_file() {
             eprintln!("error: there is no guide `{guide}` (content/{guide}/_index.md); create it with `remedy new guide {guide}`");
             return ExitCode::from(1);
@@ -258,6 +284,10 @@ fn cmd_new(site: &Path, what: New) -> ExitCode {
     let written =
         OpenOptions::new().write(true).create_new(true).open(&full).and_then(|mut f| f.write_all(text.as_bytes()));
     match written {
+        Ok(()) if matches!(what, New::Guide { lang: Some(_), .. } | New::Step { lang: Some(_), .. }) => {
+            eprintln!("wrote {path}; translate it, then run `remedy check`");
+            ExitCode::SUCCESS
+        }
         Ok(()) => {
             eprintln!("wrote {path}; fill it in, then run `remedy check`");
             ExitCode::SUCCESS
@@ -271,6 +301,83 @@ fn cmd_new(site: &Path, what: New) -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `new ... --lang CODE`: the path and first text of `source`'s translation into
+/// `code`, or the exit status after saying why not.
+fn translation(site: &Path, source: &str, code: &str) -> Result<(String, String), ExitCode> {
+    if !lang::is_code(code) {
+        eprintln!("error: `{code}` is not a language code such as \"fr\" or \"pt-BR\"");
+        return Err(ExitCode::from(2));
+    }
+    let (config, _) = build::read_config(site);
+    if code == config.language {
+        eprintln!(
+            "error: `{code}` is the site's default language (`language` in site.toml): {source} is written in it"
+        );
+        return Err(ExitCode::from(2));
+    }
+    if config.language_named(code).is_none() {
+        eprintln!("error: site.toml declares no language `{code}`; add a [languages.{code}] table (name, title, description) first");
+        return Err(ExitCode::from(1));
+    }
+    let disk = site.join(source);
+    if !disk.is_file() {
+        eprintln!("error: there is no {source} to translate; write it first (`remedy new`)");
+        return Err(ExitCode::from(1));
+    }
+    let text = load::read_text(&disk, source, config.max_file_size_kb * 1024).map_err(|d| {
+        eprintln!("{d}");
+        ExitCode::from(1)
+    })?;
+    match lang::skeleton::skeleton(source, &text) {
+        Ok(skeleton) => Ok((lang::translation_path(source, code), skeleton)),
+        Err(why) => {
+            eprintln!("{source}: error: cannot translate it: {why}");
+            Err(ExitCode::from(1))
+        }
+    }
+}
+
+/// `remedy translated FILE...`: sets each translation's `translated_from` to its
+/// source's hash.
+fn cmd_translated(files: &[PathBuf]) -> ExitCode {
+    let mut status = ExitCode::SUCCESS;
+    for file in files {
+        match mark_translated(file) {
+            Ok(said) => eprintln!("{said}"),
+            Err((code, message)) => {
+                eprintln!("{}: error: {message}", file.display());
+                status = ExitCode::from(code);
+            }
+        }
+    }
+    status
+}
+
+/// One file of `remedy translated`: what to say, or the exit status and why not. A
+/// UTF-8 byte-order mark and every byte but the key's line are kept.
+fn mark_translated(file: &Path) -> Result<String, (u8, String)> {
+    let limit = remedy::config::DEFAULT_MAX_FILE_SIZE_KB * 1024;
+    let name = file.display().to_string();
+    let (source, code) = lang::split(&name);
+    if code.is_none() {
+        return Err((2, "not a translation: its name has no language code before .md (like step.fr.md)".into()));
+    }
+    if !Path::new(&source).is_file() {
+        return Err((1, format!("its source {source} does not exist")));
+    }
+    let read =
+        |path: &Path, name: &str| load::read_text(path, name, limit).map_err(|d| (1, format!("{name}: {}", d.message)));
+    let hash = lang::stale::source_hash(&read(Path::new(&source), &source)?);
+    let text = read(file, &name)?;
+    let marked = lang::skeleton::mark_translated(&text, &hash).map_err(|why| (1, why))?;
+    if marked != text {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        let bom = if std::fs::read(file).is_ok_and(|b| b.starts_with(BOM)) { BOM } else { b"" };
+        std::fs::write(file, [bom, marked.as_bytes()].concat()).map_err(|e| (1, format!("cannot write: {e}")))?;
+    }
+    Ok(format!("{name}: translated_from = \"{hash}\" (the text of {source})"))
 }
 
 /// Serves until interrupted. Ctrl-C ends the process at once, which is clean: serve

@@ -52,6 +52,9 @@ pub struct Sources {
     /// Source path -> date of its last git commit (`YYYY-MM-DD`), when the site is a
     /// git checkout.
     pub last_commit: std::collections::BTreeMap<String, String>,
+    /// The content files' commits (and what is not committed yet), when the site is a
+    /// git checkout: for the stale-translation check (`lang::stale`).
+    pub history: crate::git::History,
 }
 
 /// How much a step can cost the reader.
@@ -104,6 +107,9 @@ pub struct HomeMeta {
     pub description: Option<String>,
     /// `[extra]`: the site's own keys, kept as written.
     pub extra: Extra,
+    /// A translation's hash of its source's text when it was translated (`lang::stale`).
+    #[serde(skip)]
+    pub translated_from: Option<Located<String>>,
 }
 
 /// `[extra]` in front matter: keys of the site's own (an author, a KB number),
@@ -140,6 +146,9 @@ pub struct GuideMeta {
     /// Old output paths that lead here (`old-guide/index.html`).
     pub aliases: Vec<Located<String>>,
     pub extra: Extra,
+    /// A translation's hash of its source's text when it was translated (`lang::stale`).
+    #[serde(skip)]
+    pub translated_from: Option<Located<String>>,
 }
 
 /// Front matter of `content/<guide>/<step>.md`: the fields that mean the same
@@ -174,6 +183,9 @@ pub struct StepMeta {
     /// Old output paths that lead here (`old-guide/old-step.html`).
     pub aliases: Vec<Located<String>>,
     pub extra: Extra,
+    /// A translation's hash of its source's text when it was translated (`lang::stale`).
+    #[serde(skip)]
+    pub translated_from: Option<Located<String>>,
     /// Where the front matter starts (for messages about the step as a whole).
     #[serde(skip)]
     pub pos: Pos,

@@ -34,6 +34,8 @@ tags = []
 draft = false
 # Old addresses of this guide's page, when it moved: ["old-guide/"].
 # aliases = []
+# In a translation (_index.<lang>.md): the source's hash, written by `remedy translated`.
+# translated_from = "..."
 # Keys of your own (an owner, a ticket number) go in a table at the end:
 # [extra]
 # owner = "..."
@@ -94,6 +96,8 @@ draft = false
 # sources = [{{ title = "The vendor's article", url = "https://..." }}]
 # Old addresses of this step's page, when it moved or was renamed: ["old-guide/old-step.html"].
 # aliases = []
+# In a translation (<step>.<lang>.md): the source's hash, written by `remedy translated`.
+# translated_from = "..."
 # Keys of your own (an author, a KB number) go in a table at the end:
 # [extra]
 # author = "..."

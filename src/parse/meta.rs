@@ -101,6 +101,7 @@ fn read_home(f: &mut Fields<'_>) -> HomeMeta {
     HomeMeta {
         title: f.required_string("title"),
         description: f.string("description").map(|s| s.value),
+        translated_from: f.string("translated_from"),
         extra: f.extra(),
     }
 }
@@ -120,6 +121,7 @@ fn read_guide(f: &mut Fields<'_>) -> GuideMeta {
         tags: f.string_list("tags"),
         draft: f.bool("draft"),
         aliases: read_aliases(f),
+        translated_from: f.string("translated_from"),
         extra: f.extra(),
     }
 }
@@ -161,6 +163,7 @@ fn read_step(f: &mut Fields<'_>) -> (StepMeta, StepRelations) {
         wait,
         while_waiting,
         aliases: read_aliases(f),
+        translated_from: f.string("translated_from"),
         extra: f.extra(),
         pos: start,
     };
@@ -299,14 +302,14 @@ mod tests {
                 "3:7 `risk` must be one of \"safe\", \"caution\", \"destructive\", not \"maybe\"",
                 "4:7 `time` must look like \"30 s\", \"5 min\", \"1 h\", \"10–15 min\" or \"1 h or more\", not \"soon\"",
                 "5:10 `updated` must be a date written YYYY-MM-DD, not a string",
-                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, kind, order, after, summary, risk, time, wait, while_waiting, side_effects, prerequisites, if_fixed, branches, applies_to, tags, updated, draft, sources, aliases, extra",
+                "6:1 unknown key `titel` in a step's front matter; did you mean `title`? Valid keys: title, kind, order, after, summary, risk, time, wait, while_waiting, side_effects, prerequisites, if_fixed, branches, applies_to, tags, updated, draft, sources, aliases, translated_from, extra",
             ]
         );
     }
 
     #[test]
     fn the_schemas_list_their_keys() {
-        assert_eq!(home_keys(), ["title", "description", "extra"]);
+        assert_eq!(home_keys(), ["title", "description", "translated_from", "extra"]);
         assert_eq!(
             guide_keys(),
             [
@@ -321,12 +324,13 @@ mod tests {
                 "tags",
                 "draft",
                 "aliases",
+                "translated_from",
                 "extra"
             ]
         );
         assert_eq!(
             step_keys().join(", "),
-            "title, kind, order, after, summary, risk, time, wait, while_waiting, side_effects, prerequisites, if_fixed, branches, applies_to, tags, updated, draft, sources, aliases, extra"
+            "title, kind, order, after, summary, risk, time, wait, while_waiting, side_effects, prerequisites, if_fixed, branches, applies_to, tags, updated, draft, sources, aliases, translated_from, extra"
         );
     }
 

@@ -11,6 +11,8 @@
 //! - `aliases`: old addresses lead to the page, in Chromium.
 //! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
 //!   print page, 404, progress from `file://`, axe-core on every page type.
+//! - `stale`: stale translations (git history, `translated_from`), `remedy translated`,
+//!   translation skeletons (`new ... --lang`).
 //! - `spec`: the CommonMark and GFM spec examples render as pulldown-cmark renders them.
 //!
 //! `REMEDY_BLESS=1 cargo test` rewrites the expected files from the actual output;
@@ -31,5 +33,6 @@ mod search;
 mod serve;
 mod site;
 mod spec;
+mod stale;
 mod support;
 mod translations;
