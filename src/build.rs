@@ -7,6 +7,7 @@
 //! incremental builds (`incremental`) call the same steps, with caches around the
 //! expensive ones, and the fuzz target calls [`process_with`].
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -79,13 +80,14 @@ fn run_with(options: &Options, lints: bool, sink: Sink<'_>, progress: &Progress)
     diags.extend(load_diags);
     progress.stage("parsing", 0);
     let (pages, parse_diags) = parse_all(&sources.pages, &config);
+    let stale = stale_translations(&sources);
     if lints {
-        diags.extend(stale_translations(&sources).diagnostics);
+        diags.extend(stale.diagnostics);
     }
     // Nothing past parse reads the Markdown text: free it before rendering.
     sources.pages = Vec::new();
     let templates = theme_templates(&sources);
-    let stages = Later { sink, progress };
+    let stages = Later { sink, progress, outdated: &stale.paths };
     let mut outcome =
         after_parse(config, &sources, pages, parse_diags, options.include_drafts, lints, templates.as_ref(), stages);
     outcome.diagnostics.extend(diags);
@@ -117,10 +119,12 @@ pub fn process_with(
     templates: Option<&Result<Templates, Vec<Diagnostic>>>,
 ) -> Outcome {
     let (pages, parse_diags) = parse_all(&sources.pages, &config);
-    let stages = Later { sink: &Some, progress: &Progress::hidden() };
-    let stale = if lints { stale_translations(sources).diagnostics } else { Vec::new() };
+    let stale = stale_translations(sources);
+    let stages = Later { sink: &Some, progress: &Progress::hidden(), outdated: &stale.paths };
     let mut outcome = after_parse(config, sources, pages, parse_diags, include_drafts, lints, templates, stages);
-    outcome.diagnostics.extend(stale);
+    if lints {
+        outcome.diagnostics.extend(stale.diagnostics);
+    }
     diagnostics::sort(&mut outcome.diagnostics);
     outcome
 }
@@ -136,6 +140,8 @@ pub fn stale_translations(sources: &Sources) -> crate::lang::stale::Stale {
 struct Later<'a> {
     sink: Sink<'a>,
     progress: &'a Progress,
+    /// The translations that may be out of date ([`stale_translations`]).
+    outdated: &'a BTreeSet<String>,
 }
 
 /// `resolve -> render` on parsed pages (`diags`: parse's); see [`process_with`].
@@ -150,7 +156,7 @@ fn after_parse(
     templates: Option<&Result<Templates, Vec<Diagnostic>>>,
     later: Later<'_>,
 ) -> Outcome {
-    let structure = structure(pages, sources, &config, include_drafts);
+    let structure = structure(pages, sources, &config, include_drafts, later.outdated);
     diags.extend(structure.diagnostics);
 
     let mut output = None;
@@ -228,7 +234,14 @@ pub struct Structure {
 
 /// Stage 3, resolve: pages into guides with ordered steps, in the default language
 /// and then, from the translations among `pages`, in every other one.
-pub fn structure(pages: Vec<Page>, sources: &Sources, config: &Config, include_drafts: bool) -> Structure {
+/// `outdated`: the translations whose sources changed after them ([`stale_translations`]).
+pub fn structure(
+    pages: Vec<Page>,
+    sources: &Sources,
+    config: &Config,
+    include_drafts: bool,
+    outdated: &BTreeSet<String>,
+) -> Structure {
     let (translations, pages): (Vec<Page>, Vec<Page>) = pages.into_iter().partition(|p| p.lang.is_some());
     let language = resolve::translate::default_language(config);
     let (site, mut diagnostics, drafts) =
@@ -236,7 +249,7 @@ pub fn structure(pages: Vec<Page>, sources: &Sources, config: &Config, include_d
     let mut languages = Vec::new();
     if let Some(site) = &site {
         let (sites, translate_diags) =
-            resolve::translate::languages(site, translations, sources, config, &drafts, include_drafts);
+            resolve::translate::languages(site, translations, sources, config, &drafts, include_drafts, outdated);
         languages = sites;
         diagnostics.extend(translate_diags);
     }

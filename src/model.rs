@@ -370,6 +370,9 @@ pub enum Translation {
     Source,
     /// A translation (`step.fr.md`).
     Translated,
+    /// A translation whose source changed after it (`lang::stale`): it may be out of
+    /// date, and its page says so.
+    Outdated,
     /// No translation yet: the source's text, in the source's language (its code).
     Missing(String),
 }

@@ -256,8 +256,9 @@ impl Incremental {
             pages.extend(entry.page.clone());
         }
         diags.extend(parse_diags.iter().cloned());
+        let outdated = outdated(&site_dir, &config, &sources, &md_paths);
         let build::Structure { site, languages, drafts, diagnostics: structure_diags } =
-            build::structure(pages, &sources, &config, self.options.include_drafts);
+            build::structure(pages, &sources, &config, self.options.include_drafts, &outdated);
         fixed.extend(structure_diags.iter().cloned());
         diags.extend(structure_diags);
         let mut link_diags =
@@ -530,6 +531,32 @@ struct Last {
     config: Config,
     /// The fingerprint of the settings and templates.
     global: u64,
+}
+
+/// The translations that may be out of date (`build::stale_translations`): it needs
+/// the text of every translation and its source, which `load` read only when they
+/// changed, so the others are read again here (a site without translations reads none).
+fn outdated(
+    site_dir: &Path,
+    config: &Config,
+    sources: &crate::model::Sources,
+    md_paths: &[String],
+) -> BTreeSet<String> {
+    let translations: Vec<&String> = md_paths.iter().filter(|p| crate::lang::split(p).1.is_some()).collect();
+    if translations.is_empty() {
+        return BTreeSet::new();
+    }
+    let wanted: BTreeSet<String> = translations.iter().flat_map(|t| [t.to_string(), crate::lang::split(t).0]).collect();
+    let limit = config.max_file_size_kb * 1024;
+    let read: HashMap<&str, &SourceFile> = sources.pages.iter().map(|p| (p.path.as_str(), p)).collect();
+    let texts: Vec<SourceFile> = wanted
+        .into_iter()
+        .filter_map(|path| match read.get(path.as_str()) {
+            Some(file) => Some((*file).clone()),
+            None => load::read_text(&site_dir.join(&path), &path, limit).ok().map(|text| SourceFile { path, text }),
+        })
+        .collect();
+    crate::lang::stale::check(&texts, &sources.history).paths
 }
 
 /// The files beside the pages that a body links to or shows.

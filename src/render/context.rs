@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::model::{Branch, BranchTarget, Guide, GuideKind, GuideMeta, Home, HomeMeta, Risk, Step, StepMeta, TocEntry};
+use crate::model::{
+    Branch, BranchTarget, Guide, GuideKind, GuideMeta, Home, HomeMeta, Risk, Step, StepMeta, TocEntry, Translation,
+};
 use crate::render::pages::{guide_path, relative, root, step_path, term_path, TermKind};
 
 #[derive(Serialize)]
@@ -40,6 +42,8 @@ pub struct Common<'a> {
     /// On a page that has no translation yet, the language its text is in (the
     /// default one); the theme marks the page and sets `lang` on its text.
     pub content_language: Option<ContentLanguage<'a>>,
+    /// A translation whose source changed after it: "may be out of date".
+    pub translation_outdated: bool,
 }
 
 /// A page in one of the site's languages.
@@ -76,6 +80,7 @@ impl<'a> Common<'a> {
             draft: false,
             languages: alternates(config, path),
             content_language: None,
+            translation_outdated: false,
         }
     }
 
@@ -87,6 +92,12 @@ impl<'a> Common<'a> {
         if config.language != default.code && crate::lang::split(source).1.is_none() {
             self.content_language = Some(ContentLanguage { code: &default.code, name: &default.name });
         }
+        self
+    }
+
+    /// For a page whose text is `translation`.
+    pub fn translation(mut self, translation: &Translation) -> Self {
+        self.translation_outdated = *translation == Translation::Outdated;
         self
     }
 

@@ -158,7 +158,8 @@ pub fn render_job(
                     home.meta.title.clone(),
                     home.meta.description.as_deref().unwrap_or(&config.description),
                 )
-                .from_file(config, &home.source, home.updated.as_deref()),
+                .from_file(config, &home.source, home.updated.as_deref())
+                .translation(&home.translation),
                 page: home_ctx(home),
                 guides: site.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
                 categories: Category::group(&site.guides, path),
@@ -176,7 +177,8 @@ pub fn render_job(
                     guide.meta.summary.as_deref().unwrap_or(""),
                 )
                 .from_file(config, &guide.source, guide.updated.as_deref())
-                .draft(guide.meta.draft),
+                .draft(guide.meta.draft)
+                .translation(&guide.translation),
                 guide: GuideCtx::new(guide),
                 tag_links: term_links(TermKind::Tag, &guide.meta.tags, path),
                 device_links: term_links(TermKind::Device, &guide.meta.applies_to, path),
@@ -204,7 +206,8 @@ pub fn render_job(
                     step.meta.summary.as_deref().unwrap_or(""),
                 )
                 .from_file(config, &step.source, step.updated.as_deref())
-                .draft(step.meta.draft || guide.meta.draft),
+                .draft(step.meta.draft || guide.meta.draft)
+                .translation(&step.translation),
                 guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: guide_url.clone() },
                 step: StepCtx::new(guide, step),
                 tag_links: term_links(TermKind::Tag, &step.meta.tags, path),

@@ -10,7 +10,7 @@
 //! [`Translation::Missing`], so a reader's path through a guide has no hole and every
 //! relative link written in Markdown lands on a page of the same language.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::config::Config;
 use crate::diagnostics::{closest, Code, Diagnostic, Pos};
@@ -46,7 +46,8 @@ enum Slot {
 /// The site of every language besides the default one (in site.toml's order), each
 /// from `default` and the `translations` into it. `drafts`: the sources the default
 /// site leaves out (their translations go with them). Translations marked `draft`
-/// count as missing unless `include_drafts`.
+/// count as missing unless `include_drafts`; those in `outdated` (`lang::stale`) are
+/// marked [`Translation::Outdated`].
 pub fn languages(
     default: &Site,
     translations: Vec<Page>,
@@ -54,6 +55,7 @@ pub fn languages(
     config: &Config,
     drafts: &[String],
     include_drafts: bool,
+    outdated: &BTreeSet<String>,
 ) -> (Vec<Site>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut slots: HashMap<&str, Slot> = HashMap::new();
@@ -117,7 +119,9 @@ pub fn languages(
             if draft && !include_drafts {
                 continue;
             }
-            diagnostics.extend(apply(&mut site, slot, page, &lang, updated));
+            let translation =
+                if outdated.contains(&page.source) { Translation::Outdated } else { Translation::Translated };
+            diagnostics.extend(apply(&mut site, slot, page, &lang, updated, translation));
         }
         // A translation may show files its source does not.
         let used = links::used_assets(&site);
@@ -145,7 +149,14 @@ fn untranslated(default: &Site, language: SiteLanguage) -> Site {
 }
 
 /// Puts one translation in its place.
-fn apply(site: &mut Site, slot: Slot, page: Page, lang: &PageLang, updated: Option<String>) -> Vec<Diagnostic> {
+fn apply(
+    site: &mut Site,
+    slot: Slot,
+    page: Page,
+    lang: &PageLang,
+    updated: Option<String>,
+    translation: Translation,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let written = |key: &str| lang.keys.iter().find(|(k, _)| k == key).map(|(_, pos)| *pos);
     let mut changed = |key: &str, source_value: String, value: String| {
@@ -164,11 +175,12 @@ fn apply(site: &mut Site, slot: Slot, page: Page, lang: &PageLang, updated: Opti
                 title: meta.title,
                 description: meta.description.or(home.meta.description.take()),
                 extra: if written("extra").is_some() { meta.extra } else { std::mem::take(&mut home.meta.extra) },
+                translated_from: meta.translated_from,
             };
             home.body = page.body;
             home.source = page.source;
             home.updated = updated;
-            home.translation = Translation::Translated;
+            home.translation = translation;
         }
         (Slot::Guide(g), PageKind::Guide { meta, .. }) => {
             let guide = &mut site.guides[g];
@@ -198,6 +210,7 @@ fn apply(site: &mut Site, slot: Slot, page: Page, lang: &PageLang, updated: Opti
                 symptoms: if keep("symptoms") { old.symptoms } else { meta.symptoms },
                 error_messages: if keep("error_messages") { old.error_messages } else { meta.error_messages },
                 extra: if keep("extra") { old.extra } else { meta.extra },
+                translated_from: meta.translated_from,
                 ..old
             };
             let has_help = page.body.anchors.iter().any(|a| a == HELP_ANCHOR);
@@ -214,7 +227,7 @@ fn apply(site: &mut Site, slot: Slot, page: Page, lang: &PageLang, updated: Opti
             guide.body = page.body;
             guide.source = page.source;
             guide.updated = updated;
-            guide.translation = Translation::Translated;
+            guide.translation = translation;
         }
         (Slot::Step(g, s), PageKind::Step { meta, relations, .. }) => {
             let guide = &mut site.guides[g];
@@ -264,13 +277,14 @@ fn apply(site: &mut Site, slot: Slot, page: Page, lang: &PageLang, updated: Opti
                 sources: if keep("sources") { old.sources } else { meta.sources },
                 extra: if keep("extra") { old.extra } else { meta.extra },
                 updated: meta.updated.clone().or(old.updated),
+                translated_from: meta.translated_from,
                 pos: meta.pos,
                 ..old
             };
             step.updated = meta.updated.or(updated).or(step.updated.take());
             step.body = page.body;
             step.source = page.source;
-            step.translation = Translation::Translated;
+            step.translation = translation;
         }
         _ => unreachable!("a translation stands where its source does, so it is the same kind of page"),
     }
@@ -331,7 +345,7 @@ mod tests {
             files.iter().map(|(path, text)| SourceFile { path: path.to_string(), text: text.to_string() }).collect();
         let sources = Sources { pages, ..Default::default() };
         let (pages, mut diagnostics) = parse_all(&sources.pages, &config);
-        let s = structure(pages, &sources, &config, false);
+        let s = structure(pages, &sources, &config, false, &Default::default());
         diagnostics.extend(s.diagnostics);
         let mut sites = vec![s.site.expect("a site")];
         sites.extend(s.languages);
