@@ -13,6 +13,7 @@ use std::sync::Mutex;
 
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Code, Diagnostic};
+use crate::lang::strings::{Catalog, Strings};
 use crate::model::{CopyFile, Output, OutputFile, Page, Site, SourceFile, Sources};
 use crate::progress::Progress;
 use crate::render::templates::Templates;
@@ -138,6 +139,12 @@ fn after_parse(
 ) -> Outcome {
     let structure = structure(pages, sources, include_drafts);
     diags.extend(structure.diagnostics);
+    let (catalog, table_diags) = string_tables(sources);
+    diags.extend(table_diags);
+    if lints {
+        diags.extend(missing_strings(&catalog, &config));
+    }
+    let strings = catalog.strings(&config.language);
 
     let mut output = None;
     let mut external_links = Vec::new();
@@ -160,7 +167,7 @@ fn after_parse(
                     later.progress.add(1);
                     kept
                 };
-                let (out, render_diags) = render(&site, &config, templates, &counted);
+                let (out, render_diags) = render(&site, &config, templates, &strings, &counted);
                 diags.extend(render_diags);
                 output = out;
             }
@@ -220,6 +227,19 @@ pub fn review(site: &Site, assets: &[CopyFile], config: &Config) -> Vec<Diagnost
     diagnostics
 }
 
+/// The theme's words (stage 2, like parse): the string tables built in, the site
+/// theme's and the site's, read and checked. Errors in them fail every build.
+pub fn string_tables(sources: &Sources) -> (Catalog, Vec<Diagnostic>) {
+    Catalog::new(crate::theme::I18N, &sources.i18n)
+}
+
+/// The review check of the string tables (`remedy check`): each word of the theme that
+/// a declared language lacks (`missing-string`).
+pub fn missing_strings(catalog: &Catalog, config: &Config) -> Vec<Diagnostic> {
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    catalog.missing(&codes)
+}
+
 /// Stage 4, render: every output file (pages, search index, data), or the errors.
 /// Each page goes to `sink` as it is rendered (see [`Sink`]); the `Output` holds the
 /// pages the sink hands back and the files made from the whole site.
@@ -227,12 +247,13 @@ pub fn render(
     site: &Site,
     config: &Config,
     templates: &Templates,
+    strings: &Strings,
     sink: Sink<'_>,
 ) -> (Option<Output>, Vec<Diagnostic>) {
     let jobs = crate::render::jobs(site, config);
     // The search index needs the site, not the pages: make it while they render.
     let (rendered, search) = rayon::join(
-        || crate::render::render_pages(site, config, templates, &jobs, sink),
+        || crate::render::render_pages(site, config, templates, strings, &jobs, sink),
         || crate::search::index_files(site, &config.search),
     );
     let mut diagnostics = Vec::new();

@@ -103,6 +103,7 @@ codes! {
     TemplateMissing = "template-missing": "the theme lacks a required template",
     TemplateError = "template-error": "a template that does not parse or render",
     WriteError = "write-error": "the output could not be written (the previous output is kept)",
+    StringsFile = "strings-file": "a string table (`i18n/<code>.toml`) that is not valid TOML or not named after a language code",
     SearchBudget = "search-budget": "the search index is larger than `[search] budget_kb`",
     // Checks that only `remedy check` runs:
     SafeWithSideEffects = "safe-with-side-effects": "a step with side effects whose risk is \"safe\"",
@@ -113,6 +114,7 @@ codes! {
     EmptyGuide = "empty-guide": "a guide with no steps",
     NoSources = "no-sources": "a step without `sources`, when site.toml has `require_sources = true`",
     Relative404 = "relative-404": "site.toml has no `base_url`, so `404.html` links relatively and a host that serves it for a deep missing path shows it without its stylesheet",
+    MissingString = "missing-string": "a declared language whose string tables lack a word of the theme (shown in English)",
     ExternalLink = "external-link": "an external link that does not answer with success",
     GonePage = "gone-page": "a page of the `--baseline` steps.json that this build no longer has, with no alias",
     BadBaseline = "bad-baseline": "the `--baseline` file is not a steps.json",

@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use crate::build::{self, Options};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
+use crate::lang::strings::Strings;
 use crate::load;
 use crate::model::{CopyFile, LinkTarget, OutputFile, Page, Rendered, Site, SourceFile};
 use crate::render::pages::SourceHashes;
@@ -246,6 +247,7 @@ impl Incremental {
         others.extend(sources.assets.iter().chain(&sources.static_files).map(|c| c.source.clone()));
         others.extend(sources.theme.static_files.iter().map(|c| c.source.clone()));
         others.extend(sources.theme.templates.iter().map(|t| t.path.clone()));
+        others.extend(sources.i18n.iter().map(|t| t.path.clone()));
         self.others = others;
 
         lap("parse");
@@ -260,6 +262,10 @@ impl Incremental {
             build::structure(pages, &sources, self.options.include_drafts);
         fixed.extend(structure_diags.iter().cloned());
         diags.extend(structure_diags);
+        let (catalog, table_diags) = build::string_tables(&sources);
+        fixed.extend(table_diags.iter().cloned());
+        diags.extend(table_diags);
+        let strings = catalog.strings(&config.language);
         let link_diags = site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts));
         diags.extend(link_diags.iter().cloned());
         lap("resolve");
@@ -278,7 +284,7 @@ impl Incremental {
                 };
             }
             if let Some((_, templates)) = &self.templates {
-                let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
+                let global = hash(&(format!("{config:?}"), templates_key, &strings, self.options.include_drafts));
                 let jobs = render::jobs(&site, &config);
                 let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, &site, global, &j.job)).collect();
                 let todo: Vec<usize> = (0..jobs.len())
@@ -290,7 +296,11 @@ impl Incremental {
                 let earlier = self.index.clone().filter(|_| config.search.enabled);
                 let deferred = earlier.is_some();
                 let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
-                    || todo.par_iter().map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i]))).collect(),
+                    || {
+                        todo.par_iter()
+                            .map(|&i| (i, render::render_job(&site, &config, templates, &strings, &jobs[i])))
+                            .collect()
+                    },
                     || earlier.map_or_else(|| crate::search::index_files(&site, &config.search), |e| (e, Vec::new())),
                 );
                 if !deferred {
@@ -335,7 +345,8 @@ impl Incremental {
                 if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags)) {
                     let assets = sources.assets.clone();
                     let files = files.clone();
-                    let last = Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, global };
+                    let last =
+                        Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, strings, global };
                     self.last = Some(last);
                     self.search_stale = deferred;
                 }
@@ -441,7 +452,7 @@ impl Incremental {
                 continue;
             }
             rendered += 1;
-            match render::render_job(site, &last.config, templates, job) {
+            match render::render_job(site, &last.config, templates, &last.strings, job) {
                 Ok(html) => {
                     let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
                     last.files.changed.insert(job.path.clone(), Body::Bytes(bytes.clone()));
@@ -494,7 +505,9 @@ struct Last {
     link_diags: Vec<Diagnostic>,
     files: Files,
     config: Config,
-    /// The fingerprint of the settings and templates.
+    /// The theme's words in the site's language.
+    strings: Strings,
+    /// The fingerprint of the settings, templates and words.
     global: u64,
 }
 

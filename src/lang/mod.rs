@@ -5,6 +5,8 @@
 //! `content/g/_index.fr.md` the guide's `_index.md`. The default language (`language`
 //! in site.toml) has no code in its file names. Pure: no disk.
 
+pub mod strings;
+
 /// Whether `code` has the shape of a language tag as remedy accepts it: two or three
 /// lowercase letters, then optional `-` parts of letters and digits (`fr`, `pt-BR`,
 /// `zh-Hans`).
