@@ -180,6 +180,17 @@ mod tests {
     }
 
     #[test]
+    fn fills_and_cuts_the_theme_words() {
+        let home = "{{ t.a | fill(n=2, title=x) }}|{% set p = t.b | fill(n=3) | parts(at=\"link\") %}[{{ p.0 }}<a>{{ p.1 }}]|{{ t.c | parts(at=\"link\") | last }}";
+        let t = Templates::new(&files(&[("home.html", home)])).unwrap();
+        let ctx = serde_json::json!({
+            "x": "<b>",
+            "t": { "a": "Step {n}: {title}", "b": "Step {n} <now>. {link} if unsure.", "c": "no link" },
+        });
+        assert_eq!(t.render("home.html", &ctx).unwrap(), "Step 2: &lt;b&gt;|[Step 3 &lt;now&gt;. <a> if unsure.]|");
+    }
+
+    #[test]
     fn syntax_error_names_file_and_line() {
         let Err(d) = Templates::new(&files(&[("step.html", "ok\n{% if %}\n")])) else { panic!() };
         assert_eq!(d[0].path, "themes/t/templates/step.html");
