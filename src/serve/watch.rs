@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn inputs_and_editor_files() {
-        for yes in ["site.toml", "content", "content/g/s.md", "themes/t/templates/step.html", "static/a.css"] {
+        for yes in
+            ["site.toml", "content", "content/g/s.md", "themes/t/templates/step.html", "i18n/fr.toml", "static/a.css"]
+        {
             assert!(is_input(yes), "{yes}");
         }
         for no in [
