@@ -14,6 +14,7 @@ use std::sync::Mutex;
 
 use crate::config::{self, Config};
 use crate::diagnostics::{self, Code, Diagnostic};
+use crate::lang::strings::Catalog;
 use crate::model::{CopyFile, Output, OutputFile, Page, Site, SourceFile, Sources};
 use crate::progress::Progress;
 use crate::render::templates::Templates;
@@ -158,6 +159,11 @@ fn after_parse(
 ) -> Outcome {
     let structure = structure(pages, sources, &config, include_drafts, later.outdated);
     diags.extend(structure.diagnostics);
+    let (catalog, table_diags) = string_tables(sources);
+    diags.extend(table_diags);
+    if lints {
+        diags.extend(missing_strings(&catalog, &config));
+    }
 
     let mut output = None;
     let mut external_links = Vec::new();
@@ -186,7 +192,7 @@ fn after_parse(
                     later.progress.add(1);
                     kept
                 };
-                let (out, render_diags) = render(&sites, &config, templates, &counted);
+                let (out, render_diags) = render(&sites, &config, templates, &catalog, &counted);
                 diags.extend(render_diags);
                 output = out;
             }
@@ -283,24 +289,40 @@ pub fn review(sites: &[Site], assets: &[CopyFile], config: &Config) -> Vec<Diagn
     diagnostics
 }
 
+/// The theme's words (stage 2, like parse): the string tables built in, the site
+/// theme's and the site's, read and checked. Errors in them fail every build.
+pub fn string_tables(sources: &Sources) -> (Catalog, Vec<Diagnostic>) {
+    Catalog::new(crate::theme::I18N, &sources.i18n)
+}
+
+/// The review check of the string tables (`remedy check`): each word of the theme that
+/// a declared language lacks (`missing-string`).
+pub fn missing_strings(catalog: &Catalog, config: &Config) -> Vec<Diagnostic> {
+    let codes: Vec<&str> = config.languages.iter().map(|l| l.code.as_str()).collect();
+    catalog.missing(&codes)
+}
+
 /// Stage 4, render: every output file (pages, search index, data) of every
-/// language's site (`sites`, the default first, as [`structure`] gives them), or the
-/// errors. Each page goes to `sink` as it is rendered (see [`Sink`]); the `Output`
-/// holds the pages the sink hands back and the files made from the whole site.
+/// language's site (`sites`, the default first, as [`structure`] gives them), each
+/// with its language's words from `catalog` ([`string_tables`]), or the errors. Each
+/// page goes to `sink` as it is rendered (see [`Sink`]); the `Output` holds the pages
+/// the sink hands back and the files made from the whole site.
 pub fn render(
     sites: &[Site],
     config: &Config,
     templates: &Templates,
+    catalog: &Catalog,
     sink: Sink<'_>,
 ) -> (Option<Output>, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let mut all = Output::default();
     for site in sites {
         let config = &config.for_language(&site.language.code);
+        let strings = &catalog.strings(&site.language.code);
         let jobs = crate::render::jobs(site, config);
         // The search index needs the site, not the pages: make it while they render.
         let (rendered, mut search) = rayon::join(
-            || crate::render::render_pages(site, config, templates, &jobs, sink),
+            || crate::render::render_pages(site, config, templates, strings, &jobs, sink),
             || crate::search::index_files(site, &config.search),
         );
         if !site.language.prefix.is_empty() {

@@ -1,6 +1,6 @@
 //! Stage 1, disk: reads the site folder into [`Sources`].
 //!
-//! It walks `content/`, the theme and `static/` in sorted order (so builds are
+//! It walks `content/`, the theme, `i18n/` and `static/` in sorted order (so builds are
 //! deterministic), reads Markdown and templates as UTF-8 text, and lists every other
 //! file to be copied. It never follows symbolic links: a link is skipped with a
 //! warning, so nothing outside the site is read and a link loop cannot hang it.
@@ -80,6 +80,7 @@ pub fn load_with(
             theme.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
         }
         sources.theme = theme;
+        sources.i18n.extend(read_tables(site_dir, &format!("{theme_dir}/i18n"), limit, &mut diagnostics));
     } else if theme_name == theme::DEFAULT {
         sources.theme = theme::embedded();
     } else {
@@ -87,12 +88,28 @@ pub fn load_with(
         diagnostics.push(Diagnostic::error(CONFIG_FILE, Pos::START, Code::MissingTheme, message));
     }
 
+    sources.i18n.extend(read_tables(site_dir, "i18n", limit, &mut diagnostics));
     sources.history = crate::git::history(site_dir);
     sources.last_commit = sources.history.last_dates();
     for file in walk(site_dir, "static", &mut diagnostics) {
         sources.static_files.push(CopyFile { path: file.rel, disk: file.disk, source: file.source });
     }
     (sources, markdown, diagnostics)
+}
+
+/// The string tables (`*.toml`) in `folder`; other files there are left alone.
+fn read_tables(site_dir: &Path, folder: &str, limit: u64, diagnostics: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
+    let mut out = Vec::new();
+    for file in walk(site_dir, folder, diagnostics) {
+        if !file.rel.ends_with(".toml") {
+            continue;
+        }
+        match read_text(&file.disk, &file.source, limit) {
+            Ok(text) => out.push(SourceFile { path: file.source, text }),
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    out
 }
 
 struct Found {

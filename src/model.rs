@@ -49,6 +49,9 @@ pub struct Sources {
     /// Files under `static/`, copied as they are.
     pub static_files: Vec<CopyFile>,
     pub theme: Theme,
+    /// String tables (`lang::strings`): the site theme's (`themes/<name>/i18n/*.toml`),
+    /// then the site's own (`i18n/*.toml`), sorted by path.
+    pub i18n: Vec<SourceFile>,
     /// Source path -> date of its last git commit (`YYYY-MM-DD`), when the site is a
     /// git checkout.
     pub last_commit: std::collections::BTreeMap<String, String>,
@@ -75,14 +78,6 @@ impl Risk {
             Risk::Safe => "safe",
             Risk::Caution => "caution",
             Risk::Destructive => "destructive",
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Risk::Safe => "Safe",
-            Risk::Caution => "Caution",
-            Risk::Destructive => "Destructive",
         }
     }
 }

@@ -41,6 +41,7 @@ use rayon::prelude::*;
 use crate::build::{self, Options};
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic};
+use crate::lang::strings::Strings;
 use crate::load;
 use crate::model::{CopyFile, LinkTarget, OutputFile, Page, Rendered, Site, SourceFile};
 use crate::render::pages::SourceHashes;
@@ -246,6 +247,7 @@ impl Incremental {
         others.extend(sources.assets.iter().chain(&sources.static_files).map(|c| c.source.clone()));
         others.extend(sources.theme.static_files.iter().map(|c| c.source.clone()));
         others.extend(sources.theme.templates.iter().map(|t| t.path.clone()));
+        others.extend(sources.i18n.iter().map(|t| t.path.clone()));
         self.others = others;
 
         lap("parse");
@@ -261,6 +263,9 @@ impl Incremental {
             build::structure(pages, &sources, &config, self.options.include_drafts, &outdated);
         fixed.extend(structure_diags.iter().cloned());
         diags.extend(structure_diags);
+        let (catalog, table_diags) = build::string_tables(&sources);
+        fixed.extend(table_diags.iter().cloned());
+        diags.extend(table_diags);
         let mut link_diags =
             site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts));
         for language in &languages {
@@ -298,8 +303,9 @@ impl Incremental {
                 let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
                 for site in &sites {
                     let config = &config.for_language(&site.language.code);
+                    let strings = &catalog.strings(&site.language.code);
                     let prefix = &site.language.prefix;
-                    let global = if prefix.is_empty() { global } else { hash(&(global, prefix)) };
+                    let global = hash(&(global, prefix, strings));
                     let jobs = render::jobs(site, config);
                     let paths: Vec<String> = jobs.iter().map(|j| format!("{prefix}{}", j.path)).collect();
                     let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, site, global, &j.job)).collect();
@@ -309,7 +315,7 @@ impl Incremental {
                     let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
                         || {
                             todo.par_iter()
-                                .map(|&i| (i, render::render_job(site, config, templates, &jobs[i])))
+                                .map(|&i| (i, render::render_job(site, config, templates, strings, &jobs[i])))
                                 .collect()
                         },
                         || {
@@ -370,7 +376,9 @@ impl Incremental {
                     let assets = sources.assets.clone();
                     let files = files.clone();
                     let site = sites.pop().expect("one site");
-                    let last = Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, global };
+                    let strings = catalog.strings(&config.language);
+                    let last =
+                        Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, strings, global };
                     self.last = Some(last);
                     self.search_stale = deferred;
                 }
@@ -476,7 +484,7 @@ impl Incremental {
                 continue;
             }
             rendered += 1;
-            match render::render_job(site, &last.config, templates, job) {
+            match render::render_job(site, &last.config, templates, &last.strings, job) {
                 Ok(html) => {
                     let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
                     last.files.changed.insert(job.path.clone(), Body::Bytes(bytes.clone()));
@@ -529,7 +537,9 @@ struct Last {
     link_diags: Vec<Diagnostic>,
     files: Files,
     config: Config,
-    /// The fingerprint of the settings and templates.
+    /// The theme's words in the site's language.
+    strings: Strings,
+    /// The fingerprint of the settings, templates and words.
     global: u64,
 }
 

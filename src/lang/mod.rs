@@ -7,6 +7,7 @@
 
 pub mod skeleton;
 pub mod stale;
+pub mod strings;
 
 /// Whether `code` has the shape of a language tag as remedy accepts it: two or three
 /// lowercase letters, then optional `-` parts of letters and digits (`fr`, `pt-BR`,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::config::Config;
+use crate::lang::strings::Strings;
 use crate::model::{
     Branch, BranchTarget, Guide, GuideKind, GuideMeta, Home, HomeMeta, Risk, Step, StepMeta, TocEntry, Translation,
 };
@@ -36,6 +37,11 @@ pub struct Common<'a> {
     pub updated: Option<&'a str>,
     /// The page is a draft (built with `--drafts`): the theme marks it.
     pub draft: bool,
+    /// The theme's words in the page's language (`{{ t.search }}`; `lang::strings`).
+    pub t: &'a Strings,
+    /// The words `search.js` and `progress.js` need, as JSON, when they differ from
+    /// the scripts' own English (`base.html` puts them on `<body data-strings>`).
+    pub script_strings: &'a str,
     /// The same page in each of the site's languages, the default first (for
     /// `hreflang` links and the language switcher); empty when the site has one.
     pub languages: Vec<Alternate>,
@@ -66,7 +72,7 @@ pub struct ContentLanguage<'a> {
 
 impl<'a> Common<'a> {
     /// For the page at output path `path`.
-    pub fn new(config: &'a Config, path: &str, page_title: String, page_description: &'a str) -> Self {
+    pub fn new(config: &'a Config, t: &'a Strings, path: &str, page_title: String, page_description: &'a str) -> Self {
         Common {
             site: SiteCtx { title: &config.title, description: &config.description, language: &config.language },
             root: root(path).to_string(),
@@ -78,6 +84,8 @@ impl<'a> Common<'a> {
             edit_url: None,
             updated: None,
             draft: false,
+            t,
+            script_strings: t.script_json(),
             languages: alternates(config, path),
             content_language: None,
             translation_outdated: false,
@@ -278,7 +286,7 @@ pub struct StepItem<'a> {
     pub title: &'a str,
     pub summary: Option<&'a str>,
     pub risk: &'static str,
-    pub risk_label: &'static str,
+    pub risk_label: &'a str,
     pub time: Option<&'a str>,
     pub side_effects: &'a [String],
     pub url: String,
@@ -294,7 +302,7 @@ pub struct StepItem<'a> {
 
 impl<'a> StepItem<'a> {
     /// A step of `guide`, on the page at output path `from`.
-    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
+    pub fn new(guide: &Guide, step: &'a Step, from: &str, t: &'a Strings) -> Self {
         let m = &step.meta;
         StepItem {
             number: step.number,
@@ -302,7 +310,7 @@ impl<'a> StepItem<'a> {
             title: &m.title,
             summary: m.summary.as_deref(),
             risk: m.risk.value.as_str(),
-            risk_label: m.risk.value.label(),
+            risk_label: t.risk(m.risk.value),
             time: m.time.as_deref(),
             side_effects: &m.side_effects,
             url: relative(from, &step_path(&guide.slug, &step.slug)),
@@ -328,14 +336,14 @@ pub struct StepRef<'a> {
     pub title: &'a str,
     pub url: String,
     pub risk: &'static str,
-    pub risk_label: &'static str,
+    pub risk_label: &'a str,
     /// What the step costs (see [`warning`]), named on the link.
     pub warning: Option<&'a str>,
 }
 
 impl<'a> StepRef<'a> {
     /// A step of `guide`, on the page at output path `from`.
-    pub fn new(guide: &Guide, step: &'a Step, from: &str) -> Self {
+    pub fn new(guide: &Guide, step: &'a Step, from: &str, t: &'a Strings) -> Self {
         let url = relative(from, &step_path(&guide.slug, &step.slug));
         StepRef {
             number: step.number,
@@ -343,7 +351,7 @@ impl<'a> StepRef<'a> {
             title: &step.meta.title,
             url,
             risk: step.meta.risk.value.as_str(),
-            risk_label: step.meta.risk.value.label(),
+            risk_label: t.risk(step.meta.risk.value),
             warning: warning(step),
         }
     }
@@ -384,14 +392,14 @@ pub struct BranchCtx<'a> {
 
 impl<'a> BranchCtx<'a> {
     /// `branch` of a step of `guide`, on the page at output path `from`.
-    pub fn new(guide: &'a Guide, branch: &'a Branch, from: &str) -> Self {
+    pub fn new(guide: &'a Guide, branch: &'a Branch, from: &str, t: &Strings) -> Self {
         match branch.target {
             BranchTarget::Step(i) => {
                 let s = &guide.steps[i];
                 BranchCtx {
                     when: &branch.when,
                     url: relative(from, &step_path(&guide.slug, &s.slug)),
-                    label: format!("Step {}: {}", s.number, s.meta.title),
+                    label: t.fill("step_title", &[("n", &s.number.to_string()), ("title", &s.meta.title)]),
                     risk: s.meta.risk.value.as_str(),
                     warning: warning(s),
                 }
@@ -399,7 +407,7 @@ impl<'a> BranchCtx<'a> {
             BranchTarget::Help => BranchCtx {
                 when: &branch.when,
                 url: format!("{}#{}", relative(from, &guide_path(&guide.slug)), crate::resolve::HELP_ANCHOR),
-                label: "Get help".to_string(),
+                label: t.get("get_help").to_string(),
                 risk: "safe",
                 warning: None,
             },
@@ -419,7 +427,7 @@ pub struct Totals {
 }
 
 impl Totals {
-    pub fn new(guide: &Guide) -> Self {
+    pub fn new(guide: &Guide, t: &Strings) -> Self {
         use crate::parse::meta::{duration_range, format_seconds, OPEN};
         let times: Vec<(u64, u64)> =
             guide.steps.iter().filter_map(|s| duration_range(s.meta.time.as_deref()?)).collect();
@@ -430,11 +438,11 @@ impl Totals {
         let (low, high) = (round(low), round(high));
         let hands_on = (!times.is_empty()).then(|| {
             if high == OPEN {
-                format!("{} or more", format_seconds(low))
+                t.fill("time_or_more", &[("time", &format_seconds(low))])
             } else if low == high {
                 format_seconds(low)
             } else {
-                format!("{} to {}", format_seconds(low), format_seconds(high))
+                t.fill("time_range", &[("low", &format_seconds(low)), ("high", &format_seconds(high))])
             }
         });
         let longest = guide.steps.iter().filter_map(|s| Some((duration_range(s.meta.wait.as_deref()?)?.1, s))).fold(
@@ -469,20 +477,20 @@ pub struct StepCtx<'a> {
     pub number: usize,
     pub total: usize,
     pub slug: &'a str,
-    pub risk_label: &'static str,
+    pub risk_label: &'a str,
     pub applies_to: &'a [String],
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
 }
 
 impl<'a> StepCtx<'a> {
-    pub fn new(guide: &'a Guide, step: &'a Step) -> Self {
+    pub fn new(guide: &'a Guide, step: &'a Step, t: &'a Strings) -> Self {
         StepCtx {
             meta: &step.meta,
             number: step.number,
             total: guide.steps.len(),
             slug: &step.slug,
-            risk_label: step.meta.risk.value.label(),
+            risk_label: t.risk(step.meta.risk.value),
             applies_to: &step.applies_to,
             body_html: &step.body.html,
             toc: &step.body.toc,

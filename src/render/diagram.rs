@@ -6,6 +6,7 @@
 
 use serde::Serialize;
 
+use crate::lang::strings::Strings;
 use crate::model::{BranchTarget, Guide};
 use crate::render::pages::{guide_path, relative, step_path};
 
@@ -61,7 +62,7 @@ fn shorten(title: &str) -> String {
 }
 
 /// The diagram of `guide` for the page at output path `from`.
-pub fn diagram(guide: &Guide, from: &str) -> Diagram {
+pub fn diagram(guide: &Guide, from: &str, t: &Strings) -> Diagram {
     let y_of = |i: usize| 10 + i as u32 * (H + GAP);
     let mut nodes: Vec<Node> = guide
         .steps
@@ -69,12 +70,12 @@ pub fn diagram(guide: &Guide, from: &str) -> Diagram {
         .enumerate()
         .map(|(i, s)| {
             let risk = s.meta.risk.value;
-            let mut detail = risk.label().to_string();
+            let mut detail = t.risk(risk).to_string();
             if let Some(t) = &s.meta.time {
                 detail.push_str(&format!(" · {t}"));
             }
             if let Some(w) = &s.meta.wait {
-                detail.push_str(&format!(" + wait {w}"));
+                detail.push_str(&format!(" + {}", t.fill("diagram_wait", &[("time", w)])));
             }
             Node {
                 x: X,
@@ -99,10 +100,10 @@ pub fn diagram(guide: &Guide, from: &str) -> Diagram {
             w: W,
             h: H,
             number: None,
-            title: "If nothing worked: get help".to_string(),
-            short_title: "If nothing worked: get help".to_string(),
+            title: t.get("diagram_help").to_string(),
+            short_title: t.get("diagram_help").to_string(),
             risk: "help",
-            detail: "Ask for help".to_string(),
+            detail: t.get("ask_for_help").to_string(),
             url: format!("{}#{}", relative(from, &guide_path(&guide.slug)), crate::resolve::HELP_ANCHOR),
         });
     }

@@ -17,6 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Pos};
+use crate::lang::strings::Strings;
 use crate::model::{GuideKind, Output, OutputFile, Site};
 use crate::parse::highlight;
 use context::*;
@@ -37,13 +38,14 @@ pub fn render_pages(
     site: &Site,
     config: &Config,
     templates: &Templates,
+    strings: &Strings,
     jobs: &[PageJob<'_>],
     sink: Sink<'_>,
 ) -> Vec<Result<Option<OutputFile>, Diagnostic>> {
     let prefix = &site.language.prefix;
     jobs.par_iter()
         .map(|j| {
-            let html = render_job(site, config, templates, j)?;
+            let html = render_job(site, config, templates, strings, j)?;
             Ok(sink(OutputFile { path: format!("{prefix}{}", j.path), contents: html.into_bytes() }))
         })
         .collect()
@@ -139,12 +141,14 @@ pub fn sitemap(sites: &[Site], config: &Config, jobs: &[PageJob<'_>]) -> Option<
     Some(OutputFile { path: "sitemap.xml".into(), contents: data::sitemap(sites, jobs, base_url) })
 }
 
-/// Renders one page. Pure: the same site, config and templates give the same HTML.
-/// (What it reads for a page is listed again in [`Job::fingerprint`].)
+/// Renders one page, with the theme's words of `t`. Pure: the same site, config,
+/// templates and words give the same HTML. (What it reads for a page is listed again
+/// in [`Job::fingerprint`].)
 pub fn render_job(
     site: &Site,
     config: &Config,
     templates: &Templates,
+    t: &Strings,
     page: &PageJob<'_>,
 ) -> Result<String, Diagnostic> {
     let path = page.path.as_str();
@@ -154,6 +158,7 @@ pub fn render_job(
             let ctx = HomePage {
                 common: Common::new(
                     config,
+                    t,
                     path,
                     home.meta.title.clone(),
                     home.meta.description.as_deref().unwrap_or(&config.description),
@@ -167,11 +172,12 @@ pub fn render_job(
             templates.render("home.html", &ctx)
         }
         Job::Guide(guide) => {
-            let steps: Vec<StepItem> = guide.steps.iter().map(|s| StepItem::new(guide, s, path)).collect();
+            let steps: Vec<StepItem> = guide.steps.iter().map(|s| StepItem::new(guide, s, path, t)).collect();
             let costly_steps = steps.iter().filter(|s| !s.side_effects.is_empty()).cloned().collect();
             let ctx = GuidePage {
                 common: Common::new(
                     config,
+                    t,
                     path,
                     format!("{} · {}", guide.meta.title, config.title),
                     guide.meta.summary.as_deref().unwrap_or(""),
@@ -184,9 +190,9 @@ pub fn render_job(
                 device_links: term_links(TermKind::Device, &guide.meta.applies_to, path),
                 steps,
                 costly_steps,
-                totals: Totals::new(guide),
+                totals: Totals::new(guide, t),
                 print_url: pages::relative(path, &pages::print_path(&guide.slug)),
-                diagram: diagram::diagram(guide, path),
+                diagram: diagram::diagram(guide, path, t),
             };
             let template = match guide.meta.kind {
                 GuideKind::Guide => "guide.html",
@@ -196,20 +202,25 @@ pub fn render_job(
         }
         Job::Step(guide, i) => {
             let step = &guide.steps[i];
-            let step_ref = |s| StepRef::new(guide, s, path);
+            let step_ref = |s| StepRef::new(guide, s, path, t);
             let guide_url = pages::relative(path, &pages::guide_path(&guide.slug));
             let ctx = StepPage {
                 common: Common::new(
                     config,
+                    t,
                     path,
-                    format!("Step {}: {} · {}", step.number, step.meta.title, guide.meta.title),
+                    format!(
+                        "{} · {}",
+                        t.fill("step_title", &[("n", &step.number.to_string()), ("title", &step.meta.title)]),
+                        guide.meta.title
+                    ),
                     step.meta.summary.as_deref().unwrap_or(""),
                 )
                 .from_file(config, &step.source, step.updated.as_deref())
                 .draft(step.meta.draft || guide.meta.draft)
                 .translation(&step.translation),
                 guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: guide_url.clone() },
-                step: StepCtx::new(guide, step),
+                step: StepCtx::new(guide, step, t),
                 tag_links: term_links(TermKind::Tag, &step.meta.tags, path),
                 device_links: term_links(TermKind::Device, &step.applies_to, path),
                 after: step.after.iter().map(|&a| step_ref(&guide.steps[a])).collect(),
@@ -219,8 +230,8 @@ pub fn render_job(
                     Some(anchor) => format!("{guide_url}#{anchor}"),
                     None => guide_url.clone(),
                 },
-                overview: guide.steps.iter().map(|s| StepItem::new(guide, s, path)).collect(),
-                branches: step.branches.iter().map(|b| BranchCtx::new(guide, b, path)).collect(),
+                overview: guide.steps.iter().map(|s| StepItem::new(guide, s, path, t)).collect(),
+                branches: step.branches.iter().map(|b| BranchCtx::new(guide, b, path, t)).collect(),
                 help_url: guide.help_anchor.as_ref().map(|anchor| format!("{guide_url}#{anchor}")),
             };
             let template = match guide.meta.kind {
@@ -239,15 +250,16 @@ pub fn render_job(
                     title: &g.meta.title,
                     summary: g.meta.summary.as_deref(),
                     url: pages::relative(path, &pages::guide_path(&g.slug)),
-                    steps: g.steps.iter().map(|s| StepItem::new(g, s, path)).collect(),
+                    steps: g.steps.iter().map(|s| StepItem::new(g, s, path, t)).collect(),
                 })
                 .collect();
-            let ctx =
-                StepsPage { common: Common::new(config, path, format!("All steps · {}", config.title), ""), guides };
+            let title = format!("{} · {}", t.get("all_steps"), config.title);
+            let ctx = StepsPage { common: Common::new(config, t, path, title, ""), guides };
             templates.render("steps.html", &ctx)
         }
         Job::NotFound => {
-            let mut common = Common::new(config, path, format!("Page not found · {}", config.title), "");
+            let mut common =
+                Common::new(config, t, path, format!("{} · {}", t.get("page_not_found"), config.title), "");
             // A host serves 404.html for a missing page at any depth, where relative
             // links would break: with `base_url`, its links are absolute.
             if let Some(base_url) = &config.base_url {
@@ -264,16 +276,22 @@ pub fn render_job(
                 }
             };
             let ctx = PrintPage {
-                common: Common::new(config, path, format!("{} (printable) · {}", guide.meta.title, config.title), "")
-                    .from_file(config, &guide.source, guide.updated.as_deref()),
+                common: Common::new(
+                    config,
+                    t,
+                    path,
+                    format!("{} · {}", t.fill("print_title", &[("title", &guide.meta.title)]), config.title),
+                    "",
+                )
+                .from_file(config, &guide.source, guide.updated.as_deref()),
                 guide: GuideCtx::new(guide),
                 guide_url: pages::relative(path, &pages::guide_path(&guide.slug)),
-                totals: Totals::new(guide),
+                totals: Totals::new(guide, t),
                 steps: guide
                     .steps
                     .iter()
                     .map(|s| PrintStep {
-                        item: StepItem::new(guide, s, path),
+                        item: StepItem::new(guide, s, path, t),
                         prerequisites: &s.meta.prerequisites,
                         if_fixed: s.meta.if_fixed.as_deref(),
                         while_waiting: s.meta.while_waiting.as_deref(),
@@ -285,17 +303,18 @@ pub fn render_job(
             templates.render("print.html", &ctx)
         }
         Job::Search => {
-            let ctx = PlainPage { common: Common::new(config, path, format!("Search · {}", config.title), "") };
+            let title = format!("{} · {}", t.get("search"), config.title);
+            let ctx = PlainPage { common: Common::new(config, t, path, title, "") };
             templates.render("search.html", &ctx)
         }
-        Job::Alias { ref target, title, .. } => Ok(redirect(config, path, target, title)),
+        Job::Alias { ref target, title, .. } => Ok(redirect(config, t, path, target, title)),
         Job::Term(ref term) => {
             let (kind, heading) = match term.kind {
-                TermKind::Tag => ("tag", format!("Tagged “{}”", term.name)),
-                TermKind::Device => ("device", format!("For {}", term.name)),
+                TermKind::Tag => ("tag", t.fill("tagged", &[("name", term.name)])),
+                TermKind::Device => ("device", t.fill("for_device", &[("name", term.name)])),
             };
             let ctx = TermPage {
-                common: Common::new(config, path, format!("{heading} · {}", config.title), ""),
+                common: Common::new(config, t, path, format!("{heading} · {}", config.title), ""),
                 kind,
                 name: term.name,
                 guides: term.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
@@ -303,7 +322,7 @@ pub fn render_job(
                     .steps
                     .iter()
                     .map(|&(g, i)| TermStep {
-                        step: StepItem::new(g, &g.steps[i], path),
+                        step: StepItem::new(g, &g.steps[i], path, t),
                         guide_title: &g.meta.title,
                         guide_url: pages::relative(path, &pages::guide_path(&g.slug)),
                     })
@@ -317,7 +336,7 @@ pub fn render_job(
 /// The page at an old path (`aliases`): it sends the reader to `target` at once (a
 /// `refresh`, which needs no script and works from disk), names the new page for
 /// search engines (`canonical`) and, should the refresh not happen, links to it.
-fn redirect(config: &Config, path: &str, target: &str, title: &str) -> String {
+fn redirect(config: &Config, t: &Strings, path: &str, target: &str, title: &str) -> String {
     let relative = pages::relative(path, target);
     let canonical = config.base_url.as_ref().map_or_else(|| relative.clone(), |base| format!("{base}/{target}"));
     let escape = |text: &str| {
@@ -325,12 +344,12 @@ fn redirect(config: &Config, path: &str, target: &str, title: &str) -> String {
         pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
         out
     };
-    let (lang, relative, canonical, title) =
-        (escape(&config.language), escape(&relative), escape(&canonical), escape(title));
+    let (lang, relative, canonical, title, moved) =
+        (escape(&config.language), escape(&relative), escape(&canonical), escape(title), escape(t.get("moved")));
     format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
          <meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{canonical}\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={relative}\">\n</head>\n<body>\n\
-         <p>This page has moved: <a href=\"{relative}\">{title}</a>.</p>\n</body>\n</html>\n"
+         <p>{moved} <a href=\"{relative}\">{title}</a>.</p>\n</body>\n</html>\n"
     )
 }

@@ -3,6 +3,7 @@
 //! Template mistakes are the theme author's, so they are diagnostics too: they name
 //! the template file and, where Tera says it, the line and column.
 
+use std::collections::HashMap;
 use std::error::Error as _;
 
 use serde::Serialize;
@@ -50,6 +51,8 @@ impl Templates {
         // Tera's own escaping also rewrites `/` (as `&#x2F;`), which makes every URL
         // in the output hard to read; `&`, `<`, `>` and `"` are all that HTML needs.
         tera.set_escape_fn(escape);
+        tera.register_filter("fill", fill);
+        tera.register_filter("parts", parts);
         let raw: Vec<(String, &str)> =
             paths.iter().zip(files).map(|((name, _), f)| (name.clone(), f.text.as_str())).collect();
         let templates = Templates { tera: Tera::default(), paths };
@@ -123,6 +126,30 @@ impl Templates {
     }
 }
 
+/// `{{ t.step_of | fill(n=3, total=8) }}`: a string table's text with its `{name}`
+/// placeholders filled (see `lang::strings`); the result is escaped like any value.
+fn fill(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text = value.as_str().ok_or_else(|| tera::Error::msg("`fill` takes a text of the string table (`t.<key>`)"))?;
+    let args: Vec<(&str, String)> =
+        args.iter().map(|(k, v)| (k.as_str(), v.as_str().map_or_else(|| v.to_string(), str::to_string))).collect();
+    let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Ok(tera::Value::String(crate::lang::strings::fill(text, &args)))
+}
+
+/// `{% set p = t.not_sure | parts(at="link") %}{{ p.0 }}<a ...>...</a>{{ p.1 }}`: a
+/// text cut at a placeholder that stands for markup, as the two texts around it (the
+/// second empty when the placeholder is not there).
+fn parts(value: &tera::Value, args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let text =
+        value.as_str().ok_or_else(|| tera::Error::msg("`parts` takes a text of the string table (`t.<key>`)"))?;
+    let at = args
+        .get("at")
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| tera::Error::msg("`parts` needs `at=\"<placeholder>\"`"))?;
+    let (before, after) = text.split_once(&format!("{{{at}}}")).unwrap_or((text, ""));
+    Ok(tera::Value::Array(vec![before.into(), after.into()]))
+}
+
 fn escape(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     pulldown_cmark_escape::escape_html(&mut out, input).expect("writing to a String cannot fail");
@@ -153,6 +180,17 @@ mod tests {
     }
 
     #[test]
+    fn fills_and_cuts_the_theme_words() {
+        let home = "{{ t.a | fill(n=2, title=x) }}|{% set p = t.b | fill(n=3) | parts(at=\"link\") %}[{{ p.0 }}<a>{{ p.1 }}]|{{ t.c | parts(at=\"link\") | last }}";
+        let t = Templates::new(&files(&[("home.html", home)])).unwrap();
+        let ctx = serde_json::json!({
+            "x": "<b>",
+            "t": { "a": "Step {n}: {title}", "b": "Step {n} <now>. {link} if unsure.", "c": "no link" },
+        });
+        assert_eq!(t.render("home.html", &ctx).unwrap(), "Step 2: &lt;b&gt;|[Step 3 &lt;now&gt;. <a> if unsure.]|");
+    }
+
+    #[test]
     fn syntax_error_names_file_and_line() {
         let Err(d) = Templates::new(&files(&[("step.html", "ok\n{% if %}\n")])) else { panic!() };
         assert_eq!(d[0].path, "themes/t/templates/step.html");
@@ -170,7 +208,8 @@ mod tests {
         );
         // With a frame, the default theme's page is used inside it.
         let t = Templates::new(&files(&[("base.html", "[{% block content %}{% endblock content %}]")])).unwrap();
-        let html = t.render("search.html", &serde_json::json!({ "root": "" })).unwrap();
+        let (catalog, _) = crate::lang::strings::Catalog::new(crate::theme::I18N, &[]);
+        let html = t.render("search.html", &serde_json::json!({ "root": "", "t": catalog.strings("en") })).unwrap();
         assert!(html.starts_with('[') && html.contains("search-page"), "{html}");
     }
 

@@ -1,4 +1,4 @@
-//! Watching the site folder: `site.toml`, `content/`, `themes/` and `static/`.
+//! Watching the site folder: `site.toml`, `content/`, `themes/`, `i18n/` and `static/`.
 //!
 //! Events are gathered until the folder has been quiet for a moment, so that one
 //! save gives one rebuild however many events the editor makes, and a burst (a
@@ -29,7 +29,7 @@ use crate::load::is_ignored;
 use super::POLL;
 
 /// The folders under the site folder whose files are inputs.
-const FOLDERS: [&str; 3] = ["content", "themes", "static"];
+const FOLDERS: [&str; 4] = ["content", "themes", "i18n", "static"];
 /// Quiet time that ends a small batch (one save), and a large one (a burst).
 const QUIET: Duration = Duration::from_millis(10);
 const QUIET_BURST: Duration = Duration::from_millis(100);
@@ -231,7 +231,9 @@ mod tests {
 
     #[test]
     fn inputs_and_editor_files() {
-        for yes in ["site.toml", "content", "content/g/s.md", "themes/t/templates/step.html", "static/a.css"] {
+        for yes in
+            ["site.toml", "content", "content/g/s.md", "themes/t/templates/step.html", "i18n/fr.toml", "static/a.css"]
+        {
             assert!(is_input(yes), "{yes}");
         }
         for no in [

@@ -166,3 +166,25 @@ fn check_fixtures_report_the_expected_review_warnings() {
     }
     assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n\n"));
 }
+
+#[test]
+fn a_french_site_gives_the_scripts_their_french_words() {
+    let output = run(&fixtures().join("valid/french/site"), false).output.expect("builds");
+    let text = |path: &str| {
+        String::from_utf8(output.files.iter().find(|f| f.path == path).expect(path).contents.clone()).unwrap()
+    };
+    let step = text("imprimante/pilote.html");
+    assert!(step.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"), "{step}");
+    assert!(step.contains("<a class=\"skip-link\" href=\"#main\">Aller au contenu</a>"), "{step}");
+    // The words search.js and progress.js need, as JSON in an attribute (escaped).
+    let body = step.lines().find(|l| l.starts_with("<body")).expect("a <body> line");
+    assert!(
+        body.starts_with("<body data-strings=\"{&quot;continue_with&quot;:&quot;Continuer avec l’étape {n}"),
+        "{body}"
+    );
+    assert!(body.contains("&quot;search_no_results&quot;:&quot;Aucun résultat pour «\u{a0}{q}\u{a0}»&quot;"), "{body}");
+    // An English site's pages carry none (the scripts' own words are English).
+    let english = run(&fixtures().join("valid/drafts/site"), false).output.expect("builds");
+    let page = String::from_utf8(english.files.iter().find(|f| f.path == "index.html").unwrap().contents.clone());
+    assert!(page.unwrap().contains("\n<body>\n"));
+}

@@ -412,3 +412,27 @@ fn axe_finds_no_serious_violation_on_any_page_type() {
     }
     assert!(problems.is_empty(), "{} serious or critical violation(s):\n{}", problems.len(), problems.join("\n"));
 }
+
+#[test]
+fn a_french_site_speaks_french_in_its_scripts_too() {
+    let Some(browser) = Browser::find() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("public");
+    let outcome = build(&fixtures().join("valid/french/site"), &out);
+    assert!(outcome.output.is_some(), "{}", diagnostics_text(&outcome));
+    let profile = tempfile::tempdir().unwrap();
+    let open = |url: &str| browser.open_with(url, 2000, profile.path(), &[]);
+    // progress.js: "Mark this step as tried", then the guide page's summary.
+    let mark = "window.addEventListener('load', function () { document.querySelector('.mark-tried').click(); });";
+    let page = open(&scripted(&out, "imprimante/cable.html", "mark", mark));
+    assert!(page.dom.contains("Marquée comme essayée"), "{}", page.dom);
+    assert!(page.dom.contains("Enregistré dans ce navigateur."), "{}", page.dom);
+    let page = open(&file_url(&out.join("imprimante/index.html")));
+    assert!(page.dom.contains("Vous avez essayé l’étape 1 dans ce navigateur."), "{}", page.dom);
+    assert!(page.dom.contains("Continuer avec l’étape 2&nbsp;: Réinstaller le pilote</a>"), "{}", page.dom);
+    assert!(page.dom.contains("<span class=\"tried-mark\">Essayée</span>"), "{}", page.dom);
+    // search.js: a query that finds nothing says so in French.
+    guarded_copy(&out, "search.html", "t-search.html", &[]);
+    let page = browser.open(&format!("{}?q=zzzz", file_url(&out.join("t-search.html"))), 5_000);
+    assert!(page.dom.contains("Aucun résultat pour «&nbsp;zzzz&nbsp;»"), "{}", page.dom);
+}

@@ -272,6 +272,16 @@ fn incremental_matches_a_full_build_after_each_edit() {
     edit("site.toml", "Fixture site", "Renamed site");
     let (_, rendered, _) = check(&mut incremental, &["site.toml"], "site.toml");
     assert!(rendered >= 8, "everything re-rendered, not {rendered}");
+    // So do the theme's words (the site's own table for its language), and a mistake
+    // in them is reported as a full build reports it.
+    std::fs::create_dir_all(site.join("i18n")).unwrap();
+    std::fs::write(site.join("i18n/en-GB.toml"), "search = \"Find\"\n").unwrap();
+    let (_, rendered, _) = check(&mut incremental, &["i18n/en-GB.toml"], "a new string table");
+    assert!(rendered >= 8, "everything re-rendered, not {rendered}");
+    edit("i18n/en-GB.toml", "search =", "serach =");
+    check(&mut incremental, &["i18n/en-GB.toml"], "a typo in the table");
+    std::fs::remove_file(site.join("i18n/en-GB.toml")).unwrap();
+    check(&mut incremental, &["i18n/en-GB.toml"], "the table removed");
 }
 
 #[test]

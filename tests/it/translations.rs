@@ -123,8 +123,9 @@ fn an_untranslated_step_stays_on_the_readers_path_marked_and_in_its_language() {
     let step = read("fr/wifi/forget.html");
     assert_eq!(html_lang(&step), "fr");
     assert!(step.contains("class=\"translation-mark\" role=\"note\""), "{step}");
-    assert!(step.contains("<div lang=\"en\">"));
-    assert!(step.contains("<h1>Forget the network</h1>"));
+    assert!(step.contains("<div class=\"content\" lang=\"en\">"), "the text, not the French frame, is marked English");
+    assert!(step.contains("<h1 lang=\"en\">Forget the network</h1>"));
+    assert!(step.contains("<h2 id=\"fix-check-title\">Le problème est-il résolu\u{202f}?</h2>"), "the frame is French");
     // A translated step links to it in French (the link is written to forget.md).
     let restart = read("fr/wifi/restart.html");
     assert!(restart.contains("<a href=\"forget.html\">oubliez le réseau</a>"));

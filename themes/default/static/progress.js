@@ -10,6 +10,42 @@
 (function () {
   'use strict';
   var PREFIX = 'remedy-progress:';
+  // The theme's words in English (themes/default/i18n/en.toml); a page in another
+  // language carries its own as JSON on <body data-strings> (base.html).
+  var WORDS = {
+    mark_tried: 'Mark this step as tried',
+    marked_tried: 'Marked as tried',
+    saved_in_browser: 'Saved in this browser.',
+    tried: 'Tried',
+    progress_tried_one: 'You have tried step {list} in this browser.',
+    progress_tried_other: 'You have tried steps {list} in this browser.',
+    list_separator: ', ',
+    continue_with: 'Continue with step {n}: {title}'
+  };
+  (function () {
+    var own;
+    try { own = JSON.parse(document.body.getAttribute('data-strings') || '{}'); } catch (e) { own = {}; }
+    for (var k in own) {
+      if (Object.prototype.hasOwnProperty.call(WORDS, k) && typeof own[k] === 'string') WORDS[k] = own[k];
+    }
+  })();
+
+  /** The words of `key` with its {placeholders} filled from `values`. */
+  function say(key, values) {
+    return WORDS[key].replace(/\{([a-z_]+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : all;
+    });
+  }
+
+  /** A link's own text, without the words only screen readers get ("Step 2: "). */
+  function visibleText(link) {
+    var text = '';
+    for (var n = link.firstChild; n; n = n.nextSibling) {
+      if (n.nodeType === 3) text += n.nodeValue;
+      else if (n.nodeType === 1 && !n.classList.contains('visually-hidden')) text += n.textContent;
+    }
+    return text;
+  }
 
   function storage() {
     try {
@@ -65,12 +101,12 @@
     function show() {
       var tried = load(store, guide).indexOf(step) >= 0;
       button.disabled = tried;
-      button.textContent = tried ? 'Marked as tried' : 'Mark this step as tried';
+      button.textContent = say(tried ? 'marked_tried' : 'mark_tried');
     }
     button.addEventListener('click', function () {
       markTried(store, guide, step);
       show();
-      if (status) status.textContent = 'Saved in this browser.';
+      if (status) status.textContent = say('saved_in_browser');
     });
     show();
     row.hidden = false;
@@ -87,7 +123,7 @@
       if (list.indexOf(li.getAttribute('data-step')) >= 0) {
         var mark = document.createElement('span');
         mark.className = 'tried-mark';
-        mark.textContent = 'Tried';
+        mark.textContent = say('tried');
         li.appendChild(mark);
         li.classList.add('is-tried');
       }
@@ -118,14 +154,14 @@
         box.hidden = true;
         return;
       }
-      text.textContent = 'You have tried step' + (numbers.length > 1 ? 's ' : ' ') +
-        numbers.join(', ') + ' in this browser.';
+      text.textContent = say(numbers.length > 1 ? 'progress_tried_other' : 'progress_tried_one',
+        { list: numbers.join(WORDS.list_separator) });
       var following = items[last + 1];
       var link = following && following.querySelector('a');
       if (link) {
         var a = next.querySelector('a');
         a.href = link.getAttribute('href');
-        a.textContent = 'Continue with step ' + (last + 2) + ': ' + link.textContent.replace(/^Step \d+: /, '');
+        a.textContent = say('continue_with', { n: last + 2, title: visibleText(link) });
         next.hidden = false;
       } else {
         next.hidden = true;

@@ -835,7 +835,37 @@
 
   /* ---- Showing results ----------------------------------------------------- */
 
-  var RISK_LABELS = { safe: 'Safe', caution: 'Caution', destructive: 'Destructive' };
+  // The theme's words in English (themes/default/i18n/en.toml); a page in another
+  // language carries its own as JSON on <body data-strings> (base.html).
+  var WORDS = {
+    risk_safe: 'Safe',
+    risk_caution: 'Caution',
+    risk_destructive: 'Destructive',
+    step_number: 'Step {n}',
+    search_results: 'Search results',
+    search_all_results: 'All results for “{q}”',
+    search_no_results: 'No results for “{q}”',
+    search_more: 'More results',
+    search_results_for: 'Results for “{q}”',
+    search_count_one: '{n} result for “{q}”',
+    search_count_other: '{n} results for “{q}”',
+    search_unavailable: 'Search is unavailable: {error}'
+  };
+  (function () {
+    var own;
+    try { own = JSON.parse(document.body.getAttribute('data-strings') || '{}'); } catch (e) { own = {}; }
+    for (var k in own) {
+      if (Object.prototype.hasOwnProperty.call(WORDS, k) && typeof own[k] === 'string') WORDS[k] = own[k];
+    }
+  })();
+
+  /** The words of `key` with its {placeholders} filled from `values`. */
+  function say(key, values) {
+    return WORDS[key].replace(/\{([a-z_]+)\}/g, function (all, name) {
+      return Object.prototype.hasOwnProperty.call(values || {}, name) ? String(values[name]) : all;
+    });
+  }
+  var RISK_LABELS = { safe: say('risk_safe'), caution: say('risk_caution'), destructive: say('risk_destructive') };
 
   function el(tag, className, text) {
     var e = document.createElement(tag);
@@ -849,7 +879,7 @@
     a.href = ROOT + r.url;
     var meta = el('span', 'search-result-meta');
     if (r.guide) meta.appendChild(el('span', 'search-result-guide', r.guide));
-    if (r.step) meta.appendChild(el('span', 'search-result-step', 'Step ' + r.step));
+    if (r.step) meta.appendChild(el('span', 'search-result-step', say('step_number', { n: r.step })));
     if (RISK_LABELS[r.risk]) {
       meta.appendChild(el('span', 'risk risk-' + r.risk, RISK_LABELS[r.risk]));
     }
@@ -953,20 +983,20 @@
         var list = el(opts.popup ? 'ul' : 'ol', 'search-result-list');
         if (opts.popup) {
           list.setAttribute('role', 'listbox');
-          list.setAttribute('aria-label', 'Search results');
+          list.setAttribute('aria-label', say('search_results'));
         }
         box.appendChild(list);
         items = addResults(list, results, box.id + '-r', 0, opts.popup);
         current = -1;
         if (opts.popup) {
           expanded(true);
-          var all = el('a', 'search-all', results.length ? 'All results for “' + q + '”' : 'No results for “' + q + '”');
+          var all = el('a', 'search-all', say(results.length ? 'search_all_results' : 'search_no_results', { q: q }));
           all.href = ROOT + 'search.html?q=' + encodeURIComponent(q);
           box.appendChild(all);
         } else if (results.length === opts.limit) {
           // search.html: more results on demand, so a query loads only what it shows.
           var shown = results.length;
-          var more = el('button', 'search-more', 'More results');
+          var more = el('button', 'search-more', say('search_more'));
           more.type = 'button';
           more.addEventListener('click', function () {
             more.disabled = true;
@@ -981,12 +1011,13 @@
           box.appendChild(more);
         }
         if (opts.status) {
-          opts.status(results.length ? (results.length === opts.limit ? 'Results' : results.length + (results.length === 1 ? ' result' : ' results')) + ' for “' + q + '”' : 'No results for “' + q + '”');
+          var n = results.length;
+          opts.status(say(!n ? 'search_no_results' : n === opts.limit ? 'search_results_for' : n === 1 ? 'search_count_one' : 'search_count_other', { n: n, q: q }));
         }
       }).catch(function (e) {
         if (mine !== seq) return;
         while (box.firstChild) box.removeChild(box.firstChild);
-        box.appendChild(el('p', 'search-error', 'Search is unavailable: ' + e.message));
+        box.appendChild(el('p', 'search-error', say('search_unavailable', { error: e.message })));
         expanded(true);
       });
     }
