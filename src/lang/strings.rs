@@ -336,6 +336,15 @@ impl Strings {
         fill(self.get(key), args)
     }
 
+    /// A duration as written in front matter (`time`, `wait`: "5 min", "1 h or more"),
+    /// said in this language: its units are international, its " or more" is not.
+    pub fn duration<'d>(&self, written: &'d str) -> std::borrow::Cow<'d, str> {
+        match written.strip_suffix(" or more") {
+            Some(time) => self.fill("time_or_more", &[("time", time)]).into(),
+            None => written.into(),
+        }
+    }
+
     /// What the theme calls a risk ("Safe", "Prudence", ...).
     pub fn risk(&self, risk: Risk) -> &str {
         self.get(match risk {
@@ -380,6 +389,18 @@ mod tests {
         assert_eq!(fill("{a} {b} {", &[("a", "x")]), "x {b} {");
         assert_eq!(fill("{n}{n}", &[("n", "{n}")]), "{n}{n}", "a value is not filled again");
         assert_eq!(placeholders("Step {n}: {title}, {n} {Not} {}"), vec!["n", "title"]);
+    }
+
+    #[test]
+    fn durations_are_said_in_the_language() {
+        let (c, _) = Catalog::new(
+            &[("en.toml", "time_or_more = \"{time} or more\"\n"), ("fr.toml", "time_or_more = \"{time} ou plus\"\n")],
+            &[],
+        );
+        let fr = c.strings("fr");
+        assert_eq!(fr.duration("1 h or more"), "1 h ou plus");
+        assert_eq!(fr.duration("10–15 min"), "10–15 min", "units and ranges are the same everywhere");
+        assert_eq!(c.strings("en").duration("1 h or more"), "1 h or more");
     }
 
     #[test]

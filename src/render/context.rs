@@ -1,6 +1,8 @@
 //! Typed template contexts: what each theme template can use, and how it is built
 //! from the site model. URLs here are already relative to the page being rendered.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::config::Config;
@@ -287,12 +289,13 @@ pub struct StepItem<'a> {
     pub summary: Option<&'a str>,
     pub risk: &'static str,
     pub risk_label: &'a str,
-    pub time: Option<&'a str>,
+    /// Said in the page's language ([`Strings::duration`]), like `wait`.
+    pub time: Option<Cow<'a, str>>,
     pub side_effects: &'a [String],
     pub url: String,
     /// `fix`, `preparation` or `check`.
     pub kind: &'static str,
-    pub wait: Option<&'a str>,
+    pub wait: Option<Cow<'a, str>>,
     /// What going there costs, said before the reader gets there: the first (worst)
     /// side effect of a caution or destructive step.
     pub warning: Option<&'a str>,
@@ -311,11 +314,11 @@ impl<'a> StepItem<'a> {
             summary: m.summary.as_deref(),
             risk: m.risk.value.as_str(),
             risk_label: t.risk(m.risk.value),
-            time: m.time.as_deref(),
+            time: m.time.as_deref().map(|d| t.duration(d)),
             side_effects: &m.side_effects,
             url: relative(from, &step_path(&guide.slug, &step.slug)),
             kind: m.kind.as_str(),
-            wait: m.wait.as_deref(),
+            wait: m.wait.as_deref().map(|d| t.duration(d)),
             warning: warning(step),
             untranslated: step.translation.missing(),
         }
@@ -454,7 +457,7 @@ impl Totals {
         );
         Totals {
             hands_on,
-            longest_wait: longest.and_then(|(_, s)| s.meta.wait.clone()),
+            longest_wait: longest.and_then(|(_, s)| s.meta.wait.as_deref().map(|w| t.duration(w).into_owned())),
             longest_wait_step: longest.map(|(_, s)| s.number),
         }
     }
@@ -481,6 +484,10 @@ pub struct StepCtx<'a> {
     pub applies_to: &'a [String],
     pub body_html: &'a str,
     pub toc: &'a [TocEntry],
+    /// `time` and `wait` said in the page's language ([`Strings::duration`]). They
+    /// come after `meta`, whose own `time` and `wait` they replace in the context.
+    pub time: Option<Cow<'a, str>>,
+    pub wait: Option<Cow<'a, str>>,
 }
 
 impl<'a> StepCtx<'a> {
@@ -494,6 +501,8 @@ impl<'a> StepCtx<'a> {
             applies_to: &step.applies_to,
             body_html: &step.body.html,
             toc: &step.body.toc,
+            time: step.meta.time.as_deref().map(|d| t.duration(d)),
+            wait: step.meta.wait.as_deref().map(|d| t.duration(d)),
         }
     }
 }

@@ -71,11 +71,11 @@ pub fn diagram(guide: &Guide, from: &str, t: &Strings) -> Diagram {
         .map(|(i, s)| {
             let risk = s.meta.risk.value;
             let mut detail = t.risk(risk).to_string();
-            if let Some(t) = &s.meta.time {
-                detail.push_str(&format!(" · {t}"));
+            if let Some(time) = &s.meta.time {
+                detail.push_str(&format!(" · {}", t.duration(time)));
             }
             if let Some(w) = &s.meta.wait {
-                detail.push_str(&format!(" + {}", t.fill("diagram_wait", &[("time", w)])));
+                detail.push_str(&format!(" + {}", t.fill("diagram_wait", &[("time", &t.duration(w))])));
             }
             Node {
                 x: X,
