@@ -301,11 +301,16 @@ impl Incremental {
                 let mut all_paths = HashSet::new();
                 let mut finished = true;
                 let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
+                // The default language's, which the quick path renders with.
+                let mut default_global = global;
                 for site in &sites {
                     let config = &config.for_language(&site.language.code);
                     let strings = &catalog.strings(&site.language.code);
                     let prefix = &site.language.prefix;
                     let global = hash(&(global, prefix, strings));
+                    if prefix.is_empty() {
+                        default_global = global;
+                    }
                     let jobs = render::jobs(site, config);
                     let paths: Vec<String> = jobs.iter().map(|j| format!("{prefix}{}", j.path)).collect();
                     let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, site, global, &j.job)).collect();
@@ -377,8 +382,18 @@ impl Incremental {
                     let files = files.clone();
                     let site = sites.pop().expect("one site");
                     let strings = catalog.strings(&config.language);
-                    let last =
-                        Last { site, drafts, assets, fixed, parse_diags, link_diags, files, config, strings, global };
+                    let last = Last {
+                        site,
+                        drafts,
+                        assets,
+                        fixed,
+                        parse_diags,
+                        link_diags,
+                        files,
+                        config,
+                        strings,
+                        global: default_global,
+                    };
                     self.last = Some(last);
                     self.search_stale = deferred;
                 }
