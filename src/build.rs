@@ -233,7 +233,7 @@ pub fn render(
     // The search index needs the site, not the pages: make it while they render.
     let (rendered, search) = rayon::join(
         || crate::render::render_pages(site, config, templates, &jobs, sink),
-        || crate::search::index_files(site, &config.search),
+        || crate::search::index_files(site, &config.search, &config.language),
     );
     let mut diagnostics = Vec::new();
     let mut files = Vec::with_capacity(rendered.len() + 3);

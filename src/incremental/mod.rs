@@ -133,7 +133,11 @@ impl Incremental {
             return None;
         }
         let last = self.last.as_ref()?;
-        Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
+        Some(SearchRefresh {
+            site: last.site.clone(),
+            config: last.config.search.clone(),
+            language: last.config.language.clone(),
+        })
     }
 
     /// Whether the last run left the search index of the text before it (then
@@ -291,7 +295,12 @@ impl Incremental {
                 let deferred = earlier.is_some();
                 let (results, search): (Vec<(usize, Result<String, Diagnostic>)>, _) = rayon::join(
                     || todo.par_iter().map(|&i| (i, render::render_job(&site, &config, templates, &jobs[i]))).collect(),
-                    || earlier.map_or_else(|| crate::search::index_files(&site, &config.search), |e| (e, Vec::new())),
+                    || {
+                        earlier.map_or_else(
+                            || crate::search::index_files(&site, &config.search, &config.language),
+                            |e| (e, Vec::new()),
+                        )
+                    },
                 );
                 if !deferred {
                     self.index = Some(search.0.clone());
@@ -475,11 +484,13 @@ impl Incremental {
 pub struct SearchRefresh {
     site: Site,
     config: crate::config::SearchConfig,
+    /// The language the site is written in (see `search::index_files`).
+    language: String,
 }
 
 impl SearchRefresh {
     pub fn run(self) -> Vec<OutputFile> {
-        crate::search::index_files(&self.site, &self.config).0
+        crate::search::index_files(&self.site, &self.config, &self.language).0
     }
 }
 
