@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(Language::of("pt-BR").stemmer, Some(Algorithm::Portuguese));
         assert_eq!(Language::of("FR").stemmer, Some(Algorithm::French));
         assert_eq!(Language::of("nb").stemmer, Some(Algorithm::Norwegian));
-        assert_eq!(Language::of("en-GB").english, true);
+        assert!(Language::of("en-GB").english);
         for code in ["ja", "zh-Hans", "ko", "pl", ""] {
             let l = Language::of(code);
             assert_eq!((l.stemmer, l.stop_words.len(), l.english), (None, 0, false), "{code}");

@@ -1,6 +1,6 @@
 //! Text to search terms, in the site's language ([`Language`]).
 //! `themes/default/static/search.js` cuts a reader's query with the same rules
-//! (`splitChunks` and `chunkTerms` there), so keep the two in step.
+//! (`splitChunks` and `queryTerms` there), so keep the two in step.
 //!
 //! 1. The text is lowercased and split at whitespace into chunks. A chunk with
 //!    Chinese, Japanese or Korean characters (Han, Hiragana, Katakana, Hangul:
