@@ -60,6 +60,8 @@ pub struct Tokenizer {
     /// Each lowercased word met: `None` when dropped (rule 4), else its key and,
     /// when folding changed it, its folded form.
     words: FxHashMap<String, Option<(String, Option<String>)>>,
+    /// A punctuated chunk's parts joined (kept to save an allocation a chunk).
+    joined: String,
 }
 
 impl Default for Tokenizer {
@@ -161,6 +163,7 @@ impl Tokenizer {
             stemmer: language.stemmer.map(Stemmer::create),
             language: language.clone(),
             words: FxHashMap::default(),
+            joined: String::new(),
         }
     }
 
@@ -232,7 +235,8 @@ impl Tokenizer {
         if whole.chars().count() <= MAX_TERM_CHARS {
             f(at, &whole, &whole);
         }
-        let mut joined = String::new();
+        let mut joined = std::mem::take(&mut self.joined);
+        joined.clear();
         let mut count = 0;
         for part in parts(chunk) {
             self.word(part, &mut |k: &str, s: &str| f(at, k, s));
@@ -242,6 +246,7 @@ impl Tokenizer {
         if count > 1 {
             self.word(&joined, &mut |k: &str, s: &str| f(at, k, s));
         }
+        self.joined = joined;
         *pos += 1;
     }
 
