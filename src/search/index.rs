@@ -48,7 +48,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::synonyms::{Synonyms, SYNONYM_WEIGHT};
-use super::tokenize::{exact_key, Language, Tokenizer};
+use super::tokenize::{exact_key, is_cjk, Language, Tokenizer};
 use crate::model::OutputFile;
 
 /// A page as search sees it.
@@ -290,7 +290,8 @@ pub fn write(pages: &[PageDoc], layout: Layout, synonyms: &Synonyms, language: &
     if sharded {
         let mut by_letter: BTreeMap<char, Vec<&str>> = BTreeMap::new();
         for (word, _, _) in items.iter().filter(|i| !i.0.contains(' ')) {
-            if let Some(c) = word.chars().next() {
+            // CJK words are pairs of characters: too short for typos, so no vocabulary.
+            if let Some(c) = word.chars().next().filter(|c| !is_cjk(*c)) {
                 by_letter.entry(c).or_default().push(word);
             }
         }
@@ -789,8 +790,9 @@ mod tests {
 
     #[test]
     fn large_sites_are_sharded_with_a_vocabulary() {
-        let pages: Vec<PageDoc> =
+        let mut pages: Vec<PageDoc> =
             (0..50).map(|i| page(&format!("p{i}.html"), &format!("word{i}"), &format!("term{i} other{i}"))).collect();
+        pages[0].sections[0].text.push_str(" 再起動");
         let layout = Layout { single_shard_pages: 10, shard_bytes: 200, positions_bytes: 100, max_postings: 2500 };
         let files = write(&pages, layout, &Synonyms::default(), &Language::default());
         let shards = files.iter().filter(|f| f.path.starts_with("search/s-")).count();
