@@ -10,6 +10,11 @@
  *
  * Everything shown is built with createElement/textContent: indexed text and the
  * query are never parsed as HTML.
+ *
+ * The script tag's data-root is the path from the page to the root of its
+ * language's pages, where search.html, search/ and the pages results link to are
+ * (`../` on fr/g/step.html is fr/): the one search.js serves every language's index.
+ * The index's manifest says how that language's queries are cut.
  */
 (function () {
   'use strict';
