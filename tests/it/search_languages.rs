@@ -138,3 +138,62 @@ fn labelled_japanese_queries_find_the_expected_page_in_the_top_3() {
     let (_, misses) = run_labelled(&site, "search_queries_corpus_ja.toml", 15, "search.html");
     assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
 }
+
+/// Writes each text's query terms as search.js cuts them, `[[[pos, word or whole
+/// chunk]...]...]`, into `<pre id="t-out">`.
+const TERMS_JS: &str = r#"(function () {
+  window.addEventListener('load', function () {
+    Promise.all(window.__tTexts.map(function (t) { return window.remedySearch.terms(t); })).then(function (all) {
+      var pre = document.createElement('pre');
+      pre.id = 't-out';
+      pre.textContent = JSON.stringify(all.map(function (terms) {
+        return terms.map(function (t) { return [t.pos, t.word || t.whole]; });
+      }));
+      document.body.appendChild(pre);
+    });
+  });
+})();
+"#;
+
+/// search.js cuts a query as tokenize.rs cuts the text (same words, same positions),
+/// in French (accents, elisions, stop words) and Japanese (pairs beside Latin words).
+#[test]
+fn search_js_cuts_text_as_the_index_does() {
+    let Some(browser) = Browser::find() else { return };
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "fr",
+            &[
+                "Réinitialisez l'iPhone : l’écran reste NOIR, qu'il soit « éteint » ou non",
+                "Œuvre STRASSE Straße ＩＰＨＯＮＥ　１５ ΕΛΛΗΝΙΚΆ ёжик Łódź",
+                "Mot de passe oublié ? Wi-Fi, --release C++ 0xE8000015",
+            ],
+        ),
+        ("ja", &["iPhoneを再起動してください。設定、Wi-Fiをオン", "再 日本語 한국어 テスト・ケース ｶﾀｶﾅ"]),
+    ];
+    for (lang, texts) in cases {
+        let (_dir, out) = build_site(&[
+            ("site.toml", format!("title = \"T\"\nlanguage = \"{lang}\"\n")),
+            ("content/_index.md", "+++\ntitle = \"T\"\n+++\n\nT.\n".to_string()),
+        ]);
+        let data = format!("window.__tTexts = {};\n", serde_json::to_string(texts).unwrap());
+        std::fs::write(out.join("t-texts.js"), data).unwrap();
+        std::fs::write(out.join("t-terms.js"), TERMS_JS).unwrap();
+        guarded_copy(&out, "search.html", "t-terms.html", &["t-texts.js", "t-terms.js"]);
+        let page = browser.open(&file_url(&out.join("t-terms.html")), 10_000);
+        assert_no_errors(&page, "terms");
+        let json = page.text_of("t-out").unwrap_or_else(|| panic!("no output:\n{}", page.dom));
+        let js: Vec<Vec<(u32, String)>> = serde_json::from_str(&json).unwrap();
+        let language = remedy::search::language::Language::of(lang);
+        for (text, js) in texts.iter().zip(js) {
+            // The index's terms: each position's first (a plain word, or a chunk's whole form).
+            let mut rust: Vec<(u32, String)> = Vec::new();
+            remedy::search::tokenize::Tokenizer::new(&language).for_each_term_at(text, |p, _, surface| {
+                if rust.last().is_none_or(|(q, _)| *q != p) {
+                    rust.push((p, surface.to_string()));
+                }
+            });
+            assert_eq!(js, rust, "{lang}: {text:?}");
+        }
+    }
+}

@@ -1145,10 +1145,12 @@
     }
   }
 
-  // For tests and benchmarks: the same search the box runs, and the files it loaded.
+  // For tests and benchmarks: the same search the box runs, the files it loaded,
+  // and how a query is cut (tests compare it with tokenize.rs).
   window.remedySearch = {
     search: search,
-    loaded: function () { return loadedFiles.slice(); }
+    loaded: function () { return loadedFiles.slice(); },
+    terms: function (q) { return manifest().then(function () { return queryTerms(q); }); }
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
