@@ -23,6 +23,8 @@
 //!    are spelled `oe` `ae` `ss`, full-width letters and digits are ASCII. A word
 //!    is stemmed before it is folded (the stemmers know the accents); stop words
 //!    and lengths are judged on the folded word. What results show is not folded.
+//!    Accents are expected precomposed (NFC, as editors save text); search.js puts
+//!    a query in NFC before it folds it.
 //! 6. A run of CJK characters gives each pair of neighbours (`再起動`: `再起`,
 //!    `起動`), each at a position of its own; a lone character gives itself.
 //!
@@ -419,6 +421,11 @@ mod tests {
             exact_key("Impossible d'activer l'iPhone.", &Language::of("fr")).as_deref(),
             Some("impossible activer iphone =")
         );
+    }
+
+    #[test]
+    fn italian_elisions_are_read_off() {
+        assert_eq!(keys_in("it", "dell'iPhone l’app un'altra"), ["iphon", "app", "altra"]);
     }
 
     #[test]
