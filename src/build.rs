@@ -323,7 +323,7 @@ pub fn render(
         // The search index needs the site, not the pages: make it while they render.
         let (rendered, mut search) = rayon::join(
             || crate::render::render_pages(site, config, templates, strings, &jobs, sink),
-            || crate::search::index_files(site, &config.search),
+            || crate::search::index_files(site, &config.search, &site.language.code),
         );
         if !site.language.prefix.is_empty() {
             // Each language has its own index (and budget): say which one.

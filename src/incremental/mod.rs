@@ -134,7 +134,11 @@ impl Incremental {
             return None;
         }
         let last = self.last.as_ref()?;
-        Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
+        Some(SearchRefresh {
+            site: last.site.clone(),
+            config: last.config.search.clone(),
+            language: last.config.language.clone(),
+        })
     }
 
     /// Whether the last run left the search index of the text before it (then
@@ -324,9 +328,10 @@ impl Incremental {
                                 .collect()
                         },
                         || {
-                            earlier
-                                .take()
-                                .map_or_else(|| crate::search::index_files(site, &config.search), |e| (e, Vec::new()))
+                            earlier.take().map_or_else(
+                                || crate::search::index_files(site, &config.search, &site.language.code),
+                                |e| (e, Vec::new()),
+                            )
                         },
                     );
                     if !deferred && sites.len() == 1 {
@@ -533,11 +538,13 @@ impl Incremental {
 pub struct SearchRefresh {
     site: Site,
     config: crate::config::SearchConfig,
+    /// The language the site is written in (see `search::index_files`).
+    language: String,
 }
 
 impl SearchRefresh {
     pub fn run(self) -> Vec<OutputFile> {
-        crate::search::index_files(&self.site, &self.config).0
+        crate::search::index_files(&self.site, &self.config, &self.language).0
     }
 }
 

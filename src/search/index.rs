@@ -5,7 +5,8 @@
 //!
 //! - `search/index.js`, the manifest ([`Manifest`]): page count, the first key of
 //!   each shard and of each positions file, the first letters that have a
-//!   vocabulary file, the stop words.
+//!   vocabulary file, the language's code, stop words and elided words (search.js
+//!   cuts a query with them).
 //! - `search/s-N.js`, shard N: `k` maps each key in the shard's range to its
 //!   postings, `f` maps each word form whose stem differs to that stem (search.js
 //!   has no stemmer: it looks the reader's words up here).
@@ -47,7 +48,7 @@ use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use super::synonyms::{Synonyms, SYNONYM_WEIGHT};
-use super::tokenize::{exact_key, Tokenizer, STOP_WORDS};
+use super::tokenize::{exact_key, is_cjk, Language, Tokenizer};
 use crate::model::OutputFile;
 
 /// A page as search sees it.
@@ -203,8 +204,8 @@ impl IdSynonyms {
     }
 }
 
-/// Writes every search file for `pages`.
-pub fn write(pages: &[PageDoc], layout: Layout, synonyms: &Synonyms) -> Vec<OutputFile> {
+/// Writes every search file for `pages`, written in `language`.
+pub fn write(pages: &[PageDoc], layout: Layout, synonyms: &Synonyms, language: &Language) -> Vec<OutputFile> {
     // Pages are cut into terms in parallel, then merged in page order.
     let words = Words::default();
     let per_page: Vec<PageTerms> = pages
@@ -214,7 +215,7 @@ pub fn write(pages: &[PageDoc], layout: Layout, synonyms: &Synonyms) -> Vec<Outp
             || {
                 let mut ids = WordIds::new(&words);
                 let syn = IdSynonyms::new(synonyms, &mut ids);
-                (Tokenizer::default(), ids, syn)
+                (Tokenizer::new(language), ids, syn)
             },
             |(t, ids, syn), (p, page)| page_docs(t, ids, syn, p, page),
         )
@@ -289,7 +290,8 @@ pub fn write(pages: &[PageDoc], layout: Layout, synonyms: &Synonyms) -> Vec<Outp
     if sharded {
         let mut by_letter: BTreeMap<char, Vec<&str>> = BTreeMap::new();
         for (word, _, _) in items.iter().filter(|i| !i.0.contains(' ')) {
-            if let Some(c) = word.chars().next() {
+            // CJK words are pairs of characters: too short for typos, so no vocabulary.
+            if let Some(c) = word.chars().next().filter(|c| !is_cjk(*c)) {
                 by_letter.entry(c).or_default().push(word);
             }
         }
@@ -314,7 +316,9 @@ pub fn write(pages: &[PageDoc], layout: Layout, synonyms: &Synonyms) -> Vec<Outp
         shards: firsts(&shards, |i| i.0),
         positions: firsts(&position_files, |k| k.key),
         vocab: sharded.then_some(vocab_letters),
-        stop: STOP_WORDS,
+        stop: &language.stop_words,
+        elisions: language.elisions,
+        lang: &language.code,
     };
     files.push(script("search/index.js".into(), "manifest(", &manifest));
     files
@@ -345,12 +349,17 @@ fn firsts<'a, T>(runs: &[&'a [T]], word: impl Fn(&'a T) -> &'a str) -> Vec<&'a s
 /// earlier `serde_json::Value` output.
 #[derive(Serialize)]
 struct Manifest<'a> {
+    /// The language's elided words (see `tokenize`), when it has any.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    elisions: &'a [&'a str],
+    /// The language's code.
+    lang: &'a str,
     pages: usize,
     /// The first key of each positions file (`p-N.js`).
     positions: Vec<&'a str>,
     /// The first key of each shard (`s-N.js`).
     shards: Vec<&'a str>,
-    stop: &'a [&'a str],
+    stop: &'a [String],
     v: u32,
     /// The first letters that have a `v-HEX.js`; `null` when the site is one shard.
     vocab: Option<Vec<String>>,
@@ -399,7 +408,7 @@ fn page_docs(tokenizer: &mut Tokenizer, ids: &mut WordIds, syn: &IdSynonyms, p: 
         let len = mentions.len();
         if section == 0 {
             for text in &page.exact {
-                if let Some(key) = exact_key(text) {
+                if let Some(key) = exact_key(text, tokenizer.language()) {
                     mentions.push((ids.id(&key), BOOST_TITLE, u32::MAX));
                 }
             }
@@ -639,7 +648,7 @@ mod tests {
             page("a.html", "Restart", "Restarting clears a stuck backup."),
             page("b.html", "Wi-Fi", "Reset the Wi-Fi router </script>"),
         ];
-        let files = write(&pages, Layout::default(), &Synonyms::default());
+        let files = write(&pages, Layout::default(), &Synonyms::default(), &Language::default());
         let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
         assert_eq!(names, ["search/s-0.js", "search/p-0.js", "search/d-0.js", "search/d-1.js", "search/index.js"]);
         let shard = file(&files, "search/s-0.js");
@@ -678,7 +687,8 @@ mod tests {
         let body = |i| if i < 4 { "common" } else { "other" };
         let mut pages: Vec<PageDoc> = (0..10).map(|i| page(&format!("p{i}.html"), "x", body(i))).collect();
         pages[7].meta = vec![(BOOST_TITLE, "common".into())];
-        let files = write(&pages, Layout { max_postings: 3, ..Layout::default() }, &Synonyms::default());
+        let files =
+            write(&pages, Layout { max_postings: 3, ..Layout::default() }, &Synonyms::default(), &Language::default());
         let (k, _) = shard_maps(file(&files, "search/s-0.js"));
         let p = k["common"].as_str();
         assert!(p.starts_with('~'), "{p}");
@@ -731,7 +741,7 @@ mod tests {
 
     /// Postings and positions strings by key.
     fn postings_with(pages: &[PageDoc], synonyms: &Synonyms) -> (BTreeMap<String, String>, BTreeMap<String, String>) {
-        let files = write(pages, Layout::default(), synonyms);
+        let files = write(pages, Layout::default(), synonyms, &Language::default());
         let data = |path: &str, call: &str| -> Value {
             let text = file(&files, path);
             serde_json::from_str(&text[format!("window.__remedySearch.{call}").len()..text.len() - 3]).unwrap()
@@ -759,7 +769,7 @@ mod tests {
             page("a.html", "Network", "Join the WLAN again. Turn off mobile data."),
             page("b.html", "Phone", "Type your passcode"),
         ];
-        let (k, p) = postings_with(&pages, &Synonyms::new(&[]));
+        let (k, p) = postings_with(&pages, &Synonyms::new(&Language::default(), &[]));
         assert_eq!(decode(&k["wifi"]).iter().map(|x| (x.0, x.1)).collect::<Vec<_>>(), [(0, 1)]);
         assert_eq!(decode_positions(&p["wifi"]), [vec![2]], "at the place of WLAN");
         assert_eq!(decode_positions(&p["cellular"]), [vec![6]]);
@@ -780,10 +790,11 @@ mod tests {
 
     #[test]
     fn large_sites_are_sharded_with_a_vocabulary() {
-        let pages: Vec<PageDoc> =
+        let mut pages: Vec<PageDoc> =
             (0..50).map(|i| page(&format!("p{i}.html"), &format!("word{i}"), &format!("term{i} other{i}"))).collect();
+        pages[0].sections[0].text.push_str(" 再起動");
         let layout = Layout { single_shard_pages: 10, shard_bytes: 200, positions_bytes: 100, max_postings: 2500 };
-        let files = write(&pages, layout, &Synonyms::default());
+        let files = write(&pages, layout, &Synonyms::default(), &Language::default());
         let shards = files.iter().filter(|f| f.path.starts_with("search/s-")).count();
         assert!(shards > 3, "{shards}");
         let positions = files.iter().filter(|f| f.path.starts_with("search/p-")).count();
@@ -793,6 +804,6 @@ mod tests {
         let manifest = file(&files, "search/index.js");
         assert!(manifest.contains("\"vocab\":[\"o\",\"s\",\"t\",\"w\"]"), "{manifest}");
         // Same input, same bytes.
-        assert_eq!(files, write(&pages, layout, &Synonyms::default()));
+        assert_eq!(files, write(&pages, layout, &Synonyms::default(), &Language::default()));
     }
 }

@@ -2,12 +2,14 @@
 //! pages render) to write the index under `search/`; the theme's `search.js` reads it
 //! in the browser.
 //!
-//! [`tokenize`] cuts text into terms; [`synonyms`] adds the words a reader may
-//! type instead; [`index`] writes the files (see there for their format). Pure,
-//! like the rest of `render`.
+//! One index is made per language: [`language`] says how a language's text is cut
+//! (stemmer, stop words, elisions); [`tokenize`] cuts text into terms; [`synonyms`]
+//! adds the words a reader may type instead; [`index`] writes the files (see there
+//! for their format). Pure, like the rest of `render`.
 
 pub mod encoding;
 pub mod index;
+pub mod language;
 pub mod synonyms;
 pub mod tokenize;
 
@@ -16,14 +18,20 @@ use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{Guide, GuideKind, OutputFile, Rendered, Site};
 use crate::render::pages::{guide_path, step_path, HOME_PATH};
 use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY, BOOST_SYMPTOM, BOOST_TITLE};
+use language::Language;
 use synonyms::Synonyms;
 
-/// Every file of the search index, and a warning when they exceed the budget.
-pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Every file of the search index of `site`, written in `language` (a code such as
+/// `fr` or `pt-BR`: it picks the stemmer and stop words, see [`language`]), and a
+/// warning when they exceed the budget. Paths start with `search/`; an index for
+/// another language than the default goes under its folder (`fr/search/...`).
+pub fn index_files(site: &Site, config: &SearchConfig, language: &str) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     if !config.enabled {
         return (Vec::new(), Vec::new());
     }
-    let files = index::write(&pages(site), Layout::default(), &Synonyms::new(&config.synonyms));
+    let language = Language::of(language);
+    let synonyms = Synonyms::new(&language, &config.synonyms);
+    let files = index::write(&pages(site), Layout::default(), &synonyms, &language);
     let total: usize = files.iter().map(|f| f.contents.len()).sum();
     let mut diagnostics = Vec::new();
     if total as u64 > config.budget_kb * 1024 {
@@ -38,8 +46,13 @@ pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<
 }
 
 /// Whether `path` is one of the files [`index_files`] writes (`search/index.js`,
-/// `search/s-N.js`, `search/p-N.js`, `search/v-HEX.js`, `search/d-N.js`).
+/// `search/s-N.js`, `search/p-N.js`, `search/v-HEX.js`, `search/d-N.js`), at the
+/// output's root or in a language's folder (`fr/search/index.js`, `pt-BR/search/...`).
 pub fn is_index_file(path: &str) -> bool {
+    let path = match path.split_once('/') {
+        Some((code, rest)) if rest.starts_with("search/") && crate::lang::is_code(code) => rest,
+        _ => path,
+    };
     let Some(name) = path.strip_prefix("search/").and_then(|n| n.strip_suffix(".js")) else {
         return false;
     };
@@ -132,13 +145,29 @@ mod tests {
 
     #[test]
     fn index_files_are_told_apart_from_pages_and_assets() {
-        for path in
-            ["search/index.js", "search/s-0.js", "search/s-12.js", "search/v-6f.js", "search/d-3.js", "search/p-0.js"]
-        {
+        for path in [
+            "search/index.js",
+            "search/s-0.js",
+            "search/s-12.js",
+            "search/v-6f.js",
+            "search/d-3.js",
+            "search/p-0.js",
+            "fr/search/index.js",
+            "pt-BR/search/s-3.js",
+        ] {
             assert!(is_index_file(path), "{path}");
         }
-        for path in ["search/index.html", "search/s-1.html", "search/s-.js", "search/x.js", "g/search/s-0.js", "s-0.js"]
-        {
+        for path in [
+            "search/index.html",
+            "search/s-1.html",
+            "search/s-.js",
+            "search/x.js",
+            "g/search/s-0.js",
+            "s-0.js",
+            "fr/search/x.js",
+            "fr/fr/search/s-0.js",
+            "French/search/s-0.js",
+        ] {
             assert!(!is_index_file(path), "{path}");
         }
     }

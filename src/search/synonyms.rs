@@ -7,14 +7,18 @@
 //! Members are matched on main keys (see [`super::tokenize`]): "Wi-Fi" and
 //! "wifi" are the same member, "passwords" matches "password". A member may be
 //! several words ("mobile data"), matched as consecutive chunks.
+//!
+//! The built-in groups are English words: they apply to an English index only.
+//! A site's own groups (`[search.synonyms]`) apply to the index of every
+//! language the site has, cut by that language's rules.
 
-use super::tokenize::Tokenizer;
+use super::tokenize::{Language, Tokenizer};
 
 /// What a synonym's mention weighs against the word the page says.
 pub const SYNONYM_WEIGHT: f32 = 0.7;
 
-/// Built in: common device words that readers and writers spell differently.
-/// `[search] synonyms` in site.toml adds to them.
+/// Built in (English only): common device words that readers and writers spell
+/// differently. `[search] synonyms` in site.toml adds to them.
 pub const BUILT_IN: &[&[&str]] = &[&["wifi", "wlan"], &["cellular", "mobile data"], &["passcode", "password"]];
 
 /// One member of a group, cut into terms.
@@ -33,13 +37,15 @@ pub struct Synonyms {
 }
 
 impl Synonyms {
-    /// The built-in groups and `extra` (each a word and its synonyms, as in
-    /// site.toml), merged where a member is in two groups. Members that give no
-    /// term (stop words only) are left out, and so are groups left with one member.
-    pub fn new(extra: &[(String, Vec<String>)]) -> Synonyms {
-        let mut tokenizer = Tokenizer::default();
+    /// The built-in groups (for English) and `extra` (each a word and its synonyms,
+    /// as in site.toml), cut into terms as `language` cuts them, merged where a
+    /// member is in two groups. Members that give no term (stop words only) are
+    /// left out, and so are groups left with one member.
+    pub fn new(language: &Language, extra: &[(String, Vec<String>)]) -> Synonyms {
+        let mut tokenizer = Tokenizer::new(language);
         let mut groups: Vec<Vec<Member>> = Vec::new();
-        let built_in = BUILT_IN.iter().map(|g| g.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        let built_in: &[&[&str]] = if language.english { BUILT_IN } else { &[] };
+        let built_in = built_in.iter().map(|g| g.iter().map(|s| s.to_string()).collect::<Vec<_>>());
         let extra = extra.iter().map(|(word, others)| std::iter::once(word.clone()).chain(others.clone()).collect());
         for words in built_in.chain(extra) {
             let mut group: Vec<Member> = Vec::new();
@@ -106,11 +112,14 @@ mod tests {
 
     #[test]
     fn built_in_groups_and_site_groups_merge_where_they_meet() {
-        let s = Synonyms::new(&[
-            ("Wi-Fi".into(), vec!["wireless".into()]),
-            ("reboot".into(), vec!["restart".into(), "Reboot".into()]),
-            ("the".into(), vec!["a".into()]),
-        ]);
+        let s = Synonyms::new(
+            &Language::default(),
+            &[
+                ("Wi-Fi".into(), vec!["wireless".into()]),
+                ("reboot".into(), vec!["restart".into(), "Reboot".into()]),
+                ("the".into(), vec!["a".into()]),
+            ],
+        );
         let expected: &[&[&str]] = &[
             &["cellular", "mobil data"],
             &["passcod", "password"],
@@ -120,5 +129,13 @@ mod tests {
         assert_eq!(mains(&s), expected);
         let data = &s.groups[0][1];
         assert_eq!(data.terms, [(0, "mobil".into(), "mobile".into()), (1, "data".into(), "data".into())]);
+    }
+
+    #[test]
+    fn built_in_groups_are_english_and_site_groups_apply_to_every_language() {
+        let site = [("redémarrer".to_string(), vec!["relancer".to_string()])];
+        assert_eq!(mains(&Synonyms::new(&Language::of("fr"), &site)), [["redemarr", "relanc"]]);
+        assert!(Synonyms::new(&Language::of("ja"), &[]).is_empty());
+        assert_eq!(Synonyms::new(&Language::of("en-US"), &[]).groups.len(), BUILT_IN.len());
     }
 }

@@ -6,7 +6,8 @@
 //! - `output`: the safety of writing (failed builds, foreign folders);
 //! - `cli`: the `remedy` command's arguments and exit codes;
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
-//! - `search`: search in headless Chromium (with `browser`, the helper that drives it).
+//! - `search`: search in headless Chromium (with `browser`, the helper that drives it);
+//!   `search_languages`: the same in French and Japanese.
 //! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
 //! - `aliases`: old addresses lead to the page, in Chromium.
 //! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
@@ -30,6 +31,7 @@ mod output;
 mod reader;
 mod robustness;
 mod search;
+mod search_languages;
 mod serve;
 mod site;
 mod spec;

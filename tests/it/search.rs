@@ -91,15 +91,34 @@ fn build_bundled() -> (tempfile::TempDir, PathBuf) {
 
 /// Writes a query-runner page `t-NAME.html` (a copy of search.html) for `queries`.
 pub fn runner_page(site: &Path, name: &str, queries: &[String], post: bool, warm: bool) -> String {
+    runner_page_at(site, "search.html", name, queries, post, warm)
+}
+
+/// Like [`runner_page`], from the search page `search_page` (a path in `site`, such
+/// as `fr/search.html`): the runner is written beside it, and its path returned.
+pub fn runner_page_at(
+    site: &Path,
+    search_page: &str,
+    name: &str,
+    queries: &[String],
+    post: bool,
+    warm: bool,
+) -> String {
     let data = format!(
         "window.__tQueries = {};\nwindow.__tPost = {post};\nwindow.__tWarm = {warm};\n",
         serde_json::to_string(queries).unwrap()
     );
-    std::fs::write(site.join(format!("t-{name}-data.js")), data).unwrap();
-    std::fs::write(site.join("t-run.js"), RUN_JS).unwrap();
+    let folder = search_page.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let dir = site.join(folder);
+    std::fs::write(dir.join(format!("t-{name}-data.js")), data).unwrap();
+    std::fs::write(dir.join("t-run.js"), RUN_JS).unwrap();
     let page = format!("t-{name}.html");
-    guarded_copy(site, "search.html", &page, &[&format!("t-{name}-data.js"), "t-run.js"]);
-    page
+    guarded_copy(site, search_page, &page, &[&format!("t-{name}-data.js"), "t-run.js"]);
+    if folder.is_empty() {
+        page
+    } else {
+        format!("{folder}/{page}")
+    }
 }
 
 /// The runner's output in a page.
@@ -108,13 +127,13 @@ pub fn ran(page: &Page) -> Vec<Ran> {
     serde_json::from_str(&json).unwrap()
 }
 
-fn assert_no_errors(page: &Page, what: &str) {
+pub fn assert_no_errors(page: &Page, what: &str) {
     let errors = page.errors();
     assert!(errors.is_empty(), "{what}: errors in the page: {errors:?}\nconsole: {:?}", page.console);
 }
 
 /// The results a search page shows: (href, text) of each `a.search-result`.
-fn results(dom: &str) -> Vec<(String, String)> {
+pub fn results(dom: &str) -> Vec<(String, String)> {
     dom.match_indices("<a class=\"search-result\" href=\"")
         .map(|(i, m)| {
             let rest = &dom[i + m.len()..];
@@ -300,8 +319,10 @@ struct LabelledQuery {
 }
 
 /// Runs the labelled queries of `queries` (a file under tests/) on the site built
-/// from `site`; returns the misses, after printing the hit rates.
-fn run_labelled(site: &Path, queries: &str, min_queries: usize) -> (usize, Vec<String>) {
+/// from `site`, through its search page `search_page` (`search.html`, or a
+/// language's: `fr/search.html`); returns the misses, after printing the hit rates.
+/// Each query's `expect` is a page's path as that search page's results give it.
+pub fn run_labelled(site: &Path, queries: &str, min_queries: usize, search_page: &str) -> (usize, Vec<String>) {
     let browser = Browser::find().expect("checked by the caller");
     let text = std::fs::read_to_string(repo_root().join("tests").join(queries)).unwrap();
     let labelled: Labelled = toml::from_str(&text).unwrap();
@@ -311,7 +332,8 @@ fn run_labelled(site: &Path, queries: &str, min_queries: usize) -> (usize, Vec<S
     let outcome = build(site, &out);
     assert!(outcome.output.is_some(), "{}", diagnostics_text(&outcome));
     let texts: Vec<String> = labelled.query.iter().map(|q| q.q.clone()).collect();
-    let page = browser.open(&file_url(&out.join(runner_page(&out, "labels", &texts, false, false))), 60_000);
+    let runner = runner_page_at(&out, search_page, "labels", &texts, false, false);
+    let page = browser.open(&file_url(&out.join(runner)), 60_000);
     assert_no_errors(&page, "labelled queries");
     let ran = ran(&page);
     assert_eq!(ran.len(), texts.len());
@@ -344,7 +366,18 @@ fn labelled_queries_find_the_expected_page_in_the_top_3() {
     if Browser::find().is_none() {
         return;
     }
-    let (_, misses) = run_labelled(&repo_root(), "search_queries.toml", 40);
+    let (_, misses) = run_labelled(&repo_root(), "search_queries.toml", 40, "search.html");
+    assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
+}
+
+/// The bundled guide's French translation, searched from `fr/search.html` (its own
+/// index, French stemming and folding): French readers' queries, some without accents.
+#[test]
+fn french_labelled_queries_find_the_french_page_in_the_top_3() {
+    if Browser::find().is_none() {
+        return;
+    }
+    let (_, misses) = run_labelled(&repo_root(), "search_queries_fr.toml", 25, "fr/search.html");
     assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
 }
 
@@ -355,12 +388,13 @@ fn labelled_corpus_queries_find_the_expected_page_in_the_top_3() {
     if Browser::find().is_none() {
         return;
     }
-    let (_, misses) = run_labelled(&repo_root().join("tests/search-corpus"), "search_queries_corpus.toml", 100);
+    let (_, misses) =
+        run_labelled(&repo_root().join("tests/search-corpus"), "search_queries_corpus.toml", 100, "search.html");
     assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
 }
 
 /// Writes a site's files (`path`, text) under `dir`.
-fn write_site(dir: &Path, files: &[(&str, String)]) {
+pub fn write_site(dir: &Path, files: &[(&str, String)]) {
     for (path, text) in files {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -368,7 +402,7 @@ fn write_site(dir: &Path, files: &[(&str, String)]) {
     }
 }
 
-fn step(title: &str, order: u32, body: &str) -> String {
+pub fn step(title: &str, order: u32, body: &str) -> String {
     format!("+++\ntitle = \"{title}\"\norder = {order}\n+++\n\n{body}\n")
 }
 

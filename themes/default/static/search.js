@@ -10,6 +10,11 @@
  *
  * Everything shown is built with createElement/textContent: indexed text and the
  * query are never parsed as HTML.
+ *
+ * The script tag's data-root is the path from the page to the root of its
+ * language's pages, where search.html, search/ and the pages results link to are
+ * (`../` on fr/g/step.html is fr/): the one search.js serves every language's index.
+ * The index's manifest says how that language's queries are cut.
  */
 (function () {
   'use strict';
@@ -122,6 +127,33 @@
   var KEEP_LEADING = '-.#$@~/';
   var KEEP_TRAILING = '#+%';
   var MAX_TERM_CHARS = 40;
+  // Chinese, Japanese and Korean letters (tokenize.rs, is_cjk): indexed by pairs.
+  var CJK = /[\u1100-\u11ff\u3005-\u3007\u3040-\u30ff\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f\u{20000}-\u{3ffff}]/u;
+  // Folding (tokenize.rs, fold): letters spelled out, and accents taken off Latin
+  // and Greek letters (a canonical decomposition that is a letter and accents).
+  var FOLD = { 'ß': 'ss', 'œ': 'oe', 'æ': 'ae', 'ø': 'o', 'ł': 'l', 'đ': 'd', 'ı': 'i' };
+  var ACCENTED = /^[a-zA-Z\u0370-\u03ff][\u0300-\u036f]+$/;
+
+  function isCjk(c) { return CJK.test(c) && ALNUM.test(c); }
+
+  function foldChar(c) {
+    if (hasOwn.call(FOLD, c)) return FOLD[c];
+    var cp = c.codePointAt(0);
+    if ((cp >= 0xff10 && cp <= 0xff19) || (cp >= 0xff21 && cp <= 0xff3a) || (cp >= 0xff41 && cp <= 0xff5a)) {
+      return String.fromCharCode(cp - 0xfee0).toLowerCase();
+    }
+    if ((cp >= 0xc0 && cp <= 0x24f) || (cp >= 0x370 && cp <= 0x3ff) || (cp >= 0x1e00 && cp <= 0x1fff)) {
+      var d = c.normalize('NFD');
+      if (ACCENTED.test(d)) return d.charAt(0);
+    }
+    return c;
+  }
+
+  /** Lowercased text as the index spells it: "Réinitialiser" is "reinitialiser". */
+  function fold(text) {
+    if (!/[^\x00-\x7f]/.test(text)) return text;
+    return Array.from(text).map(foldChar).join('');
+  }
 
   function trimChunk(chunk) {
     var cs = Array.from(chunk);
@@ -131,22 +163,64 @@
     return cs.slice(a, b).join('');
   }
 
+  /** A chunk less a leading elided word and its apostrophe ("l'iphone" in French). */
+  function stripElision(chunk) {
+    var elisions = store.manifest.elisions || [];
+    if (!elisions.length) return chunk;
+    var m = /['\u2019]/.exec(chunk);
+    if (!m) return chunk;
+    var rest = chunk.slice(m.index + 1);
+    return rest && ALNUM.test(Array.from(rest)[0]) && elisions.indexOf(chunk.slice(0, m.index)) >= 0 ? rest : chunk;
+  }
+
   function keep(word) {
-    var n = Array.from(word).length;
-    return (n > 1 || /^[0-9]$/.test(word)) && n <= MAX_TERM_CHARS &&
+    var cs = Array.from(word);
+    var n = cs.length;
+    return (n > 1 || /^[0-9]$/.test(word) || (n === 1 && isCjk(word))) && n <= MAX_TERM_CHARS &&
       store.manifest.stop.indexOf(word) < 0;
+  }
+
+  /**
+   * Query text lowercased and folded, cut at whitespace into chunks; a chunk with
+   * CJK letters is cut further into runs of them ({text, cjk: true}) and the text
+   * between ({text}).
+   */
+  function splitChunks(text) {
+    var out = [];
+    fold(text.normalize('NFC').toLowerCase()).split(/\s+/).forEach(function (chunk) {
+      if (!chunk) return;
+      if (!CJK.test(chunk)) { out.push({ text: chunk }); return; }
+      var cur = '', curCjk = false;
+      Array.from(chunk).forEach(function (c) {
+        var k = isCjk(c);
+        if (cur && k !== curCjk) { out.push({ text: cur, cjk: curCjk }); cur = ''; }
+        cur += c;
+        curCjk = k;
+      });
+      if (cur) out.push({ text: cur, cjk: curCjk });
+    });
+    return out;
   }
 
   /**
    * The query's terms. Each is {word} for a plain word or {whole, joined, parts}
    * for a chunk with punctuation inside, with `pos`, its chunk's position
    * (counted like tokenize.rs: every chunk with letters or digits, stop words too).
+   * A run of CJK letters gives a {word, cjk} term for each pair of neighbours, each
+   * at a position of its own: a page must have them all; a lone CJK letter matches
+   * every pair it starts.
    */
   function queryTerms(text) {
     var terms = [];
     var pos = 0;
-    text.toLowerCase().split(/\s+/).forEach(function (raw) {
-      var chunk = trimChunk(raw);
+    splitChunks(text).forEach(function (piece) {
+      if (piece.cjk) {
+        var cs = Array.from(piece.text);
+        if (cs.length === 1) terms.push({ word: piece.text, pos: pos++, cjk: true, prefix: true });
+        for (var i = 1; i < cs.length; i++) terms.push({ word: cs[i - 1] + cs[i], pos: pos++, cjk: true });
+        return;
+      }
+      var chunk = stripElision(trimChunk(piece.text));
       var parts = chunk.split(NOT_ALNUM).filter(Boolean);
       if (!parts.length) return;
       if (parts.length === 1 && parts[0] === chunk) {
@@ -165,8 +239,8 @@
    */
   function exactKey(text) {
     var words = [];
-    text.toLowerCase().split(/\s+/).forEach(function (raw) {
-      trimChunk(raw).split(NOT_ALNUM).forEach(function (w) { if (w && keep(w)) words.push(w); });
+    fold(text.normalize('NFC').toLowerCase()).split(/\s+/).forEach(function (raw) {
+      stripElision(trimChunk(raw)).split(NOT_ALNUM).forEach(function (w) { if (w && keep(w)) words.push(w); });
     });
     return words.length ? words.join(' ') + ' =' : '';
   }
@@ -258,12 +332,9 @@
   function findWordMatches(term) {
     var w = term.word;
     var out = [];
-    var need = [shardOf(w)];
-    var chars = Array.from(w);
-    for (var n = chars.length - 1; n >= Math.max(4, chars.length - 4); n--) {
-      need.push(shardOf(chars.slice(0, n).join(''))); // for stemGuess
-    }
-    if (term.prefix && w.length >= 2) need = need.concat(shardsWithPrefix(w));
+    var need = [shardOf(w)].concat(guessedStems(w).map(shardOf)); // for stemGuess
+    var prefix = term.prefix && (w.length >= 2 || term.cjk);
+    if (prefix) need = need.concat(shardsWithPrefix(w));
     return loadShards(need).then(function () {
       var forms = [];
       var f = lookup(w).form;
@@ -273,7 +344,7 @@
       exactMatches(w, EXACT, out);
       var found = out.length; // exact and prefix matches, not stem guesses
       if (!out.length) stemGuess(w, out);
-      if (term.prefix && w.length >= 2) {
+      if (prefix) {
         var seen = new Set();
         out.forEach(function (m) { seen.add(m.key); });
         var extra = [];
@@ -302,18 +373,29 @@
   }
 
   /**
+   * The stems stemGuess tries for `w`, longest first: the word less a short ending
+   * (up to 4 letters, 5 for a word of 9 or more: French "-ation"), at least 4 left.
+   */
+  function guessedStems(w) {
+    var chars = Array.from(w);
+    var out = [];
+    if (chars.length < 5) return out;
+    var cut = chars.length >= 9 ? 5 : 4;
+    for (var n = chars.length - 1; n >= Math.max(4, chars.length - cut); n--) out.push(chars.slice(0, n).join(''));
+    return out;
+  }
+
+  /**
    * A word the site never uses in this form ("completing" where the text says
    * "completed") has no entry mapping it to its stem: try the index's keys that
-   * are the word less a short ending (up to 4 letters), as a stemmer would cut.
+   * are the word less a short ending, as a stemmer would cut (guessedStems).
    * wordMatches has loaded their shards.
    */
   function stemGuess(w, out) {
-    var chars = Array.from(w);
-    if (chars.length < 5) return;
-    for (var n = chars.length - 1; n >= Math.max(4, chars.length - 4); n--) {
-      var stem = chars.slice(0, n).join('');
-      if (store.shards[shardOf(stem)] && lookup(stem).key) {
-        out.push({ key: stem, factor: PREFIX });
+    var stems = guessedStems(w);
+    for (var i = 0; i < stems.length; i++) {
+      if (store.shards[shardOf(stems[i])] && lookup(stems[i]).key) {
+        out.push({ key: stems[i], factor: PREFIX });
         return;
       }
     }
@@ -778,11 +860,13 @@
    * parts or its parts joined ("Wi-Fi" for `wifi`) start with the key.
    */
   function highlighted(word, keys) {
-    var w = trimChunk(word.toLowerCase());
+    var w = trimChunk(fold(word.toLowerCase()));
     if (!w) return false;
     var parts = w.split(NOT_ALNUM).filter(Boolean);
     var forms = [w, parts.join('')].concat(parts);
     return keys.some(function (k) {
+      // CJK text has no spaces: a CJK key may be anywhere in a word.
+      if (CJK.test(k)) return w.indexOf(k) >= 0;
       return k.length > 1 && forms.some(function (p) { return p.lastIndexOf(k, 0) === 0; });
     });
   }
@@ -792,9 +876,9 @@
     // Only words that contain a key's first two letters can match it (a quick
     // test before highlighted()). The text is read word by word up to the first
     // match and SNIPPET_WORDS past it, never split whole.
-    var heads = keys.filter(function (k) { return k.length > 1; }).map(function (k) { return k.slice(0, 2); });
+    var heads = keys.filter(function (k) { return k.length > 1 || CJK.test(k); }).map(function (k) { return k.slice(0, 2); });
     function marked(w) {
-      var lower = w.toLowerCase();
+      var lower = fold(w.toLowerCase());
       var flat = lower.indexOf('-') >= 0 ? lower.replace(/-/g, '') : lower;
       var maybe = heads.some(function (h) { return lower.indexOf(h) >= 0 || flat.indexOf(h) >= 0; });
       return maybe && highlighted(w, keys);
@@ -1092,10 +1176,12 @@
     }
   }
 
-  // For tests and benchmarks: the same search the box runs, and the files it loaded.
+  // For tests and benchmarks: the same search the box runs, the files it loaded,
+  // and how a query is cut (tests compare it with tokenize.rs).
   window.remedySearch = {
     search: search,
-    loaded: function () { return loadedFiles.slice(); }
+    loaded: function () { return loadedFiles.slice(); },
+    terms: function (q) { return manifest().then(function () { return queryTerms(q); }); }
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', init);
