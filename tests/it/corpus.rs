@@ -128,7 +128,7 @@ fn a_one_sentence_edit_rewrites_a_few_files() {
         .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
         .collect();
     steps.sort();
-    let step = steps[(steps.len() + 1) / 2 - 1].clone();
+    let step = steps[steps.len().div_ceil(2) - 1].clone();
     let text = std::fs::read_to_string(&step).expect("the step exists");
     let sentence = "If none of this helped, note the time it happened and try again later.";
     std::fs::write(&step, format!("{text}\n{sentence}\n")).unwrap();
