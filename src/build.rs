@@ -73,12 +73,26 @@ pub fn read_config(site_dir: &Path) -> (Config, Vec<Diagnostic>) {
 
 /// The pipeline; rendered pages go to `sink` (see [`Sink`]).
 fn run_with(options: &Options, lints: bool, sink: Sink<'_>, progress: &Progress) -> Outcome {
-    let site_dir = options.site_dir.as_path();
     progress.stage("loading", 0);
-    let (config, mut diags) = read_config(site_dir);
+    run_loaded(load_site(&options.site_dir), options, lints, sink, progress)
+}
 
-    let (mut sources, load_diags) = load::load(site_dir, &config);
+/// Stage 1, load: `site.toml` and everything else the build reads.
+fn load_site(site_dir: &Path) -> (Config, Sources, Vec<Diagnostic>) {
+    let (config, mut diags) = read_config(site_dir);
+    let (sources, load_diags) = load::load(site_dir, &config);
     diags.extend(load_diags);
+    (config, sources, diags)
+}
+
+/// [`run_with`] on what [`load_site`] read.
+fn run_loaded(
+    (config, mut sources, diags): (Config, Sources, Vec<Diagnostic>),
+    options: &Options,
+    lints: bool,
+    sink: Sink<'_>,
+    progress: &Progress,
+) -> Outcome {
     progress.stage("parsing", 0);
     let (pages, parse_diags) = parse_all(&sources.pages, &config);
     let stale = stale_translations(&sources);
@@ -368,8 +382,28 @@ pub fn build(options: &Options, out_dir: &Path, force: bool) -> Outcome {
 
 /// [`build`], reporting its stages to `progress`. Pages are written into the staging
 /// folder as they are rendered ([`write::Staging`]), not held until the end; the
-/// staging folder is swapped in only when the whole build succeeded.
+/// staging folder is swapped in only when the whole build succeeded. When the inputs
+/// and the output are those of the previous build, nothing is done
+/// ([`write::reuse`]).
 pub fn build_with(options: &Options, out_dir: &Path, force: bool, progress: &Progress) -> Outcome {
+    progress.stage("loading", 0);
+    let loaded = load_site(&options.site_dir);
+    let key = write::reuse::InputKey::of(&loaded.0, &loaded.1, options.include_drafts);
+    let clean = loaded.2.is_empty();
+    if let (true, Some(key), Ok(())) = (clean, key, write::check_out_dir(&options.site_dir, out_dir, force)) {
+        if let Some(same) = write::reuse::unchanged(out_dir, key) {
+            let written = Some(WriteStats { written: 0, reused: same.files });
+            let (config, diagnostics, external_links) = (loaded.0, Vec::new(), Vec::new());
+            return Outcome {
+                output: Some(Output::default()),
+                config,
+                diagnostics,
+                pages: same.pages,
+                external_links,
+                written,
+            };
+        }
+    }
     let staging = match write::Staging::begin(&options.site_dir, out_dir, force) {
         Ok(staging) => staging,
         Err(e) => {
@@ -389,10 +423,13 @@ pub fn build_with(options: &Options, out_dir: &Path, force: bool, progress: &Pro
         }
         None
     };
-    let mut outcome = run_with(options, false, &sink, progress);
+    let mut outcome = run_loaded(loaded, options, false, &sink, progress);
     let Some(output) = &outcome.output else {
         return outcome; // dropping `staging` removes it
     };
+    if let (true, Some(key)) = (outcome.diagnostics.is_empty(), key) {
+        staging.remember(key, outcome.pages);
+    }
     progress.stage("writing", 0);
     let failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());
     let result = match failed {

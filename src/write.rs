@@ -9,15 +9,21 @@
 //! - Unchanged files are not written again: a file whose bytes equal the previous
 //!   build's is hard-linked from it into the staging folder ([`Staging`]), so a
 //!   rebuild writes only what changed and unchanged files keep their inode and mtime.
+//! - A rebuild whose inputs and output are those of the previous build does nothing
+//!   at all ([`reuse`]).
+
+pub mod reuse;
 
 use std::fs;
 use std::io::{BufRead, ErrorKind, Read, Write};
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::model::Output;
+use reuse::{InputKey, Record};
 
 /// The file that marks a folder as remedy's output.
 pub const MARKER: &str = ".remedy-output";
@@ -105,6 +111,10 @@ pub struct Staging {
     previous: Option<PathBuf>,
     written: AtomicUsize,
     reused: AtomicUsize,
+    /// Every file put so far, with the hash of its bytes (for [`reuse`]'s record).
+    hashes: Mutex<Vec<(String, u64)>>,
+    /// What [`Staging::remember`] was told: the record is written at the commit.
+    record: Mutex<Option<(InputKey, usize)>>,
     committed: bool,
 }
 
@@ -121,8 +131,16 @@ impl Staging {
         remove_ours(&dir)?;
         fs::create_dir(&dir).map_err(|e| fail(&dir, format!("cannot create the folder: {e}")))?;
         let previous = out.join(MARKER).is_file().then(|| out.clone());
-        let staging =
-            Staging { out, dir, previous, written: AtomicUsize::new(0), reused: AtomicUsize::new(0), committed: false };
+        let staging = Staging {
+            out,
+            dir,
+            previous,
+            written: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
+            hashes: Mutex::new(Vec::new()),
+            record: Mutex::new(None),
+            committed: false,
+        };
         // The marker first: it is what lets remedy remove the staging folder again.
         staging.file(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -132,6 +150,7 @@ impl Staging {
     /// the previous output's file when its bytes are the same, else a new file.
     pub fn file(&self, rel: &str, contents: &[u8]) -> Result<(), WriteError> {
         let path = inside(&self.dir, rel)?;
+        self.hashed(rel, contents);
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
             if same_as_bytes(&old, contents) && self.link(&old, &path) {
@@ -147,6 +166,8 @@ impl Staging {
     /// it has the same bytes. An error names `disk`.
     pub fn copy(&self, rel: &str, disk: &Path) -> Result<(), WriteError> {
         let path = inside(&self.dir, rel)?;
+        let bytes = fs::read(disk).map_err(|e| fail(disk, format!("cannot copy to the output: {e}")))?;
+        self.hashed(rel, &bytes);
         if let Some(previous) = &self.previous {
             let old = previous.join(rel);
             if same_as_file(&old, disk) && self.link(&old, &path) {
@@ -157,6 +178,17 @@ impl Staging {
             .map_err(|e| fail(disk, format!("cannot copy to the output: {e}")))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
+    }
+
+    fn hashed(&self, rel: &str, contents: &[u8]) {
+        let hash = reuse::content_hash(contents);
+        self.hashes.lock().unwrap_or_else(|e| e.into_inner()).push((rel.to_string(), hash));
+    }
+
+    /// Asks for a [`reuse`] record in the output: the build that is being written
+    /// read inputs with `key`, made `pages` pages, and reported no diagnostic.
+    pub fn remember(&self, key: InputKey, pages: usize) {
+        *self.record.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, pages));
     }
 
     /// Hard-links `old` at `path`; false when that fails (the caller writes instead:
@@ -189,6 +221,13 @@ impl Staging {
             let _ = remove_ours(staging);
             e
         };
+        if let Some((input, pages)) = self.record.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            let files = std::mem::take(&mut *self.hashes.lock().unwrap_or_else(|e| e.into_inner()));
+            let record = Record { input, pages, files: files.len(), output: reuse::tree_hash(files) };
+            let path = staging.join(reuse::RECORD);
+            write_file(&path, record.text().as_bytes())
+                .map_err(|e| give_up(fail(&path, format!("cannot write: {e}"))))?;
+        }
         if foreign && fs::read_dir(out).is_ok_and(|mut d| d.next().is_none()) {
             // An empty folder: make way for the output.
             fs::remove_dir(out).map_err(|e| give_up(fail(out, format!("cannot replace the empty folder: {e}"))))?;

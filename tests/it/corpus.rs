@@ -108,3 +108,35 @@ fn parallel_output_is_identical_to_serial_output() {
     }
     assert_eq!(serial.copies, parallel.copies);
 }
+
+/// One sentence added to one step of a 300-step corpus (the edit `benches/compare.sh`
+/// makes; 751 output files) rewrites 25 files: the step's page, its guide's print
+/// page, its search document (`search/d-N.js`), the search manifest and a vocabulary
+/// file, and the shards and positions files of the words the sentence adds, plus the
+/// shards after them whose first key moved (shards are cut by size). Not the shards of
+/// the section's other words: the index rounds section lengths (`search::index`), so
+/// their impacts stay. The bound is 30; the rebuild's output is a clean build's.
+#[test]
+fn a_one_sentence_edit_rewrites_a_few_files() {
+    let (dir, options) = corpus("corpus-edit", 300);
+    let out = dir.0.join("out");
+    let first = build::build(&options, &out, false);
+    assert!(first.diagnostics.is_empty() && first.output.is_some(), "{:?}", first.diagnostics);
+    // The middle step, as benches/compare.sh picks it.
+    let mut steps: Vec<PathBuf> = walk(&options.site_dir.join("content"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
+        .collect();
+    steps.sort();
+    let step = steps[steps.len().div_ceil(2) - 1].clone();
+    let text = std::fs::read_to_string(&step).expect("the step exists");
+    let sentence = "If none of this helped, note the time it happened and try again later.";
+    std::fs::write(&step, format!("{text}\n{sentence}\n")).unwrap();
+    let edited = build::build(&options, &out, false);
+    let written = edited.written.expect("it builds").written;
+    assert!((2..=30).contains(&written), "{written} files written");
+
+    let clean = dir.0.join("clean");
+    assert!(build::build(&options, &clean, false).output.is_some());
+    assert_eq!(crate::support::read_tree(&out), crate::support::read_tree(&clean));
+}

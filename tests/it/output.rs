@@ -4,6 +4,7 @@
 use std::fs;
 
 use crate::support::{build, copy_tree, fixtures, read_tree};
+use remedy::write::reuse::RECORD;
 use remedy::write::MARKER;
 
 /// The full-toml fixture copied into a temporary folder and built once into `public/`
@@ -206,9 +207,145 @@ fn the_summary_counts_the_files_written() {
         String::from_utf8(done.stderr).unwrap()
     };
     let first = run();
-    let files = read_tree(&out).len();
+    let files = read_tree(&out).len() - 1; // the reuse record is not counted
+    assert!(out.join(RECORD).is_file());
     assert!(first.ends_with(&format!(" ms ({files} files written, 0 unchanged)\n")), "{first}");
     let second = run();
     assert!(second.ends_with(&format!(" ms (0 files written, {files} unchanged)\n")), "{second}");
     assert!(!first.contains(['\r', '\x1b']) && !second.contains(['\r', '\x1b']), "{first}{second}");
+}
+
+/// The output folder's inode: a build that wrote anything swapped a new folder in.
+#[cfg(unix)]
+fn folder_id(out: &std::path::Path) -> u64 {
+    std::os::unix::fs::MetadataExt::ino(&fs::metadata(out).unwrap())
+}
+
+/// Builds `site` into a new folder beside `out` and checks that `out` holds the same
+/// files, byte for byte (the reuse record included: it depends on nothing else).
+fn same_as_a_clean_build(site: &std::path::Path, out: &std::path::Path, why: &str) {
+    let clean = out.with_file_name(format!("clean-{}", why.replace(' ', "-")));
+    let outcome = build(site, &clean);
+    assert!(outcome.output.is_some(), "{why}: {}", crate::support::diagnostics_text(&outcome));
+    assert_eq!(read_tree(out), read_tree(&clean), "{why}: the output is what a clean build makes");
+}
+
+/// A rebuild with nothing changed does nothing at all (the output folder is not even
+/// swapped), and says so in the same words as a rebuild that wrote nothing.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_with_nothing_changed_is_skipped() {
+    let (_dir, site, out) = built();
+    assert!(out.join(RECORD).is_file(), "a build without diagnostics leaves a record");
+    let folder = folder_id(&out);
+    let outcome = build(&site, &out);
+    assert_eq!(folder_id(&out), folder, "skipped: the output folder stayed in place");
+    let files = read_tree(&out).len() - 1;
+    assert_eq!(outcome.written, Some(remedy::write::WriteStats { written: 0, reused: files }));
+    assert!(outcome.pages > 10 && outcome.diagnostics.is_empty(), "{outcome:?}");
+    same_as_a_clean_build(&site, &out, "nothing changed");
+}
+
+type Edit = fn(&str) -> String;
+type Tamper = fn(&std::path::Path);
+
+/// Each kind of input, changed, makes the next build a real one that ends where a
+/// clean build ends.
+#[cfg(unix)]
+#[test]
+fn any_changed_input_rebuilds() {
+    let (_dir, site, out) = built();
+    copy_tree(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"), &site.join("themes/default"));
+    assert!(build(&site, &out).output.is_some(), "the built-in theme, as files");
+    let edits: [(&str, &str, Edit); 4] = [
+        ("a template", "themes/default/templates/step.html", |t| t.replacen("<article ", "<article data-edited ", 1)),
+        ("the settings", "site.toml", |t| t.replacen("title = \"", "title = \"New ", 1)),
+        ("a static file", "static/robots.txt", |t| format!("{t}# edited\n")),
+        ("a snippet", "content/_shared/unplug.md", |t| format!("{t}\nUnplug it twice.\n")),
+    ];
+    for (what, rel, edit) in edits {
+        let path = site.join(rel);
+        if !path.exists() {
+            fs::create_dir_all(path.parent().unwrap()).unwrap();
+            fs::write(&path, "first\n").unwrap();
+            assert!(build(&site, &out).output.is_some(), "{what}: added");
+        }
+        let before = fs::read_to_string(&path).unwrap();
+        fs::write(&path, edit(&before)).unwrap();
+        assert!(fs::read_to_string(&path).unwrap() != before, "{what}: the edit changes the file");
+        let folder = folder_id(&out);
+        let outcome = build(&site, &out);
+        assert!(outcome.output.is_some(), "{what}: {}", crate::support::diagnostics_text(&outcome));
+        assert_ne!(folder_id(&out), folder, "{what}: not skipped");
+        same_as_a_clean_build(&site, &out, what);
+    }
+}
+
+/// Output changed by hand (a byte changed in place, a file added, a file removed, an
+/// empty folder added) is never taken for the previous build's.
+#[cfg(unix)]
+#[test]
+fn a_record_does_not_vouch_for_output_changed_by_hand() {
+    let (_dir, site, out) = built();
+    let tamper: [(&str, Tamper); 4] = [
+        ("a byte changed", |out| {
+            let path = out.join("index.html");
+            let mut bytes = fs::read(&path).unwrap();
+            let last = bytes.len() - 2;
+            bytes[last] ^= 1;
+            fs::write(&path, bytes).unwrap();
+        }),
+        ("a file added", |out| fs::write(out.join("printer/stray.html"), b"x").unwrap()),
+        ("a file removed", |out| fs::remove_file(out.join("printer/cable.png")).unwrap()),
+        ("an empty folder", |out| fs::create_dir(out.join("empty")).unwrap()),
+    ];
+    for (what, change) in tamper {
+        change(&out);
+        let folder = folder_id(&out);
+        assert!(build(&site, &out).output.is_some(), "{what}");
+        assert_ne!(folder_id(&out), folder, "{what}: not skipped");
+        same_as_a_clean_build(&site, &out, what);
+    }
+}
+
+/// A record that is garbage, or that belongs to other output (an older build's record
+/// put back beside newer output), changes nothing: the build is done in full.
+#[cfg(unix)]
+#[test]
+fn a_corrupted_or_stale_record_cannot_change_the_output() {
+    let (_dir, site, out) = built();
+    fs::write(out.join(RECORD), b"remedy reuse record 1\ninput zz\n").unwrap();
+    assert!(build(&site, &out).output.is_some());
+    same_as_a_clean_build(&site, &out, "garbage record");
+
+    // The record of version 1; version 2 built; the source back at version 1, the
+    // output still version 2's, with version 1's record: the inputs match the record,
+    // the output does not.
+    let step = site.join("content/printer/check-cable.md");
+    let v1 = fs::read_to_string(&step).unwrap();
+    let record_v1 = fs::read(out.join(RECORD)).unwrap();
+    fs::write(&step, format!("{v1}\nAlso try another USB port.\n")).unwrap();
+    assert!(build(&site, &out).output.is_some());
+    assert_ne!(fs::read(out.join(RECORD)).unwrap(), record_v1);
+    fs::write(&step, &v1).unwrap();
+    fs::write(out.join(RECORD), &record_v1).unwrap();
+    let folder = folder_id(&out);
+    assert!(build(&site, &out).output.is_some());
+    assert_ne!(folder_id(&out), folder, "not skipped");
+    same_as_a_clean_build(&site, &out, "stale record");
+}
+
+/// A build with warnings leaves no record, so that every build prints them again.
+#[test]
+fn a_build_with_warnings_is_never_skipped() {
+    let (_dir, site, out) = built();
+    // A destructive step first, safe ones after it: a warning (risk order).
+    let first_step = "+++\ntitle = \"Wipe\"\norder = 1\nrisk = \"destructive\"\n+++\nWipe it.\n";
+    fs::write(site.join("content/printer/wipe.md"), first_step).unwrap();
+    let first = build(&site, &out);
+    assert!(first.output.is_some(), "{}", crate::support::diagnostics_text(&first));
+    assert!(!first.diagnostics.is_empty(), "a warning is expected");
+    assert!(!out.join(RECORD).exists());
+    let second = build(&site, &out);
+    assert_eq!(second.diagnostics, first.diagnostics, "the warnings again");
 }

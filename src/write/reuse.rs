@@ -1,0 +1,244 @@
+//! Stage 5, disk: recognises a rebuild with nothing to do.
+//!
+//! A successful build without diagnostics leaves a record, [`RECORD`], in its output
+//! folder: a hash of everything the build read ([`InputKey`]: `site.toml` as parsed,
+//! every source's text, every copied file's bytes, the drafts flag and the remedy
+//! executable itself) and a hash of the output it wrote (every file's path and bytes,
+//! every folder's path). The next build computes its own input key after `load`; when
+//! it equals the record's **and** the output folder still hashes to what the record
+//! says (read back from the disk, byte for byte), the output is already what this
+//! build would write, and nothing is parsed, rendered or written.
+//!
+//! Nothing is trusted on its word: a missing, unreadable or malformed record, another
+//! remedy binary, any changed input, and any output file added, removed or changed by
+//! hand all mean a full build (which then writes a new record). A build with
+//! diagnostics writes no record, so its warnings are printed again every time.
+
+use std::collections::hash_map::DefaultHasher;
+use std::fs;
+use std::hash::{Hash, Hasher};
+use std::io::Read;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::model::{CopyFile, SourceFile, Sources, Theme};
+
+/// The record's file name, in the output folder.
+pub const RECORD: &str = ".remedy-reuse";
+/// The first line of a record; a new format changes it.
+const FORMAT: &str = "remedy reuse record 1";
+
+/// A hash of everything a build reads (see the module comment).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputKey(u64);
+
+impl InputKey {
+    /// The key of a build of `sources` with the settings `config` (its `Debug` form:
+    /// every setting, as parsed). `None` when something cannot be read (a copied file,
+    /// the executable): such a build is never skipped.
+    pub fn of(config: &impl std::fmt::Debug, sources: &Sources, include_drafts: bool) -> Option<InputKey> {
+        // Destructured without `..`: a new kind of source is a compile error here
+        // until it is part of the key.
+        let Sources { pages, assets, static_files, theme, last_commit } = sources;
+        let Theme { templates, static_files: theme_static, embedded_static } = theme;
+        let mut h = DefaultHasher::new();
+        FORMAT.hash(&mut h);
+        executable()?.hash(&mut h);
+        include_drafts.hash(&mut h);
+        format!("{config:?}").hash(&mut h);
+        texts(pages).hash(&mut h);
+        texts(templates).hash(&mut h);
+        for copies in [assets, static_files, theme_static] {
+            copied(copies)?.hash(&mut h);
+        }
+        embedded_static.hash(&mut h);
+        last_commit.hash(&mut h);
+        Some(InputKey(h.finish()))
+    }
+}
+
+/// What the record of the output folder says about the build that wrote it, when that
+/// build had the same inputs and the output is as it left it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unchanged {
+    /// HTML pages the build made.
+    pub pages: usize,
+    /// Files in the output (the record not counted).
+    pub files: usize,
+}
+
+/// Whether `out_dir` already holds the output of a build with input key `key`,
+/// checked against the disk (see the module comment).
+pub fn unchanged(out_dir: &Path, key: InputKey) -> Option<Unchanged> {
+    let text = fs::read_to_string(out_dir.join(RECORD)).ok()?;
+    let record = Record::parse(&text)?;
+    if record.input != key {
+        return None;
+    }
+    let (output, files) = output_hash(out_dir)?;
+    (output == record.output && files == record.files).then_some(Unchanged { pages: record.pages, files })
+}
+
+/// A record's contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Record {
+    pub input: InputKey,
+    pub output: u64,
+    pub pages: usize,
+    pub files: usize,
+}
+
+impl Record {
+    pub fn text(&self) -> String {
+        format!(
+            "{FORMAT}\ninput {:016x}\noutput {:016x}\npages {}\nfiles {}\n",
+            self.input.0, self.output, self.pages, self.files
+        )
+    }
+
+    fn parse(text: &str) -> Option<Record> {
+        let mut lines = text.strip_suffix('\n')?.split('\n');
+        (lines.next()? == FORMAT).then_some(())?;
+        let mut field = |name: &str| lines.next()?.strip_prefix(name)?.strip_prefix(' ').map(str::to_string);
+        let input = u64::from_str_radix(&field("input")?, 16).ok()?;
+        let output = u64::from_str_radix(&field("output")?, 16).ok()?;
+        let pages = field("pages")?.parse().ok()?;
+        let files = field("files")?.parse().ok()?;
+        lines.next().is_none().then_some(Record { input: InputKey(input), output, pages, files })
+    }
+}
+
+/// The hash of one output file's bytes.
+pub(super) fn content_hash(bytes: &[u8]) -> u64 {
+    let mut h = DefaultHasher::new();
+    bytes.hash(&mut h);
+    h.finish()
+}
+
+/// The hash of an output folder from its files' paths (relative, `/` separators) and
+/// content hashes, in any order: every folder on the way is part of it too, so an
+/// output folder and the files [`super::Staging`] put into one hash alike.
+pub(super) fn tree_hash(mut files: Vec<(String, u64)>) -> u64 {
+    files.sort_unstable();
+    let mut folders: Vec<&str> =
+        files.iter().flat_map(|(path, _)| path.match_indices('/').map(|(i, _)| &path[..i])).collect();
+    folders.sort_unstable();
+    folders.dedup();
+    let mut h = DefaultHasher::new();
+    folders.hash(&mut h);
+    files.hash(&mut h);
+    h.finish()
+}
+
+/// The [`tree_hash`] of the output folder as it is on disk, and its file count (the
+/// record left out); `None` when it holds anything but folders and plain files, an
+/// empty folder, or cannot be read.
+fn output_hash(out_dir: &Path) -> Option<(u64, usize)> {
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(out_dir).min_depth(1) {
+        let entry = entry.ok()?;
+        let rel = entry.path().strip_prefix(out_dir).ok()?.to_str()?.replace('\\', "/");
+        let kind = entry.file_type();
+        if kind.is_dir() {
+            // An empty folder does not show in the files' paths: never the same.
+            fs::read_dir(entry.path()).ok()?.next()?.ok()?;
+        } else if kind.is_file() {
+            if rel != RECORD {
+                paths.push((rel, entry.into_path()));
+            }
+        } else {
+            return None;
+        }
+    }
+    let files: Option<Vec<(String, u64)>> =
+        paths.into_par_iter().map(|(rel, disk)| Some((rel, content_hash(&fs::read(disk).ok()?)))).collect();
+    let files = files?;
+    let count = files.len();
+    Some((tree_hash(files), count))
+}
+
+/// Each source's path and text, hashed in parallel (the texts are most of the input).
+fn texts(files: &[SourceFile]) -> Vec<u64> {
+    files
+        .par_iter()
+        .map(|f| {
+            let mut h = DefaultHasher::new();
+            f.path.hash(&mut h);
+            f.text.hash(&mut h);
+            h.finish()
+        })
+        .collect()
+}
+
+/// Each copied file's output path and source, and the hash of its bytes on disk.
+fn copied(files: &[CopyFile]) -> Option<Vec<(&str, &str, u64)>> {
+    files
+        .par_iter()
+        .map(|c| {
+            let mut bytes = Vec::new();
+            fs::File::open(&c.disk).ok()?.read_to_end(&mut bytes).ok()?;
+            Some((c.path.as_str(), c.source.as_str(), content_hash(&bytes)))
+        })
+        .collect()
+}
+
+/// The running executable's bytes, hashed: another remedy writes other output.
+fn executable() -> Option<u64> {
+    let path = std::env::current_exe().ok()?;
+    Some(content_hash(&fs::read(path).ok()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_round_trip_and_refuse_anything_else() {
+        let record = Record { input: InputKey(0xfeed), output: 7, pages: 3, files: 12 };
+        assert_eq!(Record::parse(&record.text()), Some(record));
+        let text = record.text();
+        for bad in [
+            String::new(),
+            text.replace("record 1", "record 2"),
+            text.replace("input", "inputs"),
+            text.replace("pages 3", "pages x"),
+            format!("{text}extra\n"),
+            text.trim_end().to_string(),
+        ] {
+            assert_eq!(Record::parse(&bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_tree_hash_sees_paths_and_bytes_not_order() {
+        let a = vec![("a/b.html".to_string(), 1), ("c.js".to_string(), 2)];
+        let mut b = a.clone();
+        b.reverse();
+        assert_eq!(tree_hash(a.clone()), tree_hash(b));
+        assert_ne!(tree_hash(a.clone()), tree_hash(vec![("a/b.html".into(), 1), ("c.js".into(), 3)]));
+        assert_ne!(tree_hash(a), tree_hash(vec![("a/b.html".into(), 1), ("d.js".into(), 2)]));
+    }
+
+    #[test]
+    fn the_input_key_sees_every_source() {
+        let sources = Sources {
+            pages: vec![SourceFile { path: "content/a.md".into(), text: "one".into() }],
+            ..Sources::default()
+        };
+        let key = |s: &Sources, config: &str, drafts| InputKey::of(&config, s, drafts).unwrap();
+        let base = key(&sources, "c", false);
+        assert_eq!(base, key(&sources.clone(), "c", false), "the same inputs, the same key");
+        assert_ne!(base, key(&sources, "c", true), "drafts");
+        assert_ne!(base, key(&sources, "d", false), "settings");
+        let mut edited = sources.clone();
+        edited.pages[0].text.push('!');
+        assert_ne!(base, key(&edited, "c", false), "a page's text");
+        let mut themed = sources.clone();
+        themed.theme.templates.push(SourceFile { path: "themes/t/templates/step.html".into(), text: "x".into() });
+        assert_ne!(base, key(&themed, "c", false), "a template");
+        let mut dated = sources;
+        dated.last_commit.insert("content/a.md".into(), "2026-01-01".into());
+        assert_ne!(base, key(&dated, "c", false), "a page's last commit date");
+    }
+}
