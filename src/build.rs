@@ -87,7 +87,7 @@ fn load_site(site_dir: &Path) -> (Config, Sources, Vec<Diagnostic>) {
 
 /// [`run_with`] on what [`load_site`] read.
 fn run_loaded(
-    (config, mut sources, diags): (Config, Sources, Vec<Diagnostic>),
+    (config, mut sources, mut diags): (Config, Sources, Vec<Diagnostic>),
     options: &Options,
     lints: bool,
     sink: Sink<'_>,

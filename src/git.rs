@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// One commit that touched `content/`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Commit {
     /// Abbreviated, as `git log --format=%h` gives it.
     pub hash: String,
@@ -27,7 +27,7 @@ pub struct Commit {
 }
 
 /// The history of the files under `content/`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct History {
     /// Every commit that touched `content/`, newest first (`git log --date-order`: a
     /// commit always comes before its parents).

@@ -40,7 +40,7 @@ impl InputKey {
     pub fn of(config: &impl std::fmt::Debug, sources: &Sources, include_drafts: bool) -> Option<InputKey> {
         // Destructured without `..`: a new kind of source is a compile error here
         // until it is part of the key.
-        let Sources { pages, assets, static_files, theme, last_commit } = sources;
+        let Sources { pages, assets, static_files, theme, last_commit, i18n, history } = sources;
         let Theme { templates, static_files: theme_static, embedded_static } = theme;
         let mut h = DefaultHasher::new();
         FORMAT.hash(&mut h);
@@ -49,6 +49,9 @@ impl InputKey {
         format!("{config:?}").hash(&mut h);
         texts(pages).hash(&mut h);
         texts(templates).hash(&mut h);
+        // The string tables, and the history that says which translations are stale.
+        texts(i18n).hash(&mut h);
+        history.hash(&mut h);
         for copies in [assets, static_files, theme_static] {
             copied(copies)?.hash(&mut h);
         }
