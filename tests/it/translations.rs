@@ -117,7 +117,7 @@ fn an_untranslated_step_stays_on_the_readers_path_marked_and_in_its_language() {
     assert_eq!(order, ["restart", "check", "forget"]);
     assert!(guide.contains("<h1>Le Wi-Fi se coupe sans arrêt</h1>"));
     assert!(
-        guide.contains("<span lang=\"en\">Forget the network</span></a> <span class=\"untranslated-mark\">EN</span>")
+        guide.contains("<span lang=\"en\">Forget the network</span></a> <span class=\"untranslated-mark\"><span aria-hidden=\"true\">EN</span><span class=\"visually-hidden\">pas encore traduit</span></span>")
     );
     // The untranslated step: French frame, English text marked as such.
     let step = read("fr/wifi/forget.html");
