@@ -335,19 +335,10 @@ pub fn render(
         let strings = &catalog.strings(&site.language.code);
         let jobs = crate::render::jobs(site, config);
         // The search index needs the site, not the pages: make it while they render.
-        let (rendered, mut search) = rayon::join(
+        let (rendered, search) = rayon::join(
             || crate::render::render_pages(site, config, templates, strings, &jobs, sink),
-            || crate::search::index_files(site, &config.search, &site.language.code),
+            || crate::search::index_files(site, &config.search),
         );
-        if !site.language.prefix.is_empty() {
-            // Each language has its own index (and budget): say which one.
-            for d in &mut search.1 {
-                d.message = format!(
-                    "{} ({}search/, the `{}` pages' index)",
-                    d.message, site.language.prefix, site.language.code
-                );
-            }
-        }
         let mut files = Vec::new();
         for result in rendered {
             match result {

@@ -139,7 +139,6 @@ impl Incremental {
         Some(SearchRefresh {
             site: last.site.clone(),
             config: last.config.search.clone(),
-            language: last.config.language.clone(),
         })
     }
 
@@ -331,7 +330,7 @@ impl Incremental {
                         },
                         || {
                             earlier.take().map_or_else(
-                                || crate::search::index_files(site, &config.search, &site.language.code),
+                                || crate::search::index_files(site, &config.search),
                                 |e| (e, Vec::new()),
                             )
                         },
@@ -418,13 +417,11 @@ impl Incremental {
 pub struct SearchRefresh {
     site: Site,
     config: crate::config::SearchConfig,
-    /// The language the site is written in (see `search::index_files`).
-    language: String,
 }
 
 impl SearchRefresh {
     pub fn run(self) -> Vec<OutputFile> {
-        crate::search::index_files(&self.site, &self.config, &self.language).0
+        crate::search::index_files(&self.site, &self.config).0
     }
 }
 

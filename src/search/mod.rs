@@ -21,25 +21,30 @@ use index::{Layout, PageDoc, SectionDoc, BOOST_BODY, BOOST_ERROR, BOOST_SUMMARY,
 use language::Language;
 use synonyms::Synonyms;
 
-/// Every file of the search index of `site`, written in `language` (a code such as
-/// `fr` or `pt-BR`: it picks the stemmer and stop words, see [`language`]), and a
-/// warning when they exceed the budget. Paths start with `search/`; an index for
-/// another language than the default goes under its folder (`fr/search/...`).
-pub fn index_files(site: &Site, config: &SearchConfig, language: &str) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+/// Every file of the search index of `site`, in the site's language (its code, such
+/// as `fr` or `pt-BR`, picks the stemmer and stop words, see [`language`]), and a
+/// warning when they exceed the budget (each language's index has its own). Paths
+/// start with `search/`; `render::finish` puts another language's under its folder
+/// (`fr/search/...`).
+pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     if !config.enabled {
         return (Vec::new(), Vec::new());
     }
-    let language = Language::of(language);
+    let language = Language::of(&site.language.code);
     let synonyms = Synonyms::new(&language, &config.synonyms);
     let files = index::write(&pages(site), Layout::default(), &synonyms, &language);
     let total: usize = files.iter().map(|f| f.contents.len()).sum();
     let mut diagnostics = Vec::new();
     if total as u64 > config.budget_kb * 1024 {
-        let message = format!(
+        let mut message = format!(
             "the search index is {} KiB, over the budget of {} KiB set by `[search] budget_kb`",
             total.div_ceil(1024),
             config.budget_kb
         );
+        let prefix = &site.language.prefix;
+        if !prefix.is_empty() {
+            message.push_str(&format!(" ({prefix}search/, the `{}` pages' index)", site.language.code));
+        }
         diagnostics.push(Diagnostic::warning(CONFIG_FILE, Pos::START, Code::SearchBudget, message));
     }
     (files, diagnostics)
