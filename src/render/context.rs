@@ -98,15 +98,16 @@ impl<'a> Common<'a> {
     pub fn from_file(mut self, config: &'a Config, source: &str, updated: Option<&'a str>) -> Self {
         self.edit_url = config.edit_link(source);
         self.updated = updated;
-        let default = &config.languages[0];
-        if config.language != default.code && crate::lang::split(source).1.is_none() {
-            self.content_language = Some(ContentLanguage { code: &default.code, name: &default.name });
-        }
         self
     }
 
-    /// For a page whose text is `translation`.
-    pub fn translation(mut self, translation: &Translation) -> Self {
+    /// For a page whose text is `translation`: marked when it has none yet (its text
+    /// is in the language it names) or may be out of date.
+    pub fn translation(mut self, config: &'a Config, translation: &Translation) -> Self {
+        self.content_language = translation
+            .missing()
+            .and_then(|code| config.language_named(code))
+            .map(|l| ContentLanguage { code: &l.code, name: &l.name });
         self.translation_outdated = *translation == Translation::Outdated;
         self
     }

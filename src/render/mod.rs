@@ -164,7 +164,7 @@ pub fn render_job(
                     home.meta.description.as_deref().unwrap_or(&config.description),
                 )
                 .from_file(config, &home.source, home.updated.as_deref())
-                .translation(&home.translation),
+                .translation(config, &home.translation),
                 page: home_ctx(home),
                 guides: site.guides.iter().map(|g| GuideCard::new(g, path)).collect(),
                 categories: Category::group(&site.guides, path),
@@ -184,7 +184,7 @@ pub fn render_job(
                 )
                 .from_file(config, &guide.source, guide.updated.as_deref())
                 .draft(guide.meta.draft)
-                .translation(&guide.translation),
+                .translation(config, &guide.translation),
                 guide: GuideCtx::new(guide),
                 tag_links: term_links(TermKind::Tag, &guide.meta.tags, path),
                 device_links: term_links(TermKind::Device, &guide.meta.applies_to, path),
@@ -218,7 +218,7 @@ pub fn render_job(
                 )
                 .from_file(config, &step.source, step.updated.as_deref())
                 .draft(step.meta.draft || guide.meta.draft)
-                .translation(&step.translation),
+                .translation(config, &step.translation),
                 guide: GuideLink { slug: &guide.slug, title: &guide.meta.title, url: guide_url.clone() },
                 step: StepCtx::new(guide, step, t),
                 tag_links: term_links(TermKind::Tag, &step.meta.tags, path),
@@ -283,7 +283,8 @@ pub fn render_job(
                     format!("{} · {}", t.fill("print_title", &[("title", &guide.meta.title)]), config.title),
                     "",
                 )
-                .from_file(config, &guide.source, guide.updated.as_deref()),
+                .from_file(config, &guide.source, guide.updated.as_deref())
+                .translation(config, &guide.translation),
                 guide: GuideCtx::new(guide),
                 guide_url: pages::relative(path, &pages::guide_path(&guide.slug)),
                 totals: Totals::new(guide, t),
