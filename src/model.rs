@@ -123,6 +123,15 @@ pub enum GuideKind {
     Reference,
 }
 
+impl GuideKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GuideKind::Guide => "guide",
+            GuideKind::Reference => "reference",
+        }
+    }
+}
+
 /// Front matter of `content/<guide>/_index.md`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GuideMeta {

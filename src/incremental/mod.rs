@@ -136,10 +136,7 @@ impl Incremental {
             return None;
         }
         let last = self.last.as_ref()?;
-        Some(SearchRefresh {
-            site: last.site.clone(),
-            config: last.config.search.clone(),
-        })
+        Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
     }
 
     /// Whether the last run left the search index of the text before it (then
@@ -329,10 +326,9 @@ impl Incremental {
                                 .collect()
                         },
                         || {
-                            earlier.take().map_or_else(
-                                || crate::search::index_files(site, &config.search),
-                                |e| (e, Vec::new()),
-                            )
+                            earlier
+                                .take()
+                                .map_or_else(|| crate::search::index_files(site, &config.search), |e| (e, Vec::new()))
                         },
                     );
                     if !deferred && sites.len() == 1 {

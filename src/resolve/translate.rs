@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use crate::config::Config;
 use crate::diagnostics::{closest, Code, Diagnostic, Pos};
 use crate::model::{
-    BranchTarget, CopyFile, GuideMeta, HomeMeta, Page, PageKind, PageLang, Site, SiteLanguage, Sources, StepMeta,
-    StepRelations, Translation,
+    BranchTarget, CopyFile, GuideMeta, HomeMeta, Located, Page, PageKind, PageLang, Site, SiteLanguage, Sources,
+    StepMeta, StepRelations, Translation,
 };
 use crate::resolve::{links, split_help, HELP_ANCHOR};
 
@@ -185,21 +185,9 @@ fn apply(
         (Slot::Guide(g), PageKind::Guide { meta, .. }) => {
             let guide = &mut site.guides[g];
             let source = &guide.meta;
-            if meta.kind != source.kind {
-                changed("kind", format!("{:?}", source.kind).to_lowercase(), format!("{:?}", meta.kind).to_lowercase());
-            }
-            if meta.order.as_ref().map(|o| o.value) != source.order.as_ref().map(|o| o.value) {
-                changed("order", shown(&source.order.as_ref().map(|o| o.value)), shown(&meta.order.map(|o| o.value)));
-            }
+            compare(Shared::from(source), Shared::from(&meta), &mut changed);
             if meta.applies_to != source.applies_to {
                 changed("applies_to", list(&source.applies_to), list(&meta.applies_to));
-            }
-            if meta.tags != source.tags {
-                changed("tags", list(&source.tags), list(&meta.tags));
-            }
-            let aliases = |a: &[crate::model::Located<String>]| a.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
-            if aliases(&meta.aliases) != aliases(&source.aliases) {
-                changed("aliases", list(&aliases(&source.aliases)), list(&aliases(&meta.aliases)));
             }
             let keep = |key: &str| written(key).is_none();
             let old = std::mem::take(&mut guide.meta);
@@ -234,18 +222,10 @@ fn apply(
             let slugs: Vec<String> = guide.steps.iter().map(|s| s.slug.clone()).collect();
             let step = &mut guide.steps[s];
             let source = &step.meta;
-            if meta.kind != source.kind {
-                changed("kind", source.kind.as_str().to_string(), meta.kind.as_str().to_string());
-            }
-            if meta.order.as_ref().map(|o| o.value) != source.order.as_ref().map(|o| o.value) {
-                changed("order", shown(&source.order.as_ref().map(|o| o.value)), shown(&meta.order.map(|o| o.value)));
-            }
+            compare(Shared::from(source), Shared::from(&meta), &mut changed);
             if meta.risk.value != source.risk.value {
-                changed(
-                    "risk",
-                    format!("\"{}\"", source.risk.value.as_str()),
-                    format!("\"{}\"", meta.risk.value.as_str()),
-                );
+                let risk = |m: &StepMeta| format!("\"{}\"", m.risk.value.as_str());
+                changed("risk", risk(source), risk(&meta));
             }
             let after: Vec<String> = step.after.iter().map(|&i| slugs[i].clone()).collect();
             let written_after: Vec<String> = relations.after.iter().map(|a| a.value.clone()).collect();
@@ -254,13 +234,6 @@ fn apply(
             }
             if relations.applies_to.as_ref().is_some_and(|a| *a != step.applies_to) {
                 changed("applies_to", list(&step.applies_to), list(relations.applies_to.as_deref().unwrap_or(&[])));
-            }
-            if meta.tags != source.tags {
-                changed("tags", list(&source.tags), list(&meta.tags));
-            }
-            let aliases = |a: &[crate::model::Located<String>]| a.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
-            if aliases(&meta.aliases) != aliases(&source.aliases) {
-                changed("aliases", list(&aliases(&source.aliases)), list(&aliases(&meta.aliases)));
             }
             branches(step, &slugs, &relations, &mut changed);
             let keep = |key: &str| written(key).is_none();
@@ -289,6 +262,55 @@ fn apply(
         _ => unreachable!("a translation stands where its source does, so it is the same kind of page"),
     }
     diagnostics
+}
+
+/// What a guide's and a step's front matter have in common that only the source says.
+struct Shared<'m> {
+    kind: &'static str,
+    order: Option<i64>,
+    tags: &'m [String],
+    aliases: Vec<&'m str>,
+}
+
+impl<'m> Shared<'m> {
+    fn new(
+        kind: &'static str,
+        order: &Option<Located<i64>>,
+        tags: &'m [String],
+        aliases: &'m [Located<String>],
+    ) -> Self {
+        let aliases = aliases.iter().map(|a| a.value.as_str()).collect();
+        Shared { kind, order: order.as_ref().map(|o| o.value), tags, aliases }
+    }
+}
+
+impl<'m> From<&'m GuideMeta> for Shared<'m> {
+    fn from(m: &'m GuideMeta) -> Self {
+        Shared::new(m.kind.as_str(), &m.order, &m.tags, &m.aliases)
+    }
+}
+
+impl<'m> From<&'m StepMeta> for Shared<'m> {
+    fn from(m: &'m StepMeta) -> Self {
+        Shared::new(m.kind.as_str(), &m.order, &m.tags, &m.aliases)
+    }
+}
+
+/// Reports each of the shared keys that the translation (`written`) changes.
+fn compare(source: Shared<'_>, written: Shared<'_>, changed: &mut impl FnMut(&str, String, String)) {
+    if written.kind != source.kind {
+        changed("kind", format!("\"{}\"", source.kind), format!("\"{}\"", written.kind));
+    }
+    if written.order != source.order {
+        changed("order", shown(&source.order), shown(&written.order));
+    }
+    if written.tags != source.tags {
+        changed("tags", list(source.tags), list(written.tags));
+    }
+    if written.aliases != source.aliases {
+        let quoted = |a: &[&str]| list(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        changed("aliases", quoted(&source.aliases), quoted(&written.aliases));
+    }
 }
 
 /// A step's `branches` in a translation: the same targets in the same order, whose
