@@ -349,6 +349,10 @@ pub fn render(
         }
         let (output, finish_diags) = crate::render::finish(site, config, &jobs, files, search);
         diagnostics.extend(finish_diags);
+        if site.language.prefix.is_empty() {
+            // One sitemap for every language, from the default's pages (the others have the same).
+            all.files.extend(crate::render::sitemap(sites, config, &jobs));
+        }
         if let Some(output) = output {
             all.files.extend(output.files);
             all.copies.extend(output.copies);
@@ -357,8 +361,6 @@ pub fn render(
     if diagnostics::has_errors(&diagnostics) {
         return (None, diagnostics);
     }
-    let jobs = crate::render::jobs(&sites[0], config);
-    all.files.extend(crate::render::sitemap(sites, config, &jobs));
     all.files.sort_by(|a, b| a.path.cmp(&b.path));
     all.copies.sort();
     (Some(all), diagnostics)

@@ -347,6 +347,12 @@ impl Incremental {
                         }
                     }
                     let (output, finish_diags) = render::finish(site, config, &jobs, Vec::new(), search);
+                    if prefix.is_empty() {
+                        // One sitemap for every language, from the default's pages.
+                        if let Some(sitemap) = render::sitemap(&sites, config, &jobs) {
+                            map.insert(sitemap.path, Body::Bytes(Arc::from(sitemap.contents)));
+                        }
+                    }
                     diags.extend(finish_diags);
                     match output {
                         Some(output) => {
@@ -370,11 +376,6 @@ impl Incremental {
                     self.rendered.retain(|path, _| all_paths.contains(path));
                 }
                 lap("render");
-                let jobs = render::jobs(&sites[0], &config);
-                if let Some(sitemap) = render::sitemap(&sites, &config, &jobs) {
-                    map.insert(sitemap.path, Body::Bytes(Arc::from(sitemap.contents)));
-                }
-                drop(jobs);
                 files = finished.then(|| Files { base: Arc::new(map), changed: HashMap::new(), gone: HashSet::new() });
                 lap("finish");
                 // The quick path patches one site: a site in several languages always
