@@ -175,6 +175,29 @@ fn pages_are_served_as_build_writes_them() {
     assert!(script.content_type.starts_with("text/javascript") && script.body.contains("EventSource"));
 }
 
+/// Asserts that an incremental `build` of `site` gave what a full build of it gives
+/// now: the same diagnostics and, when it succeeds, the same files, byte for byte.
+pub fn assert_matches_a_full_build(site: &Path, build: &remedy::incremental::Build, label: &str) {
+    let full = crate::support::run(site, false);
+    let text = |d: &[remedy::diagnostics::Diagnostic]| d.iter().map(|d| format!("{d}\n")).collect::<String>();
+    assert_eq!(text(&build.diagnostics), text(&full.diagnostics), "{label}: the same diagnostics");
+    let Some(expected) = full.output else {
+        assert!(build.files.is_none(), "{label}: no site when the build fails");
+        return;
+    };
+    let files = build.files.as_ref().unwrap_or_else(|| panic!("{label}: {:?}", build.diagnostics));
+    let mut paths: Vec<&String> = files.paths().collect();
+    paths.sort();
+    let mut expected_paths: Vec<&String> =
+        expected.files.iter().map(|f| &f.path).chain(expected.copies.iter().map(|c| &c.path)).collect();
+    expected_paths.sort();
+    assert_eq!(paths, expected_paths, "{label}");
+    for file in &expected.files {
+        let Some(Body::Bytes(bytes)) = files.get(&file.path) else { panic!("{label}: {} is in memory", file.path) };
+        assert!(**bytes == *file.contents, "{label}: {} differs from a full build", file.path);
+    }
+}
+
 #[test]
 fn incremental_matches_a_full_build_after_each_edit() {
     let dir = tempfile::tempdir().unwrap();
@@ -187,26 +210,8 @@ fn incremental_matches_a_full_build_after_each_edit() {
         if let Some(refresh) = incremental.search_refresh() {
             build.files = build.files.map(|files| files.with_search(refresh.run()));
         }
-        let full = crate::support::run(&site, false);
-        let text = |d: &[remedy::diagnostics::Diagnostic]| d.iter().map(|d| format!("{d}\n")).collect::<String>();
-        assert_eq!(text(&build.diagnostics), text(&full.diagnostics), "{label}: the same diagnostics");
-        let quick = build.quick;
-        let Some(expected) = full.output else {
-            assert!(build.files.is_none(), "{label}: no site when the build fails");
-            return (build.parsed, build.rendered, quick);
-        };
-        let files = build.files.unwrap_or_else(|| panic!("{label}: {:?}", build.diagnostics));
-        let mut paths: Vec<&String> = files.paths().collect();
-        paths.sort();
-        let mut expected_paths: Vec<&String> =
-            expected.files.iter().map(|f| &f.path).chain(expected.copies.iter().map(|c| &c.path)).collect();
-        expected_paths.sort();
-        assert_eq!(paths, expected_paths, "{label}");
-        for file in &expected.files {
-            let Some(Body::Bytes(bytes)) = files.get(&file.path) else { panic!("{label}: {} is in memory", file.path) };
-            assert!(**bytes == *file.contents, "{label}: {} differs from a full build", file.path);
-        }
-        (build.parsed, build.rendered, quick)
+        assert_matches_a_full_build(&site, &build, label);
+        (build.parsed, build.rendered, build.quick)
     };
     let first = incremental.run(&Changes::Everything);
     assert!(first.files.is_some(), "{:?}", first.diagnostics);

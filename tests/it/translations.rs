@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use remedy::incremental::{Body, Changes, Incremental};
+use remedy::incremental::{Changes, Incremental};
 
 use crate::browser::{file_url, guarded_copy, Browser};
 use crate::support::{build, copy_tree, fixtures};
@@ -184,24 +184,7 @@ fn serve_builds_a_two_language_site_as_a_full_build_does_after_each_edit() {
     let mut check = |changed: &[&str], label: &str| {
         let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
         let build = incremental.run(&Changes::Paths(paths));
-        let full = crate::support::run(&site, false);
-        let text = |d: &[remedy::diagnostics::Diagnostic]| d.iter().map(|d| format!("{d}\n")).collect::<String>();
-        assert_eq!(text(&build.diagnostics), text(&full.diagnostics), "{label}");
-        let Some(expected) = full.output else {
-            assert!(build.files.is_none(), "{label}");
-            return;
-        };
-        let files = build.files.unwrap_or_else(|| panic!("{label}: {:?}", build.diagnostics));
-        let mut paths: Vec<&String> = files.paths().collect();
-        paths.sort();
-        let mut expected_paths: Vec<&String> =
-            expected.files.iter().map(|f| &f.path).chain(expected.copies.iter().map(|c| &c.path)).collect();
-        expected_paths.sort();
-        assert_eq!(paths, expected_paths, "{label}");
-        for file in &expected.files {
-            let Some(Body::Bytes(bytes)) = files.get(&file.path) else { panic!("{label}: {}", file.path) };
-            assert!(**bytes == *file.contents, "{label}: {} differs from a full build", file.path);
-        }
+        crate::serve::assert_matches_a_full_build(&site, &build, label);
     };
     let write = |rel: &str, text: &str| fs::write(site.join(rel), text).unwrap();
     // A translation's body changes.
