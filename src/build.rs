@@ -200,10 +200,12 @@ fn after_parse(
                 let counted = |file: OutputFile| {
                     let page = file.path.ends_with(".html");
                     let kept = (later.sink)(file);
-                    if kept.is_none() && page {
-                        taken.fetch_add(1, Ordering::Relaxed);
+                    if page {
+                        if kept.is_none() {
+                            taken.fetch_add(1, Ordering::Relaxed);
+                        }
+                        later.progress.add(1);
                     }
-                    later.progress.add(1);
                     kept
                 };
                 let (out, render_diags) = render(&sites, &config, templates, &catalog, &counted);
@@ -335,11 +337,10 @@ pub fn render(
         let strings = &catalog.strings(&site.language.code);
         let jobs = crate::render::jobs(site, config);
         // The search index needs the site, not the pages: make it while they render.
-        let (rendered, search) = rayon::join(
+        let (rendered, (mut files, search)) = rayon::join(
             || crate::render::render_pages(site, config, templates, strings, &jobs, sink),
-            || crate::search::index_files(site, &config.search),
+            || crate::render::search_files(site, config, sink),
         );
-        let mut files = Vec::new();
         for result in rendered {
             match result {
                 Ok(Some(file)) => files.push(file),

@@ -346,7 +346,11 @@ impl Incremental {
                             }
                         }
                     }
-                    let (output, finish_diags) = render::finish(site, config, &jobs, Vec::new(), search);
+                    let (index, diagnostics) = search;
+                    let index_paths = index.iter().map(|f| f.path.clone()).collect();
+                    let made = render::under_folder(site, index);
+                    let search = render::SearchPaths { paths: index_paths, diagnostics };
+                    let (output, finish_diags) = render::finish(site, config, &jobs, made, search);
                     if prefix.is_empty() {
                         // One sitemap for every language, from the default's pages.
                         if let Some(sitemap) = render::sitemap(&sites, config, &jobs) {

@@ -51,26 +51,54 @@ pub fn render_pages(
         .collect()
 }
 
-/// Completes one language's output around its rendered `pages` (whose paths are
-/// the language's already): adds the files made from the whole site
-/// (`steps.json`, ...), the `search` index (from `search::index_files`), the theme's
-/// built-in static files and the copies, after checking that every output path comes
-/// from exactly one source; all under the language's folder (`fr/`), which holds
-/// everything its pages link to. `serve` passes no pages (it keeps them apart) and
-/// adds its own. The sitemap, one for all languages, is [`sitemap`]'s.
+/// The search index of `site` (`search::index_files`), each file under the
+/// language's folder handed to `sink` as soon as the index is made (a build writes
+/// them while the pages still render: on a big site they are half the files). Gives
+/// the files the sink handed back and, for [`finish`], the index's [`SearchPaths`].
+pub fn search_files(site: &Site, config: &Config, sink: Sink<'_>) -> (Vec<OutputFile>, SearchPaths) {
+    let (files, diagnostics) = crate::search::index_files(site, &config.search);
+    let paths = files.iter().map(|f| f.path.clone()).collect();
+    let kept = under_folder(site, files).into_par_iter().filter_map(sink).collect();
+    (kept, SearchPaths { paths, diagnostics })
+}
+
+/// `files` (paths of the site's root) put under the site's language's folder.
+pub fn under_folder(site: &Site, mut files: Vec<OutputFile>) -> Vec<OutputFile> {
+    let prefix = &site.language.prefix;
+    if !prefix.is_empty() {
+        for file in &mut files {
+            file.path.insert_str(0, prefix);
+        }
+    }
+    files
+}
+
+/// What [`finish`] needs of a language's search index once its files are made:
+/// their paths, of the site's root (`search/d-0.js`), and the index's warnings.
+#[derive(Debug, Default)]
+pub struct SearchPaths {
+    pub paths: Vec<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Completes one language's output around the files `made` already (rendered pages,
+/// the search index's files; their paths are the language's already): adds the files
+/// made from the whole site (`steps.json`, ...), the theme's built-in static files
+/// and the copies, after checking that every output path, the `search` index's
+/// included, comes from exactly one source; all under the language's folder (`fr/`),
+/// which holds everything its pages link to. `serve` passes no pages (it keeps them
+/// apart) and adds its own. The sitemap, one for all languages, is [`sitemap`]'s.
 pub fn finish(
     site: &Site,
     config: &Config,
     jobs: &[PageJob<'_>],
-    pages: Vec<OutputFile>,
-    search: (Vec<OutputFile>, Vec<Diagnostic>),
+    made: Vec<OutputFile>,
+    search: SearchPaths,
 ) -> (Option<Output>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     files.push(OutputFile { path: "highlight.css".into(), contents: highlight::stylesheet().as_bytes().to_vec() });
     files.push(OutputFile { path: "steps.json".into(), contents: data::steps_json(site) });
-    let (search_files, search_diagnostics) = search;
-    let search_paths: Vec<String> = search_files.iter().map(|f| f.path.clone()).collect();
-    files.extend(search_files);
+    let SearchPaths { paths: search_paths, diagnostics: search_diagnostics } = search;
 
     // Every output path must come from exactly one source.
     let mut diagnostics = Vec::new();
@@ -120,16 +148,11 @@ pub fn finish(
             files.push(OutputFile { path: path.clone(), contents: bytes.to_vec() });
         }
     }
-    let prefix = &site.language.prefix;
-    if !prefix.is_empty() {
-        for file in &mut files {
-            file.path.insert_str(0, prefix);
-        }
-        for copy in &mut copies {
-            copy.path.insert_str(0, prefix);
-        }
+    let mut files = under_folder(site, files);
+    for copy in &mut copies {
+        copy.path.insert_str(0, &site.language.prefix);
     }
-    files.extend(pages);
+    files.extend(made);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     (Some(Output { files, copies }), diagnostics)
 }
