@@ -314,7 +314,7 @@ fn a_record_does_not_vouch_for_output_changed_by_hand() {
 #[test]
 fn a_corrupted_or_stale_record_cannot_change_the_output() {
     let (_dir, site, out) = built();
-    fs::write(out.join(RECORD), b"remedy reuse record 1\ninput zz\n").unwrap();
+    fs::write(out.join(RECORD), b"remedy reuse record 2\ninput zz\n").unwrap();
     assert!(build(&site, &out).output.is_some());
     same_as_a_clean_build(&site, &out, "garbage record");
 
