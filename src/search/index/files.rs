@@ -8,12 +8,12 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::super::encoding::front_code;
-use super::super::tokenize::is_cjk;
 use super::layout::Entry;
 use super::postings::KeyPostings;
 use super::PageDoc;
 use crate::model::OutputFile;
+use crate::search::encoding::front_code;
+use crate::search::tokenize::is_cjk;
 
 /// `search/s-N.js`, one per run of `shards`.
 pub(super) fn shards(shards: &[&[Entry]]) -> Vec<OutputFile> {
@@ -166,8 +166,8 @@ fn script(path: String, call: &str, data: &impl Serialize) -> OutputFile {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{file, page, shard_maps};
-    use super::super::{write, Layout};
+    use crate::search::index::testing::{file, page, shard_maps};
+    use crate::search::index::{write, Layout};
     use crate::search::synonyms::Synonyms;
     use crate::search::tokenize::Language;
 

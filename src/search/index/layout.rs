@@ -72,9 +72,9 @@ pub(super) fn firsts<'a, T>(runs: &[&'a [T]], word: impl Fn(&'a T) -> &'a str) -
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{file, page};
-    use super::super::{write, PageDoc};
     use super::Layout;
+    use crate::search::index::testing::{file, page};
+    use crate::search::index::{write, PageDoc};
     use crate::search::synonyms::Synonyms;
     use crate::search::tokenize::Language;
 

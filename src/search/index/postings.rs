@@ -8,8 +8,8 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use super::super::encoding::{push_varint, COMMON};
 use super::terms::Doc;
+use crate::search::encoding::{push_varint, COMMON};
 
 const K1: f32 = 1.2;
 const B: f32 = 0.75;
@@ -85,7 +85,7 @@ fn rounded_len(len: f32, steps_per_doubling: f32) -> f32 {
     ((len.max(1.0).log2() * steps_per_doubling).round() / steps_per_doubling).exp2()
 }
 
-/// One key's postings and positions strings (see the module comment).
+/// One key's postings and positions strings (their format is in [`super`]).
 fn encode(list: &[Posting], max_postings: usize) -> (String, String) {
     // About three digits per posting.
     let mut text = String::with_capacity(1 + 3 * list.len().min(max_postings));
@@ -117,10 +117,10 @@ fn encode(list: &[Posting], max_postings: usize) -> (String, String) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::encoding::decode;
-    use super::super::testing::{file, page, postings_of, shard_maps};
-    use super::super::{write, Layout, PageDoc, BOOST_TITLE};
     use super::rounded_len;
+    use crate::search::encoding::decode;
+    use crate::search::index::testing::{file, page, postings_of, shard_maps};
+    use crate::search::index::{write, Layout, PageDoc, BOOST_TITLE};
     use crate::search::synonyms::Synonyms;
     use crate::search::tokenize::Language;
 

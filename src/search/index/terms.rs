@@ -8,9 +8,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 
-use super::super::synonyms::{Synonyms, SYNONYM_WEIGHT};
-use super::super::tokenize::{exact_key, Language, Tokenizer};
 use super::{PageDoc, BOOST_BODY, BOOST_HEADING, BOOST_TITLE, FIELD_GAP};
+use crate::search::synonyms::{Synonyms, SYNONYM_WEIGHT};
+use crate::search::tokenize::{exact_key, Language, Tokenizer};
 
 /// Every section of a site as word numbers, and the words they stand for.
 pub(super) struct Terms {
@@ -270,9 +270,9 @@ fn doc(page: u32, section: u32, mut mentions: Vec<Mention>, len: usize) -> Doc {
 
 #[cfg(test)]
 mod tests {
-    use super::super::super::encoding::{decode, decode_positions};
-    use super::super::testing::{page, postings_of, postings_with};
-    use super::super::FIELD_GAP;
+    use crate::search::encoding::{decode, decode_positions};
+    use crate::search::index::testing::{page, postings_of, postings_with};
+    use crate::search::index::FIELD_GAP;
     use crate::search::synonyms::Synonyms;
     use crate::search::tokenize::Language;
 

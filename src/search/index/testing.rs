@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::super::encoding::unfront;
-use super::super::synonyms::Synonyms;
-use super::super::tokenize::Language;
 use super::{write, Layout, PageDoc, SectionDoc, BOOST_TITLE};
 use crate::model::OutputFile;
+use crate::search::encoding::unfront;
+use crate::search::synonyms::Synonyms;
+use crate::search::tokenize::Language;
 
 pub(super) fn page(url: &str, title: &str, body: &str) -> PageDoc {
     PageDoc {
