@@ -99,3 +99,31 @@ pub fn unfront(coded: &[String]) -> Vec<String> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_coding_round_trips() {
+        let words = ["", "wi", "wi-fi", "wifi", "wireless", "é", "éa", "x".repeat(70).as_str(), &"x".repeat(71)]
+            .map(String::from);
+        let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+        let coded = front_code(&refs);
+        assert_eq!(&coded[1..5], ["0wi", "2-fi", "2fi", "2reless"]);
+        assert_eq!(coded[6], "0éa", "no prefix is shared past a non-ASCII character");
+        assert_eq!(coded[8], format!("_{}", "x".repeat(8)), "at most 63 shared");
+        assert_eq!(unfront(&coded), words);
+    }
+
+    #[test]
+    fn varints_round_trip() {
+        let mut s = String::new();
+        for v in [0, 1, 31, 32, 1000, 40_000] {
+            push_varint(&mut s, v);
+        }
+        let d = decode(&s);
+        assert_eq!(d, [(0, 1, 31), (32, 1000, 40_000)]);
+        assert_eq!(&s[..3], "01V");
+    }
+}

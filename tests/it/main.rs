@@ -6,9 +6,13 @@
 //! - `output`: the safety of writing (failed builds, foreign folders);
 //! - `cli`: the `remedy` command's arguments and exit codes;
 //! - `corpus`: the benchmark corpus generator builds, and parallel output equals serial;
-//! - `search`: search in headless Chromium (with `browser`, the helper that drives it);
+//! - `search`: search in headless Chromium (with `browser`, the helper that drives it):
+//!   the pages, keyboard and hostile input in `search/mod.rs`, the labelled queries in
+//!   `search/queries.rs`, the ignored benchmark in `search/benchmark.rs`;
 //!   `search_languages`: the same in French and Japanese.
-//! - `serve`: the live preview (HTTP, rebuilds, reload, safety).
+//! - `serve`: the live preview: serving, the command and reload in `serve/mod.rs`,
+//!   incremental rebuilds in `serve/rebuilds.rs`, hostile and heavy use in
+//!   `serve/safety.rs`.
 //! - `aliases`: old addresses lead to the page, in Chromium.
 //! - `reader`: the reader's path: guide page on a phone, outcomes, branches, diagram,
 //!   print page, 404, progress from `file://`, axe-core on every page type.

@@ -1,20 +1,27 @@
 //! Search in a real browser (headless Chromium, see `browser`): the built site is
 //! opened from `file://` and over http from a subfolder under a strict CSP; a
 //! search shows results, the keyboard opens one, a hostile corpus and query run
-//! nothing, and the labelled queries of tests/search_queries.toml find their page.
+//! nothing, and search can be turned off. `queries`: the labelled queries of
+//! tests/search_queries*.toml find their page, and synonyms, phrases and grouped
+//! sections on a site made for them. `benchmark` (ignored; run by benches/search.sh)
+//! measures a big site.
 //!
 //! Test pages are copies of built pages (`t-*.html`) that also load a guard
 //! script and, for the query runner, [`RUN_JS`]; they use search.js exactly as
-//! a reader's browser does. `search_benchmark` (ignored; run by benches/search.sh)
-//! measures a big site.
+//! a reader's browser does. The helpers here (a runner page, its results) are shared
+//! with `search_languages`.
 
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::browser::{file_url, guarded_copy, serve, Browser, Page};
 use crate::support::{build, diagnostics_text, repo_root};
+
+mod benchmark;
+mod queries;
+
+pub use queries::{run_labelled, step, write_site};
 
 /// Runs `window.__tQueries` through `remedySearch.search`, one after another;
 /// writes `[{q, urls, more, ms, cold, files}]` as JSON into `<pre id="t-out">`, and
@@ -306,173 +313,6 @@ fn header_box_opens_a_result_with_the_keyboard() {
     assert!(page.dom.contains("Restart your iPhone or iPad</h1>"), "not on the restart step:\n{}", page.dom);
 }
 
-#[derive(Deserialize)]
-struct Labelled {
-    query: Vec<LabelledQuery>,
-}
-
-#[derive(Deserialize)]
-struct LabelledQuery {
-    q: String,
-    expect: String,
-    kind: String,
-}
-
-/// Runs the labelled queries of `queries` (a file under tests/) on the site built
-/// from `site`, through its search page `search_page` (`search.html`, or a
-/// language's: `fr/search.html`); returns the misses, after printing the hit rates.
-/// Each query's `expect` is a page's path as that search page's results give it.
-pub fn run_labelled(site: &Path, queries: &str, min_queries: usize, search_page: &str) -> (usize, Vec<String>) {
-    let browser = Browser::find().expect("checked by the caller");
-    let text = std::fs::read_to_string(repo_root().join("tests").join(queries)).unwrap();
-    let labelled: Labelled = toml::from_str(&text).unwrap();
-    assert!(labelled.query.len() >= min_queries, "keep at least {min_queries} labelled queries in {queries}");
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("public");
-    let outcome = build(site, &out);
-    assert!(outcome.output.is_some(), "{}", diagnostics_text(&outcome));
-    let texts: Vec<String> = labelled.query.iter().map(|q| q.q.clone()).collect();
-    let runner = runner_page_at(&out, search_page, "labels", &texts, false, false);
-    let page = browser.open(&file_url(&out.join(runner)), 60_000);
-    assert_no_errors(&page, "labelled queries");
-    let ran = ran(&page);
-    assert_eq!(ran.len(), texts.len());
-    let (mut first, mut misses) = (0, Vec::new());
-    for (l, r) in labelled.query.iter().zip(&ran) {
-        assert_eq!(l.q, r.q);
-        let top: Vec<&str> = r.urls.iter().take(3).map(|u| u.split('#').next().unwrap()).collect();
-        first += usize::from(top.first() == Some(&l.expect.as_str()));
-        if top.first() != Some(&l.expect.as_str()) && top.contains(&l.expect.as_str()) {
-            println!("  not first: {:?} ({}): expected {}, got {:?}", l.q, l.kind, l.expect, top);
-        }
-        if !top.contains(&l.expect.as_str()) {
-            misses.push(format!("{:?} ({}): expected {}, got {:?} {:?}", l.q, l.kind, l.expect, top, r.error));
-        }
-    }
-    let n = ran.len();
-    println!(
-        "labelled queries ({queries}): {}/{n} in the top 3 ({:.1}%), {first}/{n} first",
-        n - misses.len(),
-        (n - misses.len()) as f64 * 100.0 / n as f64
-    );
-    for m in &misses {
-        println!("  miss: {m}");
-    }
-    (n, misses)
-}
-
-#[test]
-fn labelled_queries_find_the_expected_page_in_the_top_3() {
-    if Browser::find().is_none() {
-        return;
-    }
-    let (_, misses) = run_labelled(&repo_root(), "search_queries.toml", 40, "search.html");
-    assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
-}
-
-/// The bundled guide's French translation, searched from `fr/search.html` (its own
-/// index, French stemming and folding): French readers' queries, some without accents.
-#[test]
-fn french_labelled_queries_find_the_french_page_in_the_top_3() {
-    if Browser::find().is_none() {
-        return;
-    }
-    let (_, misses) = run_labelled(&repo_root(), "search_queries_fr.toml", 25, "fr/search.html");
-    assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
-}
-
-/// The larger labelled set: hand-written guides on several subjects (error codes
-/// explained and listed, synonyms, phrases, commands, typos).
-#[test]
-fn labelled_corpus_queries_find_the_expected_page_in_the_top_3() {
-    if Browser::find().is_none() {
-        return;
-    }
-    let (_, misses) =
-        run_labelled(&repo_root().join("tests/search-corpus"), "search_queries_corpus.toml", 100, "search.html");
-    assert!(misses.is_empty(), "labelled queries out of the top 3:\n{}", misses.join("\n"));
-}
-
-/// Writes a site's files (`path`, text) under `dir`.
-pub fn write_site(dir: &Path, files: &[(&str, String)]) {
-    for (path, text) in files {
-        let path = dir.join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-}
-
-pub fn step(title: &str, order: u32, body: &str) -> String {
-    format!("+++\ntitle = \"{title}\"\norder = {order}\n+++\n\n{body}\n")
-}
-
-/// Synonyms (built in and from site.toml), phrases, sections grouped under their
-/// page, and the cap on partial matches, on a small site made for them.
-#[test]
-fn synonyms_phrases_grouped_sections_and_the_partial_cap() {
-    let Some(browser) = Browser::find() else { return };
-    let dir = tempfile::tempdir().unwrap();
-    let src = dir.path().join("site");
-    let mut files = vec![
-        ("site.toml", "title = \"T\"\n[search.synonyms]\nreboot = [\"restart\"]\n".to_string()),
-        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nHello.\n".to_string()),
-        ("content/net/_index.md", "+++\ntitle = \"Network\"\n+++\n\nGuide.\n".to_string()),
-        ("content/net/wlan.md", step("Join the WLAN", 1, "Open the WLAN settings and pick your network.")),
-        ("content/net/cycle.md", step("Power cycle", 2, "Reboot the router and wait a minute.")),
-        (
-            "content/net/lights.md",
-            step(
-                "Lights",
-                3,
-                "Intro.\n\n## Blinking\n\nA blinking modem light means it is starting.\n\n## Solid\n\nA solid modem light means it is online.\n\n## Cables\n\nCheck the cables.",
-            ),
-        ),
-        ("content/net/green.md", step("Colours one", 4, "The green light turns red.")),
-        ("content/net/red.md", step("Colours two", 5, "The red light turns green.")),
-        ("content/net/both.md", step("Animals", 6, "A zebra and a unicorn.")),
-    ];
-    let zebras: Vec<(String, String)> = (0..12)
-        .map(|i| (format!("content/net/zebra-{i}.md"), step(&format!("Stripes {i}"), 10 + i, "A zebra.")))
-        .collect();
-    files.extend(zebras.iter().map(|(p, t)| (p.as_str(), t.clone())));
-    write_site(&src, &files);
-    let out = dir.path().join("public");
-    let outcome = build(&src, &out);
-    assert!(outcome.output.is_some(), "{}", diagnostics_text(&outcome));
-    let queries: Vec<String> = [
-        "wifi",
-        "restart router",
-        "modem light",
-        "\"red light\"",
-        "\"light turns green\"",
-        "\"green red\"",
-        "zebra unicorn",
-        "zebra",
-    ]
-    .map(String::from)
-    .to_vec();
-    let page = browser.open(&file_url(&out.join(runner_page(&out, "features", &queries, false, false))), 20_000);
-    assert_no_errors(&page, "feature queries");
-    let ran = ran(&page);
-    let pages = |i: usize| -> Vec<&str> { ran[i].urls.iter().map(|u| u.split('#').next().unwrap()).collect() };
-    assert_eq!(pages(0), ["net/wlan.html"], "built-in synonym: {:?}", ran[0]);
-    assert_eq!(pages(1), ["net/cycle.html"], "site.toml synonym: {:?}", ran[1]);
-    // One result for the page, its other matching section grouped under it.
-    assert_eq!(pages(2)[0], "net/lights.html", "{:?}", ran[2]);
-    assert_eq!(pages(2).iter().filter(|p| **p == "net/lights.html").count(), 1, "{:?}", ran[2]);
-    let mut sections = vec![ran[2].urls[0].clone()];
-    sections.extend(ran[2].more[0].clone());
-    sections.sort();
-    assert_eq!(sections, ["net/lights.html#blinking", "net/lights.html#solid"], "{:?}", ran[2]);
-    assert_eq!(pages(3), ["net/red.html"], "phrase: {:?}", ran[3]);
-    assert_eq!(pages(4), ["net/red.html"], "phrase with a stop word: {:?}", ran[4]);
-    assert!(ran[5].urls.is_empty(), "words apart are not a phrase: {:?}", ran[5]);
-    // One page matches both words; pages with one word follow, at most five.
-    assert_eq!(pages(6).len(), 6, "{:?}", ran[6]);
-    assert_eq!(pages(6)[0], "net/both.html");
-    assert_eq!(pages(7).len(), 10, "every page matches all of a one-word query: {:?}", ran[7]);
-}
-
 /// Runs when the page's code does: marks `<html data-pwned>` (the name is split so
 /// that the text itself never contains it).
 const PAYLOAD: &str = "document.documentElement.setAttribute('data-'+'pwned',1)";
@@ -534,157 +374,6 @@ fn hostile_corpus_and_query_execute_nothing() {
         }
     }
 }
-
-/// Measures a built site (`REMEDY_BENCH_SITE`) for benches/search.sh: the bytes a
-/// first query loads from an empty cache (search.js and the index files, raw and
-/// gzipped file by file as a compressing server sends them), and query latency
-/// over http without virtual time. Prints a report.
-#[test]
-#[ignore = "a benchmark: run by benches/search.sh"]
-fn search_benchmark() {
-    let browser = Browser::find().expect("chromium");
-    let site = PathBuf::from(std::env::var("REMEDY_BENCH_SITE").expect("REMEDY_BENCH_SITE"));
-    // One query a line: `KIND<TAB>query`. Kinds `exact`, `prefix`, `typo`, `phrase`
-    // and `word` (a phrase's words unquoted) are timed; `cold` only measured cold.
-    let lines: Vec<(String, String)> = std::env::var("REMEDY_BENCH_QUERIES")
-        .map(|f| {
-            std::fs::read_to_string(f)
-                .unwrap()
-                .lines()
-                .filter_map(|l| l.split_once('\t'))
-                .map(|(k, q)| (k.to_string(), q.to_string()))
-                .collect()
-        })
-        .expect("REMEDY_BENCH_QUERIES");
-    let script = std::fs::read(site.join("search.js")).unwrap();
-    let (script_raw, script_gz) = (script.len(), gzip_len(&script));
-    println!("search.js: {script_raw} B raw, {script_gz} B gzip (counted in every cold query below)");
-    // Cold: the `cold` queries and two of each other kind, each alone in a fresh browser.
-    let mut samples: Vec<&String> = lines.iter().filter(|(k, _)| k == "cold").map(|(_, q)| q).collect();
-    samples.extend(
-        ["exact", "prefix", "typo", "phrase"]
-            .iter()
-            .flat_map(|kind| lines.iter().filter(move |(k, _)| k == kind).take(2).map(|(_, q)| q)),
-    );
-    let (mut raws, mut gzs) = (Vec::new(), Vec::new());
-    for (i, q) in samples.into_iter().enumerate() {
-        let page = browser.open(
-            &file_url(&site.join(runner_page(&site, &format!("cold{i}"), std::slice::from_ref(q), false, false))),
-            30_000,
-        );
-        let r = ran(&page).remove(0);
-        let bytes: Vec<Vec<u8>> = r.files.iter().map(|f| std::fs::read(site.join("search").join(f)).unwrap()).collect();
-        let raw = script_raw + bytes.iter().map(Vec::len).sum::<usize>();
-        let gz = script_gz + bytes.iter().map(|b| gzip_len(b)).sum::<usize>();
-        let docs = r.files.iter().filter(|f| f.starts_with("d-")).count();
-        println!(
-            "cold query {:?}: {} files ({docs} result texts), {raw} B raw, {gz} B gzip; {:.0} ms; results {:?}",
-            q,
-            r.files.len() + 1,
-            r.cold,
-            &r.urls[..r.urls.len().min(3)]
-        );
-        raws.push(raw);
-        gzs.push(gz);
-    }
-    raws.sort_unstable();
-    gzs.sort_unstable();
-    println!(
-        "cold bytes over {} queries: median {} B raw, {} B gzip; max {} B raw, {} B gzip",
-        raws.len(),
-        raws[raws.len() / 2],
-        gzs[gzs.len() / 2],
-        raws[raws.len() - 1],
-        gzs[gzs.len() - 1]
-    );
-    // Latency: the timed queries, each twice (the second is timed), over http, real time.
-    let timed: Vec<&(String, String)> = lines.iter().filter(|(k, _)| k != "cold").collect();
-    let queries: Vec<String> = timed.iter().map(|(_, q)| q.clone()).collect();
-    let (base, results) = serve(site.clone(), "bench");
-    let page = runner_page(&site, "latency", &queries, true, true);
-    // Its own process group, so that the browser and all its helpers can be ended.
-    let profile = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new("/usr/bin/chromium")
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("{base}{page}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .process_group(0)
-        .spawn()
-        .unwrap();
-    let json = results.recv_timeout(std::time::Duration::from_secs(300));
-    let _ = std::process::Command::new("kill").arg("--").arg(format!("-{}", child.id())).status();
-    let _ = child.wait();
-    let json = json.expect("the runner posts its results");
-    let ran: Vec<Ran> = serde_json::from_str(&json).unwrap();
-    let mut all: Vec<f64> = Vec::new();
-    for kind in ["exact", "prefix", "typo", "word", "phrase"] {
-        let mut ms: Vec<f64> = ran.iter().zip(&timed).filter(|(_, (k, _))| k == kind).map(|(r, _)| r.ms).collect();
-        if ms.is_empty() {
-            continue;
-        }
-        all.extend(&ms);
-        ms.sort_by(f64::total_cmp);
-        let p = |x: f64| ms[((ms.len() as f64 * x).ceil() as usize).clamp(1, ms.len()) - 1];
-        println!(
-            "latency {kind}: {} queries, p50 {:.2} ms, p95 {:.2} ms, max {:.2} ms",
-            ms.len(),
-            p(0.5),
-            p(0.95),
-            p(1.0)
-        );
-    }
-    all.sort_by(f64::total_cmp);
-    let p95 = all[((all.len() as f64 * 0.95).ceil() as usize).clamp(1, all.len()) - 1];
-    println!("latency, every repeat query: {} queries, p50 {:.2} ms, p95 {:.2} ms", all.len(), all[all.len() / 2], p95);
-    let mut slow: Vec<&Ran> = ran.iter().collect();
-    slow.sort_by(|a, b| b.ms.total_cmp(&a.ms));
-    let slow: Vec<String> = slow.iter().take(5).map(|r| format!("{:?} {:.1} ms", r.q, r.ms)).collect();
-    println!("slowest: {}", slow.join(", "));
-    let mut colds: Vec<f64> = ran.iter().map(|r| r.cold).collect();
-    colds.sort_by(f64::total_cmp);
-    println!("first run of each query (shards loading): p50 {:.1} ms", colds[colds.len() / 2]);
-    let empty = ran.iter().filter(|r| r.urls.is_empty()).count();
-    println!("queries without results: {empty}/{}", ran.len());
-    // Labelled queries for this site (REMEDY_BENCH_LABELS, a file like
-    // tests/search_queries.toml), for sites built by another remedy binary.
-    if let Some(labels) = std::env::var("REMEDY_BENCH_LABELS").ok().filter(|l| !l.is_empty()) {
-        let labelled: Labelled = toml::from_str(&std::fs::read_to_string(&labels).unwrap()).unwrap();
-        let texts: Vec<String> = labelled.query.iter().map(|q| q.q.clone()).collect();
-        let page = browser.open(&file_url(&site.join(runner_page(&site, "labels", &texts, false, false))), 60_000);
-        let ran = self::ran(&page);
-        let hits = |n: usize| {
-            labelled
-                .query
-                .iter()
-                .zip(&ran)
-                .filter(move |(l, r)| r.urls.iter().take(n).any(|u| u.split('#').next() == Some(l.expect.as_str())))
-        };
-        let misses: Vec<String> = labelled
-            .query
-            .iter()
-            .zip(&ran)
-            .filter(|(l, r)| !r.urls.iter().take(3).any(|u| u.split('#').next() == Some(l.expect.as_str())))
-            .map(|(l, _)| format!("{:?}", l.q))
-            .collect();
-        println!(
-            "labelled queries ({labels}): {}/{} in the top 3, {} first; out of the top 3: {}",
-            hits(3).count(),
-            ran.len(),
-            hits(1).count(),
-            misses.join(", ")
-        );
-    }
-}
-
-fn gzip_len(bytes: &[u8]) -> usize {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(bytes).unwrap();
-    e.finish().unwrap().len()
-}
-
 #[test]
 fn search_can_be_turned_off_and_warns_over_its_budget() {
     let dir = tempfile::tempdir().unwrap();

@@ -1,0 +1,307 @@
+//! `remedy serve` rebuilding: an incremental build equals a full one after each
+//! edit, edits, additions, deletions and renames reach the pages (and every page that
+//! includes an edited snippet) with a reload event, editors' temporary files rebuild
+//! little, a broken page shows its errors and keeps the last good site, and the
+//! served search index only moves forward.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+use std::time::Duration;
+
+use remedy::incremental::{Body, Changes, Incremental};
+
+use super::{settle, wait_for, Served};
+use crate::support::{copy_tree, fixtures};
+
+/// Asserts that an incremental `build` of `site` gave what a full build of it gives
+/// now: the same diagnostics and, when it succeeds, the same files, byte for byte.
+pub fn assert_matches_a_full_build(site: &Path, build: &remedy::incremental::Build, label: &str) {
+    let full = crate::support::run(site, false);
+    let text = |d: &[remedy::diagnostics::Diagnostic]| d.iter().map(|d| format!("{d}\n")).collect::<String>();
+    assert_eq!(text(&build.diagnostics), text(&full.diagnostics), "{label}: the same diagnostics");
+    let Some(expected) = full.output else {
+        assert!(build.files.is_none(), "{label}: no site when the build fails");
+        return;
+    };
+    let files = build.files.as_ref().unwrap_or_else(|| panic!("{label}: {:?}", build.diagnostics));
+    let mut paths: Vec<&String> = files.paths().collect();
+    paths.sort();
+    let mut expected_paths: Vec<&String> =
+        expected.files.iter().map(|f| &f.path).chain(expected.copies.iter().map(|c| &c.path)).collect();
+    expected_paths.sort();
+    assert_eq!(paths, expected_paths, "{label}");
+    for file in &expected.files {
+        let Some(Body::Bytes(bytes)) = files.get(&file.path) else { panic!("{label}: {} is in memory", file.path) };
+        assert!(**bytes == *file.contents, "{label}: {} differs from a full build", file.path);
+    }
+}
+
+#[test]
+fn incremental_matches_a_full_build_after_each_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid/full-toml/site"), &site);
+    let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
+    let check = |incremental: &mut Incremental, changed: &[&str], label: &str| {
+        let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
+        let mut build = incremental.run(&Changes::Paths(paths));
+        if let Some(refresh) = incremental.search_refresh() {
+            build.files = build.files.map(|files| files.with_search(refresh.run()));
+        }
+        assert_matches_a_full_build(&site, &build, label);
+        (build.parsed, build.rendered, build.quick)
+    };
+    let first = incremental.run(&Changes::Everything);
+    assert!(first.files.is_some(), "{:?}", first.diagnostics);
+
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = site.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has {from}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    };
+    // A body edit re-renders the page and the guide's print page, which holds every
+    // step's text (and nothing that only lists titles).
+    edit("content/printer/check-cable.md", "Look at the cable", "Look closely at the cable");
+    let (parsed, rendered, quick) = check(&mut incremental, &["content/printer/check-cable.md"], "body edit");
+    assert_eq!((parsed, rendered, quick), (1, 2, true), "only the page and print.html, on the quick path");
+    edit("content/printer/_index.md", "Call the maker.", "Call the maker, or the shop.");
+    let (_, rendered, quick) = check(&mut incremental, &["content/printer/_index.md"], "guide body edit");
+    assert_eq!((rendered, quick), (2, true), "the guide page and print.html (its help section)");
+    // A broken link found on the quick path, then fixed.
+    edit("content/printer/check-cable.md", "go [home](../_index.md)", "go [home](../nowhere.md)");
+    check(&mut incremental, &["content/printer/check-cable.md"], "broken link");
+    edit("content/printer/check-cable.md", "go [home](../nowhere.md)", "go [home](../_index.md)");
+    check(&mut incremental, &["content/printer/check-cable.md"], "link fixed");
+    // A picture no page shows any more is not copied: the whole pipeline again.
+    edit("content/printer/check-cable.md", "![A cable](cable.png \"The cable\")", "");
+    let (_, _, quick) = check(&mut incremental, &["content/printer/check-cable.md"], "image removed");
+    assert!(!quick);
+    edit("content/printer/check-cable.md", "Look closely at the cable", "Look closely at the cable![A](cable.png)");
+    check(&mut incremental, &["content/printer/check-cable.md"], "image back");
+    // A new heading (a new anchor) takes the whole pipeline.
+    edit("content/printer/reinstall-driver.md", "Save your settings.", "Save your settings.\n\n## Then\n");
+    let (_, _, quick) = check(&mut incremental, &["content/printer/reinstall-driver.md"], "new heading");
+    assert!(!quick);
+    // Breaking a heading others link to is an error in those others.
+    edit("content/printer/check-cable.md", "## Plug it in {#plug}", "## Plug it in {#plugged}");
+    check(&mut incremental, &["content/printer/check-cable.md"], "anchor renamed");
+    edit("content/printer/check-cable.md", "## Plug it in {#plugged}", "## Plug it in {#plug}");
+    check(&mut incremental, &["content/printer/check-cable.md"], "anchor restored");
+    // A title edit reaches the neighbours, the guide, steps.html and steps.json.
+    edit("content/printer/check-cable.md", "title = \"Check the cable\"", "title = \"Check the USB cable\"");
+    check(&mut incremental, &["content/printer/check-cable.md"], "title edit");
+    // Reordering moves prev/next links.
+    edit("content/printer/check-cable.md", "order = 10", "order = 30");
+    check(&mut incremental, &["content/printer/check-cable.md"], "reorder");
+    // The guide's title shows on every step.
+    edit("content/printer/_index.md", "The printer prints blank pages", "Blank pages");
+    check(&mut incremental, &["content/printer/_index.md"], "guide title");
+    // Add, rename, delete.
+    std::fs::write(site.join("content/printer/new-step.md"), "+++\ntitle = \"A new step\"\n+++\nNew.\n").unwrap();
+    check(&mut incremental, &["content/printer/new-step.md"], "add");
+    std::fs::rename(site.join("content/printer/new-step.md"), site.join("content/printer/renamed.md")).unwrap();
+    check(&mut incremental, &["content/printer/new-step.md", "content/printer/renamed.md"], "rename");
+    std::fs::remove_file(site.join("content/printer/renamed.md")).unwrap();
+    check(&mut incremental, &["content/printer/renamed.md"], "delete");
+    // A whole guide folder renamed is seen through its folder's path.
+    std::fs::create_dir_all(site.join("content/router")).unwrap();
+    std::fs::write(site.join("content/router/_index.md"), "+++\ntitle = \"Router\"\n+++\n").unwrap();
+    std::fs::write(site.join("content/router/restart.md"), "+++\ntitle = \"Restart\"\n+++\nOff, on.\n").unwrap();
+    check(&mut incremental, &["content/router"], "new guide");
+    std::fs::rename(site.join("content/router"), site.join("content/modem")).unwrap();
+    check(&mut incremental, &["content/router", "content/modem"], "renamed guide");
+    // Settings change every page.
+    edit("site.toml", "Fixture site", "Renamed site");
+    let (_, rendered, _) = check(&mut incremental, &["site.toml"], "site.toml");
+    assert!(rendered >= 8, "everything re-rendered, not {rendered}");
+    // So do the theme's words (the site's own table for its language), and a mistake
+    // in them is reported as a full build reports it.
+    std::fs::create_dir_all(site.join("i18n")).unwrap();
+    std::fs::write(site.join("i18n/en-GB.toml"), "search = \"Find\"\n").unwrap();
+    let (_, rendered, _) = check(&mut incremental, &["i18n/en-GB.toml"], "a new string table");
+    assert!(rendered >= 8, "everything re-rendered, not {rendered}");
+    edit("i18n/en-GB.toml", "search =", "serach =");
+    check(&mut incremental, &["i18n/en-GB.toml"], "a typo in the table");
+    std::fs::remove_file(site.join("i18n/en-GB.toml")).unwrap();
+    check(&mut incremental, &["i18n/en-GB.toml"], "the table removed");
+}
+
+#[test]
+fn an_edited_snippet_reaches_every_page_that_includes_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid/migration/site"), &site);
+    let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
+    assert!(incremental.run(&Changes::Everything).files.is_some());
+
+    let snippet = site.join("content/_shared/restart.md");
+    let text = std::fs::read_to_string(&snippet).unwrap().replace("sign-in screen", "lock screen");
+    std::fs::write(&snippet, text).unwrap();
+    let changed: BTreeSet<String> = ["content/_shared/restart.md".to_string()].into();
+    let build = incremental.run(&Changes::Paths(changed));
+    let files = build.files.expect("it builds");
+    let full = crate::support::run(&site, false).output.expect("a full build");
+    for page in ["wifi/restart.html", "vpn/restart.html"] {
+        let Some(Body::Bytes(bytes)) = files.get(page) else { panic!("{page} is served") };
+        let expected = &full.files.iter().find(|f| f.path == page).unwrap().contents;
+        assert!(**bytes == **expected, "{page} is what a full build makes");
+        assert!(String::from_utf8_lossy(bytes).contains("lock screen"), "{page} has the new text");
+    }
+}
+
+#[test]
+fn edits_additions_deletions_and_renames_are_served_with_a_reload_event() {
+    let served = Served::start();
+    let generation = served.generation();
+
+    let step = served.file("content/printer/check-cable.md");
+    let text = std::fs::read_to_string(&step).unwrap();
+    std::fs::write(&step, text.replace("Look at the cable", "Look hard at the cable")).unwrap();
+    wait_for("the edit", || served.get("printer/check-cable.html").body.contains("Look hard at the cable"));
+    let event = served.events(generation).body;
+    assert!(event.contains("event: reload"), "{event}");
+
+    std::fs::write(served.file("content/printer/new-step.md"), "+++\ntitle = \"Brand new step\"\n+++\nNew.\n").unwrap();
+    wait_for("the new step", || served.get("printer/new-step.html").status == 200);
+    assert!(served.get("printer/index.html").body.contains("Brand new step"));
+
+    std::fs::rename(served.file("content/printer/new-step.md"), served.file("content/printer/moved-step.md")).unwrap();
+    wait_for("the rename", || served.get("printer/moved-step.html").status == 200);
+    assert_eq!(served.get("printer/new-step.html").status, 404);
+
+    std::fs::remove_file(served.file("content/printer/moved-step.md")).unwrap();
+    wait_for("the deletion", || served.get("printer/moved-step.html").status == 404);
+    assert!(!served.get("printer/index.html").body.contains("Brand new step"));
+
+    // Templates and settings rebuild everything.
+    let toml = served.file("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(&toml, text.replace("Fixture site", "Renamed fixture")).unwrap();
+    wait_for("the new site title", || served.get("printer/check-cable.html").body.contains("Renamed fixture"));
+}
+
+// Timing: how editors' events are split into batches depends on how busy the machine
+// is (a batch ends after 10 ms of quiet), so these tests assert what a writer sees
+// (the final page, temporary files never served, a few rebuilds rather than one per
+// event), not an exact count. The exact batching is tested with events made up in
+// `serve::watch`'s own tests.
+
+#[test]
+fn editor_saves_are_served_and_temporary_files_rebuild_little() {
+    let served = Served::start();
+    let before = settle(&served);
+    let dir = served.file("content/printer");
+
+    // An atomic save: write a temporary file, then rename it over the real one.
+    let text = std::fs::read_to_string(dir.join("check-cable.md")).unwrap();
+    std::fs::write(dir.join(".check-cable.md.tmp.1234"), text.replace("Look at", "Atomic look at")).unwrap();
+    std::fs::rename(dir.join(".check-cable.md.tmp.1234"), dir.join("check-cable.md")).unwrap();
+    wait_for("the atomic save", || served.get("printer/check-cable.html").body.contains("Atomic look at"));
+    let atomic = settle(&served) - before;
+    assert!((1..=2).contains(&atomic), "an atomic save gives a rebuild or two, not {atomic}");
+
+    // vim: a swap file, a test file (4913) created and removed, a `~` backup, then
+    // the write; emacs: a `.#` lock and a `#...#` autosave.
+    std::fs::write(dir.join(".check-cable.md.swp"), "swap").unwrap();
+    std::fs::write(dir.join("4913"), "").unwrap();
+    std::fs::remove_file(dir.join("4913")).unwrap();
+    std::fs::write(dir.join("check-cable.md~"), &text).unwrap();
+    std::fs::write(dir.join(".#check-cable.md"), "user@host.1234").unwrap();
+    std::fs::write(dir.join("#check-cable.md#"), "autosave").unwrap();
+    std::fs::write(dir.join("check-cable.md"), text.replace("Look at", "Vim look at")).unwrap();
+    wait_for("the vim save", || served.get("printer/check-cable.html").body.contains("Vim look at"));
+    let after_vim = settle(&served);
+    // Seven events: one rebuild for the real file; a second one at most, when a
+    // busy machine splits the batch while `4913` still exists.
+    assert!(
+        (1..=2).contains(&(after_vim - before - atomic)),
+        "{} rebuilds for a vim save",
+        after_vim - before - atomic
+    );
+    for temporary in ["4913", "check-cable.md~", ".check-cable.md.swp", "#check-cable.md#", ".#check-cable.md"] {
+        let encoded = temporary.replace('#', "%23");
+        assert_eq!(served.get(&format!("printer/{encoded}")).status, 404, "{temporary} is not served");
+    }
+
+    // Changing only temporary files rebuilds nothing, however the events are batched.
+    std::fs::write(dir.join(".check-cable.md.swp"), "more swap").unwrap();
+    std::fs::remove_file(dir.join("check-cable.md~")).unwrap();
+    std::fs::remove_file(dir.join(".#check-cable.md")).unwrap();
+    assert_eq!(settle(&served), after_vim, "no rebuild for temporary files");
+    assert!(served.get("printer/check-cable.html").body.contains("Vim look at"));
+}
+
+#[test]
+fn a_burst_of_changes_gives_a_few_rebuilds_and_the_whole_result() {
+    let served = Served::start();
+    let before = settle(&served);
+    let dir = served.file("content/printer");
+    for i in 0..300 {
+        std::fs::write(dir.join(format!("burst-{i:03}.md")), format!("+++\ntitle = \"Burst {i}\"\n+++\nText {i}.\n"))
+            .unwrap();
+    }
+    wait_for("the burst", || served.get("printer/burst-299.html").status == 200);
+    let rebuilds = settle(&served) - before;
+    // One on a quiet machine; a busy one can pause the writer for longer than the
+    // quiet window. Without gathering it would be hundreds.
+    assert!((1..=5).contains(&rebuilds), "{rebuilds} rebuilds for a burst of 300 files");
+    let guide = served.get("printer/index.html").body;
+    for i in 0..300 {
+        assert_eq!(served.get(&format!("printer/burst-{i:03}.html")).status, 200, "burst-{i:03}");
+        assert!(guide.contains(&format!("Burst {i}<")), "the guide lists burst {i}");
+    }
+}
+
+#[test]
+fn a_broken_page_shows_the_errors_and_keeps_the_last_good_site() {
+    let served = Served::start();
+    let generation = served.generation();
+    let step = served.file("content/printer/check-cable.md");
+    let good = std::fs::read_to_string(&step).unwrap();
+    let old_page = served.get("printer/check-cable.html").body;
+
+    std::fs::write(&step, good.replace("risk = \"safe\"", "risk = ").replace("Look at", "Broken look at")).unwrap();
+    let mut event = String::new();
+    wait_for("the errors event", || {
+        event = served.events(generation).body;
+        event.contains("event: errors")
+    });
+    assert!(event.contains("content/printer/check-cable.md:5:"), "diagnostics with path:line:col: {event}");
+    let page = served.get("printer/check-cable.html");
+    assert_eq!(page.status, 200);
+    assert_eq!(page.body, old_page, "the last good page is still served");
+    // A page loaded now (from the last good site) is told about the errors at once.
+    assert!(served.events(served.generation()).body.contains("event: errors"));
+
+    std::fs::write(&step, good.replace("Look at", "Fixed look at")).unwrap();
+    wait_for("the fix", || served.get("printer/check-cable.html").body.contains("Fixed look at"));
+    let errors_generation = generation + 1;
+    let event = served.events(errors_generation).body;
+    assert!(event.contains("event: reload"), "fixing clears the overlay by reloading: {event}");
+}
+
+#[test]
+fn rapid_saves_keep_one_index_job_at_a_time_and_the_index_moves_forward() {
+    let served = Served::start();
+    settle(&served);
+    let step = served.file("content/printer/check-cable.md");
+    let text = std::fs::read_to_string(&step).unwrap();
+    let mut seen = Vec::new();
+    for i in 0..30 {
+        std::fs::write(&step, text.replace("Look at", &format!("Save{i} look at"))).unwrap();
+        std::thread::sleep(Duration::from_millis(15));
+        seen.push(served.server.index_generation().0);
+    }
+    wait_for("the last save", || served.get("printer/check-cable.html").body.contains("Save29 look at"));
+    settle(&served);
+    wait_for("the index of the last text", || {
+        seen.push(served.server.index_generation().0);
+        let (index, site) = served.server.index_generation();
+        index == site
+    });
+    assert!(seen.windows(2).all(|w| w[0] <= w[1]), "the served index never goes back: {seen:?}");
+    let counts = served.server.index_counts();
+    assert!(counts.submitted >= 1, "{counts:?}");
+    assert_eq!(counts.finished + counts.dropped, counts.submitted, "every job ran or was dropped: {counts:?}");
+}
