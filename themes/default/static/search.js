@@ -2,7 +2,7 @@
  *
  * Plain classic script (no modules, workers, fetch or WebAssembly), so it works
  * from file:// as well as over http. The index is a set of classic scripts under
- * search/ that call window.__remedySearch (written by src/search/index.rs, which
+ * search/ that call window.__remedySearch (written by src/search/index/, which
  * documents the format); they are added as <script> tags only when the reader
  * first focuses the box or opens search.html, and a query loads only the shards
  * its words need, the positions of a quoted phrase's words, and the text of the
@@ -477,7 +477,7 @@
   var decoded = new Map(); // key -> postings
   var decodedPositions = new Map(); // key -> Map(page * 4096 + section -> [position...])
 
-  /** The numbers of a varint string (see src/search/index.rs), from `start`. */
+  /** The numbers of a varint string (see src/search/encoding.rs), from `start`. */
   function varints(text, start) {
     var out = [];
     var v = 0, shift = 0;
