@@ -442,3 +442,51 @@ fn write_failed(outcome: &mut Outcome, e: WriteError) {
     outcome.diagnostics.push(Diagnostic::error(path, diagnostics::Pos::START, Code::WriteError, e.message));
     outcome.output = None;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A guide of two steps, in memory, with the built-in theme.
+    fn sources() -> Sources {
+        let page = |path: &str, text: &str| SourceFile { path: path.into(), text: text.into() };
+        let mut sources = Sources { theme: crate::theme::embedded(), ..Sources::default() };
+        sources.pages = vec![
+            page("content/_index.md", "+++\ntitle = \"Help\"\n+++\n"),
+            page("content/wifi/_index.md", "+++\ntitle = \"Wi-Fi drops\"\n+++\nIt drops.\n"),
+            page("content/wifi/restart.md", "+++\ntitle = \"Restart the router\"\norder = 1\n+++\nUnplug it.\n"),
+            page("content/wifi/forget.md", "+++\ntitle = \"Forget the network\"\norder = 2\n+++\nForget it.\n"),
+        ];
+        sources
+    }
+
+    #[test]
+    fn pages_and_search_files_go_to_the_sink_and_only_the_rest_stays_in_the_output() {
+        let options = Options { site_dir: PathBuf::from("."), include_drafts: false };
+        let taken = Mutex::new(Vec::new());
+        let sink = |file: OutputFile| {
+            taken.lock().unwrap().push(file.path);
+            None
+        };
+        let progress = Progress::hidden();
+        let loaded = (Config::default(), sources(), Vec::new());
+        let outcome = run_loaded(loaded, &options, false, &sink, &progress);
+        assert!(outcome.diagnostics.is_empty(), "{:?}", outcome.diagnostics);
+        let output = outcome.output.expect("built");
+        let taken = taken.into_inner().unwrap();
+        for path in ["index.html", "wifi/index.html", "wifi/restart.html", "search/index.js", "search/d-0.js"] {
+            assert!(taken.iter().any(|p| p == path), "{path} not handed to the sink: {taken:?}");
+        }
+        let kept: Vec<&str> = output.files.iter().map(|f| f.path.as_str()).collect();
+        assert!(kept.iter().all(|p| !p.ends_with(".html") && !p.starts_with("search/")), "{kept:?}");
+        assert!(kept.contains(&"steps.json"), "{kept:?}");
+        assert_eq!(outcome.pages, taken.iter().filter(|p| p.ends_with(".html")).count());
+
+        // The same pipeline with a sink that keeps everything: the same files in all.
+        let all = process(Config::default(), &sources(), false, false).output.expect("built");
+        let mut every: Vec<&str> = taken.iter().map(String::as_str).chain(kept).collect();
+        every.sort_unstable();
+        let paths: Vec<&str> = all.files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(every, paths);
+    }
+}
