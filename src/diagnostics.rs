@@ -118,7 +118,7 @@ codes! {
     NoSources = "no-sources": "a step without `sources`, when site.toml has `require_sources = true`",
     Relative404 = "relative-404": "site.toml has no `base_url`, so `404.html` links relatively and a host that serves it for a deep missing path shows it without its stylesheet",
     StaleTranslation = "stale-translation": "a translation whose source changed after it did (git history, or its `translated_from` hash)",
-    MissingString = "missing-string": "a declared language whose string tables lack a word of the theme (shown in English)",
+    MissingString = "missing-string": "a declared language whose string tables lack a word of the theme (shown in English), or a name for the default language (`[language_names]`)",
     ExternalLink = "external-link": "an external link that does not answer with success",
     GonePage = "gone-page": "a page of the `--baseline` steps.json that this build no longer has, with no alias",
     BadBaseline = "bad-baseline": "the `--baseline` file is not a steps.json",

@@ -96,6 +96,22 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_table_names_every_shipped_language() {
+        let codes: Vec<&str> = I18N.iter().map(|(n, _)| n.trim_end_matches(".toml")).collect();
+        for (name, text) in I18N {
+            let (table, _) = crate::lang::strings::parse_table(&format!("i18n/{name}"), text);
+            let names: Vec<(String, String)> =
+                table.expect("parses").names.into_iter().map(|e| (e.key, e.text)).collect();
+            let mut named: Vec<&str> = names.iter().map(|(k, _)| k.as_str()).collect();
+            named.sort_unstable();
+            let mut want = codes.clone();
+            want.sort_unstable();
+            assert_eq!(named, want, "{name}: [language_names]");
+            assert!(names.iter().all(|(_, v)| !v.trim().is_empty() && !v.contains('{')), "{name}: {names:?}");
+        }
+    }
+
+    #[test]
     fn the_scripts_own_words_are_the_english_table() {
         let english = table("en.toml");
         let scripts: String = STATIC.iter().filter(|(n, _)| n.ends_with(".js")).map(|(_, t)| *t).collect();
