@@ -107,6 +107,7 @@ codes! {
     SearchBudget = "search-budget": "the search index is larger than `[search] budget_kb`",
     UnknownLanguage = "unknown-language": "a translation (`step.fr.md`) into a language that site.toml does not declare with `[languages.<code>]`",
     OrphanTranslation = "orphan-translation": "a translation whose source (`step.md` for `step.fr.md`) does not exist",
+    NotATranslation = "not-a-translation": "`translated_from` in a file that is not a translation (no language code before `.md`)",
     TranslationChangesSource = "translation-changes-source": "a translation that changes what comes from its source (`order`, `after`, `risk`, `kind`, `branches` targets, `applies_to`, `tags`, `aliases`), or lacks the source's help-section id",
     // Checks that only `remedy check` runs:
     SafeWithSideEffects = "safe-with-side-effects": "a step with side effects whose risk is \"safe\"",
