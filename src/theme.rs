@@ -114,11 +114,12 @@ mod tests {
     #[test]
     fn the_scripts_own_words_are_the_english_table() {
         let english = table("en.toml");
-        let scripts: String = STATIC.iter().filter(|(n, _)| n.ends_with(".js")).map(|(_, t)| *t).collect();
+        let mut scripts: String = STATIC.iter().filter(|(n, _)| n.ends_with(".js")).map(|(_, t)| *t).collect();
+        scripts.push_str(crate::serve::reload::SCRIPT);
         for key in crate::lang::strings::SCRIPT_KEYS {
             let text = &english.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("en.toml has no {key}")).1;
             let line = format!("{key}: '{text}'");
-            assert!(scripts.contains(&line), "search.js or progress.js should say {line}");
+            assert!(scripts.contains(&line), "search.js, progress.js or serve's reload script should say {line}");
         }
         // And they know no other word.
         let words = scripts.split("var WORDS = {").skip(1).map(|w| w.split("};").next().unwrap_or(""));

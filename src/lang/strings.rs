@@ -24,8 +24,9 @@ use crate::schema::tree::{self, Block, Format, Value};
 /// The language every table is checked against and falls back to.
 pub const ENGLISH: &str = "en";
 
-/// The keys `search.js` and `progress.js` use: a page carries those whose words differ
-/// from the scripts' own (English) ones (see [`Strings::script_json`]).
+/// The keys `search.js`, `progress.js` and `remedy serve`'s reload script use: a page
+/// carries those whose words differ from the scripts' own (English) ones (see
+/// [`Strings::script_json`]).
 pub const SCRIPT_KEYS: &[&str] = &[
     "continue_with",
     "list_separator",
@@ -45,6 +46,7 @@ pub const SCRIPT_KEYS: &[&str] = &[
     "search_results",
     "search_results_for",
     "search_unavailable",
+    "serve_build_failed",
     "step_number",
     "tried",
 ];
