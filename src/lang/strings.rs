@@ -124,7 +124,8 @@ fn language_names(path: &str, table: Vec<tree::Entry>) -> (Vec<Entry>, Vec<Diagn
     for e in table {
         if !crate::lang::is_code(&e.key) {
             let message = format!(
-                "`{}` is not a language code: `[{LANGUAGE_NAMES}]` names languages by their code (`en = \"English\"`, `pt-BR = \"...\"`)",
+                "`{}` is not a language code: `[{LANGUAGE_NAMES}]` names languages by their code (`en = \"English\"`, \
+                 `pt-BR = \"...\"`), and every key after it belongs to it, so it comes last in the file",
                 e.key
             );
             diagnostics.push(Diagnostic::error(path, e.key_pos, Code::UnknownKey, message));

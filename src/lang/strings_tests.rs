@@ -135,7 +135,7 @@ fn mistakes_in_language_names_are_named() {
     assert_eq!(
         d,
         [
-            "i18n/fr.toml:3:1: error: `english` is not a language code: `[language_names]` names languages by their code (`en = \"English\"`, `pt-BR = \"...\"`) [unknown-key]",
+            "i18n/fr.toml:3:1: error: `english` is not a language code: `[language_names]` names languages by their code (`en = \"English\"`, `pt-BR = \"...\"`), and every key after it belongs to it, so it comes last in the file [unknown-key]",
             "i18n/fr.toml:4:6: error: `de` is an integer, but a language's name is text: `de = \"...\"` [wrong-type]",
         ]
     );
