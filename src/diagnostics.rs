@@ -107,6 +107,7 @@ codes! {
     SearchBudget = "search-budget": "the search index is larger than `[search] budget_kb`",
     UnknownLanguage = "unknown-language": "a translation (`step.fr.md`) into a language that site.toml does not declare with `[languages.<code>]`",
     OrphanTranslation = "orphan-translation": "a translation whose source (`step.md` for `step.fr.md`) does not exist",
+    NotATranslation = "not-a-translation": "`translated_from` in a file that is not a translation (no language code before `.md`)",
     TranslationChangesSource = "translation-changes-source": "a translation that changes what comes from its source (`order`, `after`, `risk`, `kind`, `branches` targets, `applies_to`, `tags`, `aliases`), or lacks the source's help-section id",
     // Checks that only `remedy check` runs:
     SafeWithSideEffects = "safe-with-side-effects": "a step with side effects whose risk is \"safe\"",
@@ -118,7 +119,7 @@ codes! {
     NoSources = "no-sources": "a step without `sources`, when site.toml has `require_sources = true`",
     Relative404 = "relative-404": "site.toml has no `base_url`, so `404.html` links relatively and a host that serves it for a deep missing path shows it without its stylesheet",
     StaleTranslation = "stale-translation": "a translation whose source changed after it did (git history, or its `translated_from` hash)",
-    MissingString = "missing-string": "a declared language whose string tables lack a word of the theme (shown in English)",
+    MissingString = "missing-string": "a declared language whose string tables lack a word of the theme (shown in English), or a name for the default language (`[language_names]`)",
     ExternalLink = "external-link": "an external link that does not answer with success",
     GonePage = "gone-page": "a page of the `--baseline` steps.json that this build no longer has, with no alias",
     BadBaseline = "bad-baseline": "the `--baseline` file is not a steps.json",

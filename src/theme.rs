@@ -96,13 +96,30 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_table_names_every_shipped_language() {
+        let codes: Vec<&str> = I18N.iter().map(|(n, _)| n.trim_end_matches(".toml")).collect();
+        for (name, text) in I18N {
+            let (table, _) = crate::lang::strings::parse_table(&format!("i18n/{name}"), text);
+            let names: Vec<(String, String)> =
+                table.expect("parses").names.into_iter().map(|e| (e.key, e.text)).collect();
+            let mut named: Vec<&str> = names.iter().map(|(k, _)| k.as_str()).collect();
+            named.sort_unstable();
+            let mut want = codes.clone();
+            want.sort_unstable();
+            assert_eq!(named, want, "{name}: [language_names]");
+            assert!(names.iter().all(|(_, v)| !v.trim().is_empty() && !v.contains('{')), "{name}: {names:?}");
+        }
+    }
+
+    #[test]
     fn the_scripts_own_words_are_the_english_table() {
         let english = table("en.toml");
-        let scripts: String = STATIC.iter().filter(|(n, _)| n.ends_with(".js")).map(|(_, t)| *t).collect();
+        let mut scripts: String = STATIC.iter().filter(|(n, _)| n.ends_with(".js")).map(|(_, t)| *t).collect();
+        scripts.push_str(crate::serve::reload::SCRIPT);
         for key in crate::lang::strings::SCRIPT_KEYS {
             let text = &english.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("en.toml has no {key}")).1;
             let line = format!("{key}: '{text}'");
-            assert!(scripts.contains(&line), "search.js or progress.js should say {line}");
+            assert!(scripts.contains(&line), "search.js, progress.js or serve's reload script should say {line}");
         }
         // And they know no other word.
         let words = scripts.split("var WORDS = {").skip(1).map(|w| w.split("};").next().unwrap_or(""));

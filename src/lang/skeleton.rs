@@ -174,10 +174,7 @@ mod tests {
         );
         // It parses as a step, with no diagnostic, and its key holds the source's hash.
         let file = crate::model::SourceFile { path: "content/g/restart.fr.md".into(), text: text.clone() };
-        let (page, diags) = crate::parse::parse_page(
-            &crate::model::SourceFile { path: "content/g/restart.md".into(), ..file.clone() },
-            Default::default(),
-        );
+        let (page, diags) = crate::parse::parse_page(&file, Default::default());
         assert!(diags.is_empty(), "{diags:?}");
         assert!(page.is_some());
         assert_eq!(translated_from(&text).unwrap().value, hash);

@@ -7,6 +7,11 @@
 //! into the binary), a site theme's (`themes/<name>/i18n/<code>.toml`), the site's
 //! (`i18n/<code>.toml`). A [`Strings`] is one language's words: its tables over the
 //! English ones, so a lookup never fails.
+//!
+//! A table may end with one sub-table, `[language_names]`: what the language calls
+//! other languages, by code (`en = "anglais"` in French), as its sentences use them
+//! ("affichée en anglais"). Those do not fall back to English: a language with no word
+//! for another one names it by that one's own name (site.toml's `name`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -19,8 +24,9 @@ use crate::schema::tree::{self, Block, Format, Value};
 /// The language every table is checked against and falls back to.
 pub const ENGLISH: &str = "en";
 
-/// The keys `search.js` and `progress.js` use: a page carries those whose words differ
-/// from the scripts' own (English) ones (see [`Strings::script_json`]).
+/// The keys `search.js`, `progress.js` and `remedy serve`'s reload script use: a page
+/// carries those whose words differ from the scripts' own (English) ones (see
+/// [`Strings::script_json`]).
 pub const SCRIPT_KEYS: &[&str] = &[
     "continue_with",
     "list_separator",
@@ -40,9 +46,13 @@ pub const SCRIPT_KEYS: &[&str] = &[
     "search_results",
     "search_results_for",
     "search_unavailable",
+    "serve_build_failed",
     "step_number",
     "tried",
 ];
+
+/// The sub-table of a string table that names languages (see the module's comment).
+pub const LANGUAGE_NAMES: &str = "language_names";
 
 /// One string table as read: where it comes from and its entries, in file order.
 #[derive(Debug, Clone, Default)]
@@ -51,6 +61,9 @@ pub struct Table {
     pub code: String,
     pub path: String,
     pub entries: Vec<Entry>,
+    /// `[language_names]`: each entry's key is a language code, its text that
+    /// language's name in this one.
+    pub names: Vec<Entry>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,12 +94,18 @@ pub fn parse_table(path: &str, text: &str) -> (Option<Table>, Vec<Diagnostic>) {
     };
     let mut diagnostics = Vec::new();
     let mut entries = Vec::new();
+    let mut names = Vec::new();
     for e in read {
         match e.value.value {
             Value::Str(text) => entries.push(Entry { key: e.key, text, pos: e.key_pos }),
+            Value::Map(table) if e.key == LANGUAGE_NAMES => {
+                let (read, diags) = language_names(path, table);
+                names.extend(read);
+                diagnostics.extend(diags);
+            }
             other => {
                 let message = format!(
-                    "`{}` is {}, but a string table holds only text: `{} = \"...\"` (the table is flat)",
+                    "`{}` is {}, but a string table holds only text: `{} = \"...\"` (the table is flat, but for `[{LANGUAGE_NAMES}]`)",
                     e.key,
                     other.kind(),
                     e.key
@@ -95,7 +114,33 @@ pub fn parse_table(path: &str, text: &str) -> (Option<Table>, Vec<Diagnostic>) {
             }
         }
     }
-    (Some(Table { code: code.to_string(), path: path.to_string(), entries }), diagnostics)
+    (Some(Table { code: code.to_string(), path: path.to_string(), entries, names }), diagnostics)
+}
+
+/// The entries of a `[language_names]` table: a language code and a text each.
+fn language_names(path: &str, table: Vec<tree::Entry>) -> (Vec<Entry>, Vec<Diagnostic>) {
+    let mut names = Vec::new();
+    let mut diagnostics = Vec::new();
+    for e in table {
+        if !crate::lang::is_code(&e.key) {
+            let message = format!(
+                "`{}` is not a language code: `[{LANGUAGE_NAMES}]` names languages by their code (`en = \"English\"`, \
+                 `pt-BR = \"...\"`), and every key after it belongs to it, so it comes last in the file",
+                e.key
+            );
+            diagnostics.push(Diagnostic::error(path, e.key_pos, Code::UnknownKey, message));
+            continue;
+        }
+        match e.value.value {
+            Value::Str(text) => names.push(Entry { key: e.key, text, pos: e.key_pos }),
+            other => {
+                let message =
+                    format!("`{}` is {}, but a language's name is text: `{} = \"...\"`", e.key, other.kind(), e.key);
+                diagnostics.push(Diagnostic::error(path, e.value.pos, Code::WrongType, message));
+            }
+        }
+    }
+    (names, diagnostics)
 }
 
 /// The `{name}` placeholders of a text, in order, each once.
@@ -261,7 +306,15 @@ impl Catalog {
         } else {
             serde_json::to_string(&script).expect("a map of strings serializes")
         };
-        Strings { language: code.to_string(), map, script }
+        // What this language calls the others: its own tables only, no English.
+        let names = self
+            .theme
+            .iter()
+            .chain(&self.site)
+            .filter(|t| t.code == code)
+            .flat_map(|t| t.names.iter().map(|e| (e.key.clone(), e.text.clone())))
+            .collect();
+        Strings { language: code.to_string(), map, script, names }
     }
 
     /// The built-in English text of `key` (what the scripts say by themselves).
@@ -274,13 +327,27 @@ impl Catalog {
     }
 
     /// `missing-string` warnings (for `remedy check`): for each language of `codes`
-    /// other than English, each English key that neither the theme's nor the site's
-    /// table of that language has, at the site file that would hold it.
+    /// (the site's, the default first) other than English, each English key that
+    /// neither the theme's nor the site's table of that language has, at the site
+    /// file that would hold it; and for each language but the default, its lacking a
+    /// name for the default one (which its pages not translated yet name).
     pub fn missing(&self, codes: &[&str]) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for &code in codes.iter().filter(|c| **c != ENGLISH) {
+        let default = codes.first().copied().unwrap_or(ENGLISH);
+        for &code in codes {
             let path = format!("i18n/{code}.toml");
             let tables: Vec<&Table> = self.theme.iter().chain(&self.site).filter(|t| t.code == code).collect();
+            if code != default && !tables.is_empty() && self.strings(code).language_name(default).is_none() {
+                let message = format!(
+                    "`{code}` has no name for `{default}`, the default language, so a page not translated yet \
+                     names it by its own name (site.toml's `[languages.{default}] name`); add `{default} = \"...\"` \
+                     under `[{LANGUAGE_NAMES}]` in {path}, as `not_translated` says it"
+                );
+                out.push(Diagnostic::warning(&path, Pos::START, Code::MissingString, message));
+            }
+            if code == ENGLISH {
+                continue;
+            }
             let has: BTreeSet<&str> = tables.iter().flat_map(|t| t.entries.iter().map(|e| e.key.as_str())).collect();
             let lacking: Vec<&String> = self.known.iter().filter(|k| !has.contains(k.as_str())).collect();
             if lacking.is_empty() {
@@ -316,6 +383,8 @@ pub struct Strings {
     /// The words `search.js` and `progress.js` need that differ from theirs, as JSON
     /// (empty when none do).
     script: String,
+    /// Language code -> its name in this language (`[language_names]`).
+    names: BTreeMap<String, String>,
 }
 
 impl Serialize for Strings {
@@ -354,6 +423,15 @@ impl Strings {
         })
     }
 
+    /// What this language calls the language `code` (`"anglais"` for `en` in French),
+    /// from its tables' `[language_names]`; a name given for the code's first part
+    /// serves a regional code (`pt` for `pt-BR`). `None` when its tables have none:
+    /// the caller says the language's own name instead.
+    pub fn language_name(&self, code: &str) -> Option<&str> {
+        let primary = code.split('-').next().unwrap_or(code);
+        self.names.get(code).or_else(|| self.names.get(primary)).map(String::as_str)
+    }
+
     /// The scripts' words that differ from their built-in English, as a JSON object
     /// (`""` when none do, as in English).
     pub fn script_json(&self) -> &str {
@@ -367,113 +445,5 @@ impl Strings {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const EN: &str =
-        "search = \"Search\"\nstep_of = \"Step {n} of {total}\"\nrisk_safe = \"Safe\"\ntried = \"Tried\"\n";
-    const FR: &str = "search = \"Rechercher\"\nstep_of = \"Étape {n} sur {total}\"\n";
-
-    fn file(path: &str, text: &str) -> SourceFile {
-        SourceFile { path: path.into(), text: text.into() }
-    }
-
-    fn catalog(files: &[SourceFile]) -> (Catalog, Vec<String>) {
-        let (c, d) = Catalog::new(&[("en.toml", EN), ("fr.toml", FR)], files);
-        (c, d.iter().map(ToString::to_string).collect())
-    }
-
-    #[test]
-    fn fills_placeholders() {
-        assert_eq!(fill("Step {n} of {total}", &[("n", "2"), ("total", "8")]), "Step 2 of 8");
-        assert_eq!(fill("{a} {b} {", &[("a", "x")]), "x {b} {");
-        assert_eq!(fill("{n}{n}", &[("n", "{n}")]), "{n}{n}", "a value is not filled again");
-        assert_eq!(placeholders("Step {n}: {title}, {n} {Not} {}"), vec!["n", "title"]);
-    }
-
-    #[test]
-    fn durations_are_said_in_the_language() {
-        let (c, _) = Catalog::new(
-            &[("en.toml", "time_or_more = \"{time} or more\"\n"), ("fr.toml", "time_or_more = \"{time} ou plus\"\n")],
-            &[],
-        );
-        let fr = c.strings("fr");
-        assert_eq!(fr.duration("1 h or more"), "1 h ou plus");
-        assert_eq!(fr.duration("10–15 min"), "10–15 min", "units and ranges are the same everywhere");
-        assert_eq!(c.strings("en").duration("1 h or more"), "1 h or more");
-    }
-
-    #[test]
-    fn falls_back_to_english() {
-        let (c, d) = catalog(&[]);
-        assert!(d.is_empty(), "{d:?}");
-        let fr = c.strings("fr");
-        assert_eq!(fr.get("search"), "Rechercher");
-        assert_eq!(fr.fill("step_of", &[("n", "1"), ("total", "3")]), "Étape 1 sur 3");
-        assert_eq!(fr.get("risk_safe"), "Safe", "English where French has none");
-        assert_eq!(fr.risk(Risk::Safe), "Safe");
-        assert_eq!(fr.get("no_such_key"), "no_such_key");
-        assert_eq!(c.strings("ja").get("search"), "Search");
-    }
-
-    #[test]
-    fn site_tables_override_the_theme() {
-        let (c, d) = catalog(&[
-            file("themes/mine/i18n/fr.toml", "risk_safe = \"Sans risque\"\n"),
-            file("i18n/fr.toml", "search = \"Chercher\"\n"),
-            file("i18n/de.toml", "search = \"Suchen\"\n"),
-        ]);
-        assert!(d.is_empty(), "{d:?}");
-        let fr = c.strings("fr");
-        assert_eq!(
-            (fr.get("search"), fr.get("risk_safe"), fr.get("step_of")),
-            ("Chercher", "Sans risque", "Étape {n} sur {total}")
-        );
-        assert_eq!(c.strings("de").get("search"), "Suchen");
-        assert_eq!(c.strings("en").get("search"), "Search", "another language's table changes nothing");
-    }
-
-    #[test]
-    fn mistakes_in_a_table_are_named() {
-        let (c, d) = catalog(&[
-            file("i18n/fr.toml", "serach = \"Chercher\"\nrisk_safe = 3\nstep_of = \"Étape {n}, {totl}\"\n"),
-            file("i18n/french.toml", "search = \"x\"\n"),
-            file("i18n/de.toml", "search = \n"),
-        ]);
-        let mut d = d;
-        d.sort();
-        assert_eq!(
-            d,
-            [
-                "i18n/de.toml:1:10: error: string values must be quoted, expected literal string [strings-file]",
-                "i18n/fr.toml:1:1: error: `serach` is not a string of the theme; did you mean `search`? [unknown-key]",
-                "i18n/fr.toml:2:13: error: `risk_safe` is an integer, but a string table holds only text: `risk_safe = \"...\"` (the table is flat) [wrong-type]",
-                "i18n/fr.toml:3:1: error: `step_of`: it lacks {total} and {totl} means nothing here; the English text is \"Step {n} of {total}\" (placeholders are filled in by the theme) [wrong-type]",
-                "i18n/french.toml:1:1: error: a string table is named after its language: i18n/fr.toml, i18n/pt-BR.toml [strings-file]",
-            ]
-        );
-        // What is fine is kept; an unknown key is not.
-        let fr = c.strings("fr");
-        assert_eq!((fr.get("search"), fr.get("serach")), ("Rechercher", "serach"));
-    }
-
-    #[test]
-    fn missing_strings_are_warnings_per_key() {
-        let (c, _) = catalog(&[file("i18n/fr.toml", "tried = \"Essayé\"\n")]);
-        let d: Vec<String> = c.missing(&["en", "fr", "pt-BR"]).iter().map(ToString::to_string).collect();
-        assert_eq!(
-            d,
-            [
-                "i18n/fr.toml:1:1: warning: `fr` has no `risk_safe` string, so it is shown in English (\"Safe\"); add `risk_safe = \"...\"` to i18n/fr.toml [missing-string]",
-                "i18n/pt-BR.toml:1:1: warning: the theme has no words in `pt-BR`: its 4 strings are shown in English; translate them in i18n/pt-BR.toml (copy themes/default/i18n/en.toml from remedy's repository) [missing-string]",
-            ]
-        );
-    }
-
-    #[test]
-    fn scripts_get_only_the_words_that_differ() {
-        let (c, _) = catalog(&[file("i18n/fr.toml", "tried = \"Essayé\"\n")]);
-        assert_eq!(c.strings("en").script_json(), "");
-        assert_eq!(c.strings("fr").script_json(), r#"{"tried":"Essayé"}"#);
-    }
-}
+#[path = "strings_tests.rs"]
+mod tests;

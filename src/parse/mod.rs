@@ -102,6 +102,9 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     // nothing more about the front matter, but still render the body.
     let read_ok = entries.is_some();
     let entries = entries.unwrap_or_default();
+    if code.is_none() {
+        diagnostics.extend(not_a_translation(path, &entries));
+    }
     let lang = code.map(|code| PageLang {
         code: code.to_string(),
         source: untranslated.clone(),
@@ -134,6 +137,30 @@ pub fn parse_page(source: &SourceFile, settings: markdown::Settings<'_>) -> (Opt
     };
     diagnostics.extend(title_heading::drop_repeated_title(path, title, &mut body, text, body_offset, &lines));
     (Some(Page { source: source.path.clone(), kind, body: body.into(), lang }), diagnostics)
+}
+
+/// `translated_from` in a file that is not a translation: an error at the key. Most
+/// likely a translation whose name lost its code (`restart-fr.md`), which would be
+/// published as a page of the default language; else a key left over that means
+/// nothing here.
+fn not_a_translation(path: &str, entries: &[front_matter::Entry]) -> Option<Diagnostic> {
+    let key = entries.iter().find(|e| e.key == crate::lang::stale::KEY)?;
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let stem = name.strip_suffix(".md").unwrap_or(name);
+    // `restart-fr.md` was most likely meant to be `restart.fr.md`.
+    let named = match stem.rsplit_once(['-', '_']) {
+        Some((base, code)) if !base.is_empty() && code.len() <= 3 && crate::lang::is_code(code) => {
+            format!("`{base}.{code}.md` for `{base}.md` in `{code}`")
+        }
+        _ => format!("`{stem}.<code>.md`"),
+    };
+    let message = format!(
+        "`{}` belongs in a translation, and this file is not one: its name has no language code before `.md`, \
+         so it is a page of the default language. If it is a translation, name it after its source and language, \
+         as in {named}; else remove this key",
+        key.key
+    );
+    Some(Diagnostic::error(path, key.key_pos, Code::NotATranslation, message))
 }
 
 fn place(path: &str) -> Result<Place<'_>, String> {
@@ -177,6 +204,25 @@ mod tests {
         let (p, d) = page("content/a/b/c.md", "");
         assert!(p.is_none());
         assert!(d[0].contains(Code::MisplacedPage.as_str()), "{d:?}");
+    }
+
+    #[test]
+    fn translated_from_outside_a_translation_is_an_error_at_the_key() {
+        let (p, d) = page("content/g/reset-fr.md", "---\ntitle: Réinitialiser\n  \ntranslated_from: abc\n---\nCorps\n");
+        assert!(p.is_some(), "the page is still parsed");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert!(
+            d[0].starts_with("content/g/reset-fr.md:4:1: error: `translated_from` belongs in a translation"),
+            "{d:?}"
+        );
+        assert!(d[0].contains("as in `reset.fr.md` for `reset.md` in `fr`; else remove"), "{d:?}");
+        assert!(d[0].ends_with("[not-a-translation]"), "{d:?}");
+        let (_, d) = page("content/_index.md", "+++\ntitle = \"H\"\n  translated_from = \"abc\"\n+++\n");
+        assert!(d[0].starts_with("content/_index.md:3:3: error:"), "{d:?}");
+        assert!(d[0].contains("as in `_index.<code>.md`; else remove"), "{d:?}");
+        // In a translation it is the key it is meant to be.
+        let (_, d) = page("content/g/reset.fr.md", "+++\ntitle = \"R\"\ntranslated_from = \"abc\"\n+++\n");
+        assert!(d.is_empty(), "{d:?}");
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct Alternate {
 #[derive(Serialize)]
 pub struct ContentLanguage<'a> {
     pub code: &'a str,
+    /// What the page's language calls it ("anglais": `[language_names]` of the string
+    /// tables), else its own name (site.toml's `name`).
     pub name: &'a str,
 }
 
@@ -107,7 +109,7 @@ impl<'a> Common<'a> {
         self.content_language = translation
             .missing()
             .and_then(|code| config.language_named(code))
-            .map(|l| ContentLanguage { code: &l.code, name: &l.name });
+            .map(|l| ContentLanguage { code: &l.code, name: self.t.language_name(&l.code).unwrap_or(&l.name) });
         self.translation_outdated = *translation == Translation::Outdated;
         self
     }

@@ -14,6 +14,11 @@
 //!
 //! The event's `id` is the generation it reports, which the browser sends back as
 //! `Last-Event-ID` when it connects again.
+//!
+//! The overlay's words are the page's language's: like `search.js`, the script knows
+//! its English (`serve_build_failed` in the string tables) and takes the page's own
+//! from `<body data-strings>`; a page without them (an English one, a raw HTML file,
+//! [`no_site_page`]) gets the English. The diagnostics stay as the terminal shows them.
 
 use std::time::Duration;
 
@@ -29,6 +34,16 @@ pub const SCRIPT: &str = r#"// remedy serve: reloads the page after each rebuild
   "use strict";
   var me = document.currentScript;
   var since = (me && me.dataset.generation) || "0";
+  // The theme's words in English (themes/default/i18n/en.toml); a page in another
+  // language carries its own as JSON on <body data-strings> (base.html).
+  var WORDS = {
+    serve_build_failed: 'remedy: the build failed. This is the last good version of the page; fix the file and save.'
+  };
+  function say(key) {
+    var own = null;
+    try { own = JSON.parse((document.body && document.body.getAttribute("data-strings")) || "{}"); } catch (e) { own = null; }
+    return own && typeof own[key] === "string" ? own[key] : WORDS[key];
+  }
   var events = new EventSource("/__remedy/events?since=" + encodeURIComponent(since));
   events.addEventListener("reload", function () {
     events.close();
@@ -46,7 +61,7 @@ pub const SCRIPT: &str = r#"// remedy serve: reloads the page after each rebuild
     }
     var title = document.createElement("p");
     title.style.cssText = "font-weight:bold;color:#fca5a5;margin:0 0 1rem;";
-    title.textContent = "remedy: the build failed. This is the last good version of the page; fix the file and save.";
+    title.textContent = say("serve_build_failed");
     var list = document.createElement("pre");
     list.style.cssText = "white-space:pre-wrap;margin:0;";
     list.textContent = JSON.parse(e.data);

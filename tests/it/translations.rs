@@ -68,6 +68,55 @@ fn html_lang(html: &str) -> &str {
 }
 
 #[test]
+fn the_untranslated_note_names_the_language_in_the_readers_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid/translations/site"), &site);
+    let toml = fs::read_to_string(site.join("site.toml")).unwrap();
+    // The default language's own name made distinct from what English calls it.
+    let toml = toml.replace("name = \"English\"", "name = \"English (US)\"");
+    let toml = format!("{toml}\n[languages.de]\nname = \"Deutsch\"\n\n[languages.ja]\nname = \"日本語\"\n\n[languages.pt]\nname = \"Português\"\n");
+    fs::write(site.join("site.toml"), toml).unwrap();
+    let note = |out: &Path, code: &str| {
+        let page = fs::read_to_string(out.join(code).join("wifi/forget.html")).unwrap();
+        let start = page.find("<p class=\"translation-mark\" role=\"note\">").expect("the note");
+        let note = &page[start..];
+        note[note.find('>').unwrap() + 1..note.find("</p>").unwrap()].to_string()
+    };
+    let out = dir.path().join("out");
+    let outcome = build(&site, &out);
+    assert!(outcome.output.is_some(), "{:?}", outcome.diagnostics);
+    assert_eq!(note(&out, "fr"), "Cette page n’a pas encore été traduite\u{202f}; elle est affichée en anglais.");
+    assert_eq!(note(&out, "de"), "Diese Seite wurde noch nicht übersetzt; sie wird auf Englisch angezeigt.");
+    assert_eq!(note(&out, "ja"), "このページはまだ翻訳されていないため、英語で表示しています。");
+    // No table names English in Portuguese: the sentence is English's, the name the
+    // language's own, and `check` says what to add.
+    assert_eq!(note(&out, "pt"), "This page has not been translated yet; it is shown in English (US).");
+    fs::create_dir_all(site.join("i18n")).unwrap();
+    fs::write(
+        site.join("i18n/pt.toml"),
+        "not_translated = \"Esta página ainda não foi traduzida; é exibida em {language}.\"\n",
+    )
+    .unwrap();
+    let checked = crate::support::diagnostics_text(&remedy::build::check(&remedy::build::Options {
+        site_dir: site.clone(),
+        include_drafts: false,
+    }));
+    assert!(
+        checked.contains("i18n/pt.toml:1:1: warning: `pt` has no name for `en`, the default language"),
+        "{checked}"
+    );
+    fs::write(
+        site.join("i18n/pt.toml"),
+        "not_translated = \"Esta página ainda não foi traduzida; é exibida em {language}.\"\n\n[language_names]\nen = \"inglês\"\n",
+    )
+    .unwrap();
+    let outcome = build(&site, &out);
+    assert!(outcome.output.is_some(), "{:?}", outcome.diagnostics);
+    assert_eq!(note(&out, "pt"), "Esta página ainda não foi traduzida; é exibida em inglês.");
+}
+
+#[test]
 fn every_link_and_alternate_of_a_two_language_site_lands_on_a_page_in_its_language() {
     let (_dir, out) = built();
     let pages: Vec<PathBuf> = walkdir::WalkDir::new(&out)

@@ -38,9 +38,14 @@ impl Served {
 
     /// With these limits, after `prepare` has changed the copied site.
     fn start_with(limits: Limits, prepare: impl FnOnce(&Path)) -> Served {
+        Served::start_fixture("valid/full-toml", limits, prepare)
+    }
+
+    /// The fixture `case` (`valid/<name>`), with these limits, after `prepare`.
+    fn start_fixture(case: &str, limits: Limits, prepare: impl FnOnce(&Path)) -> Served {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
-        copy_tree(&fixtures().join("valid/full-toml/site"), &site);
+        copy_tree(&fixtures().join(case).join("site"), &site);
         prepare(&site);
         let options = Options {
             site_dir: site.clone(),

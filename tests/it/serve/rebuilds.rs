@@ -12,6 +12,7 @@ use remedy::incremental::{Body, Changes, Incremental};
 
 use super::{settle, wait_for, Served};
 use crate::support::{copy_tree, fixtures};
+use remedy::serve::Limits;
 
 /// Asserts that an incremental `build` of `site` gave what a full build of it gives
 /// now: the same diagnostics and, when it succeeds, the same files, byte for byte.
@@ -279,6 +280,43 @@ fn a_broken_page_shows_the_errors_and_keeps_the_last_good_site() {
     let errors_generation = generation + 1;
     let event = served.events(errors_generation).body;
     assert!(event.contains("event: reload"), "fixing clears the overlay by reloading: {event}");
+}
+
+#[test]
+fn the_error_overlay_speaks_the_pages_language_and_english_without_its_words() {
+    let Some(browser) = crate::browser::Browser::find() else { return };
+    let break_step = |site: &Path| {
+        let step = site.join("content/wifi/restart.md");
+        let good = std::fs::read_to_string(&step).unwrap();
+        std::fs::write(&step, good.replacen("+++\n", "+++\nrisk = \n", 1)).unwrap();
+    };
+    let served = Served::start_fixture("valid/translations", Limits::default(), |_| {});
+    let generation = served.generation();
+    break_step(&served.site);
+    wait_for("the errors event", || served.events(generation).body.contains("event: errors"));
+    // Each page, opened now, is told about the errors at once and shows them. (A
+    // short virtual time: the script's next request waits for a rebuild.)
+    let overlay = |served: &Served, path: &str| {
+        let page = browser.open(&served.url(path), 250);
+        let dom = crate::browser::unescape(&page.dom);
+        let at = dom.find("id=\"remedy-errors\"").unwrap_or_else(|| panic!("{path}: no overlay in {dom}"));
+        let overlay = dom[at..].to_string();
+        assert!(
+            overlay.contains("content/wifi/restart.md:2:"),
+            "{path}: the diagnostics, as in the terminal: {overlay}"
+        );
+        overlay
+    };
+    let french = "remedy\u{202f}: la génération a échoué. Voici la dernière version correcte de la page\u{202f}; \
+                  corrigez le fichier et enregistrez-le.";
+    let english = "remedy: the build failed. This is the last good version of the page; fix the file and save.";
+    assert!(overlay(&served, "fr/wifi/restart.html").contains(french), "a French page's own words");
+    assert!(overlay(&served, "fr/wifi/missing.html").contains(french), "the French 404 page's");
+    let english_page = overlay(&served, "wifi/restart.html");
+    assert!(english_page.contains(english) && !english_page.contains(french), "no data-strings: English");
+    // Before any good build, the stand-in page has no words of its own either.
+    let never_built = Served::start_fixture("valid/translations", Limits::default(), break_step);
+    assert!(overlay(&never_built, "fr/wifi/restart.html").contains(english));
 }
 
 #[test]
