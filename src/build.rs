@@ -387,7 +387,7 @@ pub fn build_with(options: &Options, out_dir: &Path, force: bool, progress: &Pro
     if let (true, Some(key), Ok(())) = (clean, key, write::check_out_dir(&options.site_dir, out_dir, force)) {
         if let Some(same) = write::reuse::unchanged(out_dir, key) {
             let written = Some(WriteStats { written: 0, reused: same.files });
-            let (config, diagnostics, external_links) = (loaded.0, Vec::new(), Vec::new());
+            let (config, diagnostics, external_links) = (loaded.0, same.warnings, Vec::new());
             return Outcome {
                 output: Some(Output::default()),
                 config,
@@ -421,8 +421,8 @@ pub fn build_with(options: &Options, out_dir: &Path, force: bool, progress: &Pro
     let Some(output) = &outcome.output else {
         return outcome; // dropping `staging` removes it
     };
-    if let (true, Some(key)) = (outcome.diagnostics.is_empty(), key) {
-        staging.remember(key, outcome.pages);
+    if let (false, Some(key)) = (diagnostics::has_errors(&outcome.diagnostics), key) {
+        staging.remember(key, outcome.pages, outcome.diagnostics.clone());
     }
     progress.stage("writing", 0);
     let failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());

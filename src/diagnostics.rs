@@ -51,6 +51,11 @@ macro_rules! codes {
                 }
             }
 
+            /// The code named `name` (`broken-link`), if there is one.
+            pub fn named(name: &str) -> Option<Code> {
+                Code::ALL.iter().copied().find(|c| c.as_str() == name)
+            }
+
             /// What the code means, for README's table.
             pub fn meaning(self) -> &'static str {
                 match self {

@@ -22,6 +22,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
+use crate::diagnostics::Diagnostic;
 use crate::model::Output;
 use reuse::{InputKey, Record};
 
@@ -114,7 +115,7 @@ pub struct Staging {
     /// Every file put so far, with the hash of its bytes (for [`reuse`]'s record).
     hashes: Mutex<Vec<(String, u64)>>,
     /// What [`Staging::remember`] was told: the record is written at the commit.
-    record: Mutex<Option<(InputKey, usize)>>,
+    record: Mutex<Option<(InputKey, usize, Vec<Diagnostic>)>>,
     committed: bool,
 }
 
@@ -186,9 +187,10 @@ impl Staging {
     }
 
     /// Asks for a [`reuse`] record in the output: the build that is being written
-    /// read inputs with `key`, made `pages` pages, and reported no diagnostic.
-    pub fn remember(&self, key: InputKey, pages: usize) {
-        *self.record.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, pages));
+    /// read inputs with `key`, made `pages` pages, and reported these `warnings` (and
+    /// no error).
+    pub fn remember(&self, key: InputKey, pages: usize, warnings: Vec<Diagnostic>) {
+        *self.record.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, pages, warnings));
     }
 
     /// Hard-links `old` at `path`; false when that fails (the caller writes instead:
@@ -221,9 +223,9 @@ impl Staging {
             let _ = remove_ours(staging);
             e
         };
-        if let Some((input, pages)) = self.record.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        if let Some((input, pages, warnings)) = self.record.lock().unwrap_or_else(|e| e.into_inner()).take() {
             let files = std::mem::take(&mut *self.hashes.lock().unwrap_or_else(|e| e.into_inner()));
-            let record = Record { input, pages, files: files.len(), output: reuse::tree_hash(files) };
+            let record = Record { input, pages, files: files.len(), output: reuse::tree_hash(files), warnings };
             let path = staging.join(reuse::RECORD);
             write_file(&path, record.text().as_bytes())
                 .map_err(|e| give_up(fail(&path, format!("cannot write: {e}"))))?;

@@ -1,7 +1,7 @@
 //! Stage 5, disk: recognises a rebuild with nothing to do.
 //!
-//! A successful build without diagnostics leaves a record, [`RECORD`], in its output
-//! folder: a hash of everything the build read ([`InputKey`]: `site.toml` as parsed,
+//! A successful build (no error; warnings are kept) leaves a record, [`RECORD`], in
+//! its output folder: a hash of everything the build read ([`InputKey`]: `site.toml` as parsed,
 //! every source's text, every copied file's bytes, the drafts flag and the remedy
 //! executable itself) and a hash of the output it wrote (every file's path and bytes,
 //! every folder's path). The next build computes its own input key after `load`; when
@@ -11,8 +11,11 @@
 //!
 //! Nothing is trusted on its word: a missing, unreadable or malformed record, another
 //! remedy binary, any changed input, and any output file added, removed or changed by
-//! hand all mean a full build (which then writes a new record). A build with
-//! diagnostics writes no record, so its warnings are printed again every time.
+//! hand all mean a full build (which then writes a new record). The record also holds
+//! the build's warnings: the same inputs give the same ones, and a skipped build
+//! reports them again, so that a warning is never shown once and then forgotten.
+//! (Load's warnings, about files it did not read, are not in the input key: a load
+//! with a warning is never skipped.)
 
 use std::fs;
 use std::hash::{Hash, Hasher};
@@ -26,6 +29,7 @@ use rayon::prelude::*;
 // a hash made by the same executable (its bytes are part of the key).
 use xxhash_rust::xxh3::{xxh3_64, Xxh3 as Hasher64};
 
+use crate::diagnostics::{Code, Diagnostic, Pos};
 use crate::model::{CopyFile, SourceFile, Sources, Theme};
 
 /// The record's file name, in the output folder.
@@ -67,12 +71,15 @@ impl InputKey {
 
 /// What the record of the output folder says about the build that wrote it, when that
 /// build had the same inputs and the output is as it left it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unchanged {
     /// HTML pages the build made.
     pub pages: usize,
     /// Files in the output (the record not counted).
     pub files: usize,
+    /// The warnings that build reported: the same inputs give the same ones, and a
+    /// skipped build reports them again.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Whether `out_dir` already holds the output of a build with input key `key`,
@@ -84,24 +91,39 @@ pub fn unchanged(out_dir: &Path, key: InputKey) -> Option<Unchanged> {
         return None;
     }
     let (output, files) = output_hash(out_dir)?;
-    (output == record.output && files == record.files).then_some(Unchanged { pages: record.pages, files })
+    let Record { pages, warnings, .. } = record;
+    (output == record.output && files == record.files).then_some(Unchanged { pages, files, warnings })
 }
 
 /// A record's contents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Record {
     pub input: InputKey,
     pub output: u64,
     pub pages: usize,
     pub files: usize,
+    /// The build's diagnostics: warnings only (a build with errors leaves no record).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Record {
+    /// The record as text: a line per field, then a line per warning (a JSON array:
+    /// path, line, column, code, message).
     pub fn text(&self) -> String {
-        format!(
-            "{FORMAT}\ninput {:016x}\noutput {:016x}\npages {}\nfiles {}\n",
-            self.input.0, self.output, self.pages, self.files
-        )
+        let mut text = format!(
+            "{FORMAT}\ninput {:016x}\noutput {:016x}\npages {}\nfiles {}\nwarnings {}\n",
+            self.input.0,
+            self.output,
+            self.pages,
+            self.files,
+            self.warnings.len()
+        );
+        for d in &self.warnings {
+            let line = (&d.path, d.pos.line, d.pos.col, d.code.as_str(), &d.message);
+            text.push_str(&serde_json::to_string(&line).expect("strings and numbers serialize"));
+            text.push('\n');
+        }
+        text
     }
 
     fn parse(text: &str) -> Option<Record> {
@@ -112,8 +134,18 @@ impl Record {
         let output = u64::from_str_radix(&field("output")?, 16).ok()?;
         let pages = field("pages")?.parse().ok()?;
         let files = field("files")?.parse().ok()?;
-        lines.next().is_none().then_some(Record { input: InputKey(input), output, pages, files })
+        let count: usize = field("warnings")?.parse().ok()?;
+        let warnings = lines.by_ref().take(count).map(warning).collect::<Option<Vec<_>>>()?;
+        let whole = warnings.len() == count && lines.next().is_none();
+        whole.then_some(Record { input: InputKey(input), output, pages, files, warnings })
     }
+}
+
+/// A warning from its line in a record.
+fn warning(line: &str) -> Option<Diagnostic> {
+    let (path, line, col, code, message): (String, u32, u32, String, String) = serde_json::from_str(line).ok()?;
+    let code = Code::named(&code)?;
+    Some(Diagnostic::warning(path, Pos::new(line, col), code, message))
 }
 
 /// The hash of one output file's bytes.
@@ -200,8 +232,12 @@ mod tests {
 
     #[test]
     fn records_round_trip_and_refuse_anything_else() {
-        let record = Record { input: InputKey(0xfeed), output: 7, pages: 3, files: 12 };
-        assert_eq!(Record::parse(&record.text()), Some(record));
+        let warnings = vec![
+            Diagnostic::warning("site.toml", Pos::START, Code::SearchBudget, "over \"50\" KiB\n\ttoo big"),
+            Diagnostic::warning("content/a/b.md", Pos::new(12, 5), Code::UnknownKey, "`titel`: did you mean `title`?"),
+        ];
+        let record = Record { input: InputKey(0xfeed), output: 7, pages: 3, files: 12, warnings };
+        assert_eq!(Record::parse(&record.text()), Some(record.clone()));
         let text = record.text();
         for bad in [
             String::new(),
@@ -210,6 +246,10 @@ mod tests {
             text.replace("pages 3", "pages x"),
             format!("{text}extra\n"),
             text.trim_end().to_string(),
+            text.replace("warnings 2", "warnings 3"),
+            text.replace("warnings 2", "warnings 1"),
+            text.replace("search-budget", "no-such-code"),
+            text.replace("[\"site.toml\",1,1,", "[\"site.toml\",\"1\",1,"),
         ] {
             assert_eq!(Record::parse(&bad), None, "{bad:?}");
         }
