@@ -18,9 +18,10 @@ use crate::lang::strings::Catalog;
 use crate::model::{CopyFile, Output, OutputFile, Page, Site, SourceFile, Sources};
 use crate::progress::Progress;
 use crate::render::templates::Templates;
-use crate::render::Sink;
+use crate::render::{SearchPaths, Sink};
 use crate::write::{self, WriteError, WriteStats};
 use crate::{load, parse, resolve};
+use rayon::prelude::*;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -339,7 +340,7 @@ pub fn render(
         // The search index needs the site, not the pages: make it while they render.
         let (rendered, (mut files, search)) = rayon::join(
             || crate::render::render_pages(site, config, templates, strings, &jobs, sink),
-            || crate::render::search_files(site, config, sink),
+            || search_files(site, config, sink),
         );
         for result in rendered {
             match result {
@@ -365,6 +366,17 @@ pub fn render(
     all.files.sort_by(|a, b| a.path.cmp(&b.path));
     all.copies.sort();
     (Some(all), diagnostics)
+}
+
+/// The search index of `site` (`search::index_files`), each file under the
+/// language's folder handed to `sink` as soon as the index is made (a build writes
+/// them while the pages still render: on a big site they are half the files). Gives
+/// the files the sink handed back and, for `render::finish`, the index's paths.
+fn search_files(site: &Site, config: &Config, sink: Sink<'_>) -> (Vec<OutputFile>, SearchPaths) {
+    let (files, diagnostics) = crate::search::index_files(site, &config.search);
+    let paths = files.iter().map(|f| f.path.clone()).collect();
+    let kept = crate::render::under_folder(site, files).into_par_iter().filter_map(sink).collect();
+    (kept, SearchPaths { paths, diagnostics })
 }
 
 /// Runs the pipeline and, when it produced no error, writes the output to `out_dir`

@@ -51,17 +51,6 @@ pub fn render_pages(
         .collect()
 }
 
-/// The search index of `site` (`search::index_files`), each file under the
-/// language's folder handed to `sink` as soon as the index is made (a build writes
-/// them while the pages still render: on a big site they are half the files). Gives
-/// the files the sink handed back and, for [`finish`], the index's [`SearchPaths`].
-pub fn search_files(site: &Site, config: &Config, sink: Sink<'_>) -> (Vec<OutputFile>, SearchPaths) {
-    let (files, diagnostics) = crate::search::index_files(site, &config.search);
-    let paths = files.iter().map(|f| f.path.clone()).collect();
-    let kept = under_folder(site, files).into_par_iter().filter_map(sink).collect();
-    (kept, SearchPaths { paths, diagnostics })
-}
-
 /// `files` (paths of the site's root) put under the site's language's folder.
 pub fn under_folder(site: &Site, mut files: Vec<OutputFile>) -> Vec<OutputFile> {
     let prefix = &site.language.prefix;
