@@ -126,4 +126,17 @@ mod tests {
         let said: usize = words.map(|w| w.lines().filter(|l| l.contains(": '")).count()).sum();
         assert_eq!(said, crate::lang::strings::SCRIPT_KEYS.len());
     }
+
+    #[test]
+    fn the_stylesheet_writes_no_words() {
+        // Text from CSS `content:` is the same in every language and cannot be
+        // translated: words belong in the string tables (an English "(you are here)"
+        // was on every French page). Punctuation and `attr()` are fine.
+        let css = STATIC.iter().find(|(n, _)| *n == "style.css").expect("style.css").1;
+        for declaration in css.split("content:").skip(1) {
+            let value = declaration.split(';').next().unwrap_or_default();
+            let quoted: String = value.split('"').skip(1).step_by(2).collect();
+            assert!(!quoted.chars().any(char::is_alphabetic), "style.css writes words: content:{value}");
+        }
+    }
 }
