@@ -33,8 +33,8 @@ pub struct Options {
 /// and every diagnostic, sorted.
 #[derive(Debug)]
 pub struct Outcome {
-    /// After [`build`], the pages are already written and not in it: only the files
-    /// made from the whole site are.
+    /// After [`build`], the pages and the search index are already written and not in
+    /// it: only the files made from the whole site are.
     pub output: Option<Output>,
     pub config: Config,
     pub diagnostics: Vec<Diagnostic>,
@@ -322,8 +322,9 @@ pub fn missing_strings(catalog: &Catalog, config: &Config) -> Vec<Diagnostic> {
 /// Stage 4, render: every output file (pages, search index, data) of every
 /// language's site (`sites`, the default first, as [`structure`] gives them), each
 /// with its language's words from `catalog` ([`string_tables`]), or the errors. Each
-/// page goes to `sink` as it is rendered (see [`Sink`]); the `Output` holds the pages
-/// the sink hands back and the files made from the whole site.
+/// page goes to `sink` as it is rendered, and each search index file as soon as the
+/// index is made (see [`Sink`]); the `Output` holds the files the sink hands back and
+/// the files made from the whole site.
 pub fn render(
     sites: &[Site],
     config: &Config,
@@ -429,12 +430,16 @@ pub fn build_with(options: &Options, out_dir: &Path, force: bool, progress: &Pro
         }
         None
     };
+    // Load's warnings are about files it did not read, which the input key does not
+    // cover: the record leaves them out (a build is only skipped when load gave none).
+    let load_warnings = loaded.2.clone();
     let mut outcome = run_loaded(loaded, options, false, &sink, progress);
     let Some(output) = &outcome.output else {
         return outcome; // dropping `staging` removes it
     };
     if let (false, Some(key)) = (diagnostics::has_errors(&outcome.diagnostics), key) {
-        staging.remember(key, outcome.pages, outcome.diagnostics.clone());
+        let warnings = outcome.diagnostics.iter().filter(|d| !load_warnings.contains(d)).cloned().collect();
+        staging.remember(key, outcome.pages, warnings);
     }
     progress.stage("writing", 0);
     let failed = failed.into_inner().unwrap_or_else(|e| e.into_inner());

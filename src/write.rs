@@ -175,7 +175,9 @@ impl Staging {
                 return Ok(());
             }
         }
-        with_parent(&path, || fs::copy(disk, &path).map(drop))
+        // A new file, like every other (never `fs::copy`, which would write into a file
+        // already there: one linked from the previous output).
+        with_parent(&path, || write_file(&path, &bytes))
             .map_err(|e| fail(disk, format!("cannot copy to the output: {e}")))?;
         self.written.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -417,6 +419,26 @@ mod tests {
     /// Many threads putting files into nested folders that do not exist yet: every
     /// file lands. (The race this guards against, two threads both missing a folder,
     /// showed in the integration tests; this test does not reproduce it reliably.)
+    #[test]
+    fn a_copy_never_writes_into_a_file_already_there() {
+        // The file at the path may be linked from the previous output: a copy onto it
+        // is an error, and the file (and so the previous output) keeps its bytes.
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        fs::create_dir_all(&site).unwrap();
+        let out = dir.path().join("out");
+        let first = Staging::begin(&site, &out, false).unwrap();
+        first.file("search/index.js", b"the index").unwrap();
+        first.commit().unwrap();
+        let other = dir.path().join("other.js");
+        fs::write(&other, "not the index").unwrap();
+        let second = Staging::begin(&site, &out, false).unwrap();
+        second.file("search/index.js", b"the index").unwrap(); // linked from `out`
+        assert!(second.copy("search/index.js", &other).is_err());
+        drop(second);
+        assert_eq!(fs::read(out.join("search/index.js")).unwrap(), b"the index");
+    }
+
     #[test]
     fn files_from_many_threads_make_their_folders() {
         let dir = tempfile::tempdir().unwrap();

@@ -24,10 +24,11 @@ use context::*;
 pub use pages::{jobs, Job, PageJob, TermKind, GENERATED};
 use templates::Templates;
 
-/// Where each page goes as soon as it is rendered (from any thread): the sink takes
-/// it (`None`) or hands it back to be kept in the [`Output`] (`Some`). A build passes
-/// one that writes the page into the staging folder at once, so that the pages are
-/// not all held in memory; its failures are the caller's to report.
+/// Where each page goes as soon as it is rendered, and each search index file as soon
+/// as the index is made (from any thread): the sink takes it (`None`) or hands it back
+/// to be kept in the [`Output`] (`Some`). A build passes one that writes the file into
+/// the staging folder at once, so that they are not all held in memory; its failures
+/// are the caller's to report.
 pub type Sink<'s> = &'s (dyn Fn(OutputFile) -> Option<OutputFile> + Sync);
 
 /// Renders every page of `jobs`, in parallel, in order, each handed to `sink` (a page
@@ -111,6 +112,24 @@ pub fn finish(
                 };
                 diagnostics.push(Diagnostic::error(at, Pos::START, Code::OutputConflict, message));
             }
+        }
+    }
+    // The default language's folder holds the others' (`fr/`): none of its own files
+    // may land in one (a guide named `fr`, a static `fr/search/index.js`).
+    if site.language.prefix.is_empty() {
+        let mut inside: BTreeMap<&str, (&str, &str)> = BTreeMap::new(); // source -> (path, language)
+        for (path, source) in &owners {
+            let Some((folder, _)) = path.split_once('/') else { continue };
+            let other = config.languages.iter().skip(1).find(|l| l.code == folder);
+            if let (Some(language), false) = (other, *source == GENERATED) {
+                inside.entry(source).or_insert((path, &language.name));
+            }
+        }
+        for (source, (path, language)) in inside {
+            let folder = path.split('/').next().unwrap_or_default();
+            let message =
+                format!("{source} would be written to `{path}`, inside `{folder}/`, which holds the site in {language}; rename it");
+            diagnostics.push(Diagnostic::error(source, Pos::START, Code::OutputConflict, message));
         }
     }
     // An alias may take no path that is already taken, by a page, a file or an alias.

@@ -24,8 +24,8 @@ use synonyms::Synonyms;
 /// Every file of the search index of `site`, in the site's language (its code, such
 /// as `fr` or `pt-BR`, picks the stemmer and stop words, see [`language`]), and a
 /// warning when they exceed the budget (each language's index has its own). Paths
-/// start with `search/`; `render::finish` puts another language's under its folder
-/// (`fr/search/...`).
+/// start with `search/`; `render::under_folder` puts another language's under its
+/// folder (`fr/search/...`).
 pub fn index_files(site: &Site, config: &SearchConfig) -> (Vec<OutputFile>, Vec<Diagnostic>) {
     if !config.enabled {
         return (Vec::new(), Vec::new());

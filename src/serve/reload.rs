@@ -17,8 +17,9 @@
 //!
 //! The overlay's words are the page's language's: like `search.js`, the script knows
 //! its English (`serve_build_failed` in the string tables) and takes the page's own
-//! from `<body data-strings>`; a page without them (an English one, a raw HTML file,
-//! [`no_site_page`]) gets the English. The diagnostics stay as the terminal shows them.
+//! from `<body data-strings>`; a page without them (an English one,
+//! [`no_site_page`]) gets the English. (HTML files from `static/` are served as they
+//! are, without this script.) The diagnostics stay as the terminal shows them.
 
 use std::time::Duration;
 

@@ -14,8 +14,9 @@
 //! hand all mean a full build (which then writes a new record). The record also holds
 //! the build's warnings: the same inputs give the same ones, and a skipped build
 //! reports them again, so that a warning is never shown once and then forgotten.
-//! (Load's warnings, about files it did not read, are not in the input key: a load
-//! with a warning is never skipped.)
+//! Load's warnings, about files it did not read, are not in the input key: a load
+//! with a warning is never skipped, and the record leaves them out, so a skipped
+//! build never repeats one that is no longer true.
 
 use std::fs;
 use std::hash::{Hash, Hasher};

@@ -365,3 +365,22 @@ fn a_build_with_warnings_is_skipped_and_reports_them_again() {
     let fourth = build(&site, &out);
     assert!(fourth.diagnostics.is_empty() && fourth.written.map(|w| w.written) == Some(0));
 }
+
+/// Load's warnings (a symbolic link it did not follow) are about files the input key
+/// does not cover: the record leaves them out, so a skipped build never repeats one
+/// that is no longer true.
+#[cfg(unix)]
+#[test]
+fn a_skipped_build_does_not_repeat_a_load_warning_that_went_away() {
+    let (_dir, site, out) = built();
+    let link = site.join("content/printer/link.md");
+    std::os::unix::fs::symlink(site.join("content/printer/check-cable.md"), &link).unwrap();
+    let first = build(&site, &out);
+    assert!(crate::support::diagnostics_text(&first).contains("symbolic link not followed"));
+    assert!(build(&site, &out).written.is_some_and(|w| w.written > 0 || w.reused > 0), "not skipped: load warned");
+    fs::remove_file(&link).unwrap();
+    let folder = folder_id(&out);
+    let after = build(&site, &out);
+    assert_eq!(folder_id(&out), folder, "skipped: the inputs are those of the recorded build");
+    assert!(after.diagnostics.is_empty(), "{}", crate::support::diagnostics_text(&after));
+}
