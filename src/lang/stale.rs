@@ -59,8 +59,11 @@ pub struct Stale {
 /// Checks every translation among `pages` (the Markdown files under `content/`)
 /// against its source, by its `translated_from` key or else by `history`.
 pub fn check(pages: &[SourceFile], history: &History) -> Stale {
-    let texts: BTreeMap<&str, &str> = pages.iter().map(|p| (p.path.as_str(), p.text.as_str())).collect();
     let mut stale = Stale::default();
+    if !pages.iter().any(|p| crate::lang::split(&p.path).1.is_some()) {
+        return stale; // no translation: every build of a one-language site asks
+    }
+    let texts: BTreeMap<&str, &str> = pages.iter().map(|p| (p.path.as_str(), p.text.as_str())).collect();
     for page in pages {
         let (source, Some(_)) = crate::lang::split(&page.path) else { continue };
         let Some(source_text) = texts.get(source.as_str()) else { continue }; // no source: the build says so

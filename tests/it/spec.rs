@@ -26,7 +26,7 @@ use remedy::model::SourceFile;
 use remedy::parse::destination::{classify, Classified};
 use remedy::parse::{markdown, parse_page, sanitize};
 
-use crate::support::repo_root;
+use crate::support::{repo_root, strip_tags};
 
 /// Differences other than the on-purpose ones: (spec, example number, why).
 const KNOWN: &[(&str, usize, &str)] = &[];
@@ -154,20 +154,6 @@ fn normalize(html: &str) -> String {
     }
     out.push_str(rest);
     out.replace(">\n<", "><").replace("&quot;", "\"").replace("&#39;", "'").replace("&#x27;", "'")
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[test]

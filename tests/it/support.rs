@@ -52,3 +52,18 @@ pub fn copy_tree(from: &Path, to: &Path) {
         std::fs::write(path, bytes).unwrap();
     }
 }
+
+/// The text of an HTML fragment: every tag removed, entities left as they are.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::browser::{file_url, guarded_copy, serve, Browser, Page};
-use crate::support::{build, diagnostics_text, repo_root};
+use crate::support::{build, diagnostics_text, repo_root, strip_tags};
 
 mod benchmark;
 mod queries;
@@ -150,20 +150,6 @@ pub fn results(dom: &str) -> Vec<(String, String)> {
             (crate::browser::unescape(&href), crate::browser::unescape(&text))
         })
         .collect()
-}
-
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
 }
 
 #[test]
