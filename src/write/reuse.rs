@@ -190,7 +190,7 @@ fn output_hash(out_dir: &Path) -> Option<(u64, usize)> {
         }
     }
     let files: Option<Vec<(String, u64)>> =
-        paths.into_par_iter().map(|(rel, disk)| Some((rel, content_hash(&fs::read(disk).ok()?)))).collect();
+        paths.into_par_iter().map(|(rel, disk)| Some((rel, file_hash(&disk)?))).collect();
     let files = files?;
     let count = files.len();
     Some((tree_hash(files), count))
@@ -211,25 +211,45 @@ fn texts(files: &[SourceFile]) -> Vec<u64> {
 
 /// Each copied file's output path and source, and the hash of its bytes on disk.
 fn copied(files: &[CopyFile]) -> Option<Vec<(&str, &str, u64)>> {
-    files
-        .par_iter()
-        .map(|c| {
-            let mut bytes = Vec::new();
-            fs::File::open(&c.disk).ok()?.read_to_end(&mut bytes).ok()?;
-            Some((c.path.as_str(), c.source.as_str(), content_hash(&bytes)))
-        })
-        .collect()
+    files.par_iter().map(|c| Some((c.path.as_str(), c.source.as_str(), file_hash(&c.disk)?))).collect()
 }
 
 /// The running executable's bytes, hashed: another remedy writes other output.
 fn executable() -> Option<u64> {
-    let path = std::env::current_exe().ok()?;
-    Some(content_hash(&fs::read(path).ok()?))
+    file_hash(&std::env::current_exe().ok()?)
+}
+
+/// The [`content_hash`] of a file's bytes, read a piece at a time: the executable is
+/// 20 MB, and memory the process has not touched yet costs a page fault per 4 KiB.
+fn file_hash(path: &Path) -> Option<u64> {
+    let mut file = fs::File::open(path).ok()?;
+    let mut h = Hasher64::new();
+    let mut buffer = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut buffer) {
+            Ok(0) => return Some(h.digest()),
+            Ok(n) => h.update(&buffer[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_hashed_piece_by_piece_hashes_like_its_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        for len in [0, 1, 64 * 1024 - 1, 64 * 1024, 64 * 1024 + 1, 200_000] {
+            let bytes: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            fs::write(&path, &bytes).unwrap();
+            assert_eq!(file_hash(&path), Some(content_hash(&bytes)), "{len} bytes");
+        }
+        assert_eq!(file_hash(&dir.path().join("missing")), None);
+    }
 
     #[test]
     fn records_round_trip_and_refuse_anything_else() {
