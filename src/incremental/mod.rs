@@ -24,8 +24,10 @@
 //! compares both paths with a full build, file by file.
 //!
 //! The result is the whole site in memory, byte for byte what `build` would write.
-//! A site in several languages always takes the full path (each language's pages
-//! are keyed apart). `quick.rs` holds the quick path, this file the full one.
+//! In a site in several languages the quick path patches every language's site that
+//! shows the changed file (a translation, or a source no language translates); a
+//! source with a translation takes the full path, since its edit may make the
+//! translation out of date. `quick.rs` holds the quick path, this file the full one.
 
 mod files;
 mod quick;
@@ -136,7 +138,7 @@ impl Incremental {
             return None;
         }
         let last = self.last.as_ref()?;
-        Some(SearchRefresh { site: last.site.clone(), config: last.config.search.clone() })
+        Some(SearchRefresh { sites: last.sites.iter().map(|s| (s.site.clone(), s.config.search.clone())).collect() })
     }
 
     /// Whether the last run left the search index of the text before it (then
@@ -268,12 +270,13 @@ impl Incremental {
         let (catalog, table_diags) = build::string_tables(&sources);
         fixed.extend(table_diags.iter().cloned());
         diags.extend(table_diags);
+        // Each language's link diagnostics apart, the default's first (for `quick`).
         let mut link_diags =
-            site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts));
+            vec![site.as_ref().map_or(Vec::new(), |site| build::check_links(site, &sources.assets, &drafts))];
         for language in &languages {
-            link_diags.extend(crate::resolve::translate::check_links(language, &sources.assets, &drafts));
+            link_diags.push(crate::resolve::translate::check_links(language, &sources.assets, &drafts));
         }
-        diags.extend(link_diags.iter().cloned());
+        diags.extend(link_diags.iter().flatten().cloned());
         lap("resolve");
 
         let mut files = None;
@@ -303,16 +306,14 @@ impl Incremental {
                 let mut all_paths = HashSet::new();
                 let mut finished = true;
                 let global = hash(&(format!("{config:?}"), templates_key, self.options.include_drafts));
-                // The default language's, which the quick path renders with.
-                let mut default_global = global;
+                // Each site's, which the quick path renders with.
+                let mut globals = Vec::with_capacity(sites.len());
                 for site in &sites {
                     let config = &config.for_language(&site.language.code);
                     let strings = &catalog.strings(&site.language.code);
                     let prefix = &site.language.prefix;
                     let global = hash(&(global, prefix, strings));
-                    if prefix.is_empty() {
-                        default_global = global;
-                    }
+                    globals.push(global);
                     let jobs = render::jobs(site, config);
                     let paths: Vec<String> = jobs.iter().map(|j| format!("{prefix}{}", j.path)).collect();
                     let keys: Vec<u64> = jobs.iter().map(|j| job_key(&self.pages, site, global, &j.job)).collect();
@@ -382,25 +383,22 @@ impl Incremental {
                 lap("render");
                 files = finished.then(|| Files { base: Arc::new(map), changed: HashMap::new(), gone: HashSet::new() });
                 lap("finish");
-                // The quick path patches one site: a site in several languages always
-                // takes the whole pipeline (whose caches still skip what did not change).
-                if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags) && sites.len() == 1) {
+                if let Some(files) = files.as_ref().filter(|_| !diagnostics::has_errors(&diags)) {
                     let assets = sources.assets.clone();
                     let files = files.clone();
-                    let site = sites.pop().expect("one site");
-                    let strings = catalog.strings(&config.language);
-                    let last = Last {
-                        site,
-                        drafts,
-                        assets,
-                        fixed,
-                        parse_diags,
-                        link_diags,
-                        files,
-                        config,
-                        strings,
-                        global: default_global,
-                    };
+                    let sites = sites
+                        .into_iter()
+                        .zip(globals)
+                        .zip(link_diags)
+                        .map(|((site, global), link_diags)| LastSite {
+                            config: config.for_language(&site.language.code),
+                            strings: catalog.strings(&site.language.code),
+                            site,
+                            global,
+                            link_diags,
+                        })
+                        .collect();
+                    let last = Last { sites, drafts, assets, fixed, parse_diags, files, config };
                     self.last = Some(last);
                     self.search_stale = deferred;
                 }
@@ -414,33 +412,47 @@ impl Incremental {
     }
 }
 
-/// Making the search index of a site again (see [`Incremental::search_refresh`]).
+/// Making the search index of a site again, in every language (see
+/// [`Incremental::search_refresh`]).
 pub struct SearchRefresh {
-    site: Site,
-    config: crate::config::SearchConfig,
+    sites: Vec<(Site, crate::config::SearchConfig)>,
 }
 
 impl SearchRefresh {
+    /// Every language's index files, each under its language's folder.
     pub fn run(self) -> Vec<OutputFile> {
-        crate::search::index_files(&self.site, &self.config).0
+        self.sites
+            .iter()
+            .flat_map(|(site, config)| render::under_folder(site, crate::search::index_files(site, config).0))
+            .collect()
     }
 }
 
 /// The last good run, for [`Incremental::quick`].
 struct Last {
-    site: Site,
+    /// The default language's site first, then the others in site.toml's order.
+    sites: Vec<LastSite>,
     drafts: Vec<String>,
     assets: Vec<CopyFile>,
     /// Diagnostics of the settings, of `load` and of the site's shape.
     fixed: Vec<Diagnostic>,
     parse_diags: Vec<Diagnostic>,
-    link_diags: Vec<Diagnostic>,
     files: Files,
+    /// The settings as read (those of the default language).
     config: Config,
-    /// The theme's words in the site's language.
+}
+
+/// One language's site as the last good run left it.
+struct LastSite {
+    site: Site,
+    /// The settings in its language (`Config::for_language`).
+    config: Config,
+    /// The theme's words in its language.
     strings: Strings,
     /// The fingerprint of the settings, templates and words.
     global: u64,
+    /// The diagnostics of its links.
+    link_diags: Vec<Diagnostic>,
 }
 
 /// The translations that may be out of date (`build::stale_translations`): it needs

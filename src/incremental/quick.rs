@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{hash, job_key, Body, Build, Incremental, Parsed};
+use super::{hash, job_key, Body, Build, Incremental, LastSite, Parsed};
 use crate::build;
 use crate::diagnostics::{self, Diagnostic};
 use crate::load;
@@ -32,6 +32,11 @@ impl Incremental {
             let disk = self.options.site_dir.join(path);
             let plain = disk.symlink_metadata().is_ok_and(|m| m.file_type().is_file());
             if !(path.starts_with("content/") && path.ends_with(".md") && self.pages.contains_key(path) && plain) {
+                return None;
+            }
+            // A source's edit may make its translations out of date (another notice
+            // on their pages): the whole pipeline decides.
+            if last.sites.len() > 1 && self.is_translated(path) {
                 return None;
             }
             let text = load::read_text(&disk, path, last.config.max_file_size_kb * 1024).ok()?;
@@ -72,55 +77,76 @@ impl Incremental {
         for path in &changed {
             last.parse_diags.extend(self.pages[*path].diagnostics.iter().cloned());
         }
+        // Every language's site that shows a changed file: its translation, or the
+        // source itself where a language has no translation of it.
         for path in &changed {
             let body = self.pages[*path].page.as_ref().map(|p| p.body.clone())?;
-            let site = &mut last.site;
-            if site.home.source == **path {
-                site.home.body = body;
-            } else if let Some(guide) = site.guides.iter_mut().find(|g| g.source == **path) {
-                (guide.intro_html, guide.help_html) = crate::resolve::split_help(&body.html);
-                guide.body = body;
-            } else if let Some(step) = site.guides.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.source == **path) {
-                step.body = body;
+            for last_site in &mut last.sites {
+                let site = &mut last_site.site;
+                if site.home.source == **path {
+                    site.home.body = body.clone();
+                } else if let Some(guide) = site.guides.iter_mut().find(|g| g.source == **path) {
+                    (guide.intro_html, guide.help_html) = crate::resolve::split_help(&body.html);
+                    guide.body = body.clone();
+                } else if let Some(step) =
+                    site.guides.iter_mut().flat_map(|g| &mut g.steps).find(|s| s.source == **path)
+                {
+                    step.body = body.clone();
+                }
+                // Otherwise a draft, or another language's page.
             }
-            // Otherwise a draft, not part of the site.
         }
-        // Only the changed pages' own links can have changed: no target moved.
-        last.link_diags.retain(|d| !is_changed(&d.path));
-        last.link_diags.extend(links::check_some(&last.site, &last.assets, &last.drafts, &is_changed));
+        let shows_changed = |site: &crate::model::Site| {
+            is_changed(&site.home.source)
+                || site.guides.iter().any(|g| is_changed(&g.source) || g.steps.iter().any(|s| is_changed(&s.source)))
+        };
+        for (i, last_site) in last.sites.iter_mut().enumerate() {
+            if i == 0 {
+                // Only the changed pages' own links can have changed: no target moved.
+                last_site.link_diags.retain(|d| !is_changed(&d.path));
+                let found = links::check_some(&last_site.site, &last.assets, &last.drafts, &is_changed);
+                last_site.link_diags.extend(found);
+            } else if shows_changed(&last_site.site) {
+                // Another language's links are checked page by page against its own.
+                last_site.link_diags =
+                    crate::resolve::translate::check_links(&last_site.site, &last.assets, &last.drafts);
+            }
+        }
         lap("links");
 
-        let mut diags: Vec<Diagnostic> =
-            last.fixed.iter().chain(&last.parse_diags).chain(&last.link_diags).cloned().collect();
+        let mut diags: Vec<Diagnostic> = last.fixed.iter().chain(&last.parse_diags).cloned().collect();
+        diags.extend(last.sites.iter().flat_map(|s| &s.link_diags).cloned());
         let mut rendered = 0;
         let (_, templates) = self.templates.as_ref()?;
-        // The pages made from the changed files.
-        let site = &last.site;
-        // (and a guide's print page, which holds the text of all its steps).
+        // The pages made from the changed files (and a guide's print page, which
+        // holds the text of all its steps), in every language.
         let reads_changed = |j: &render::PageJob<'_>| {
             is_changed(&j.source)
                 || matches!(j.job, render::Job::Print(g) if g.steps.iter().any(|s| is_changed(&s.source)))
         };
-        let jobs: Vec<_> = render::jobs(site, &last.config).into_iter().filter(reads_changed).collect();
-        for job in &jobs {
-            let key = job_key(&self.pages, site, last.global, &job.job);
-            if self.rendered.get(&job.path).is_some_and(|(k, _)| *k == key) {
-                continue;
-            }
-            rendered += 1;
-            match render::render_job(site, &last.config, templates, &last.strings, job) {
-                Ok(html) => {
-                    let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
-                    last.files.changed.insert(job.path.clone(), Body::Bytes(bytes.clone()));
-                    self.rendered.insert(job.path.clone(), (key, bytes));
+        for LastSite { site, config, strings, global, .. } in &last.sites {
+            let prefix = &site.language.prefix;
+            let jobs: Vec<_> = render::jobs(site, config).into_iter().filter(reads_changed).collect();
+            for job in &jobs {
+                let path = format!("{prefix}{}", job.path);
+                let key = job_key(&self.pages, site, *global, &job.job);
+                if self.rendered.get(&path).is_some_and(|(k, _)| *k == key) {
+                    continue;
                 }
-                Err(d) => {
-                    self.rendered.remove(&job.path);
-                    diags.push(d);
+                rendered += 1;
+                match render::render_job(site, config, templates, strings, job) {
+                    Ok(html) => {
+                        let bytes: Arc<[u8]> = Arc::from(html.into_bytes());
+                        last.files.changed.insert(path.clone(), Body::Bytes(bytes.clone()));
+                        self.rendered.insert(path, (key, bytes));
+                    }
+                    Err(d) => {
+                        self.rendered.remove(&path);
+                        diags.push(d);
+                    }
                 }
             }
         }
-        drop(jobs);
         lap("render");
         // The search index is made from every page's text, which takes seconds on a
         // large site: it is made again by `refresh_search`, after the page is served.
@@ -135,6 +161,13 @@ impl Incremental {
         };
         let parsed = std::mem::take(&mut self.parsed_early);
         Some(Build { files, diagnostics: diags, parsed, rendered, timings, quick: true })
+    }
+}
+
+impl Incremental {
+    /// Whether a language has a translation of the source `path`.
+    fn is_translated(&self, path: &str) -> bool {
+        self.pages.keys().any(|p| matches!(crate::lang::split(p), (source, Some(_)) if source == path))
     }
 }
 

@@ -128,6 +128,58 @@ fn incremental_matches_a_full_build_after_each_edit() {
     check(&mut incremental, &["i18n/en-GB.toml"], "the table removed");
 }
 
+/// The same in a site in two languages: a translation's text, and a source no
+/// language translates, take the quick path in every language that shows them; a
+/// source with a translation takes the whole pipeline (its translation may now be out
+/// of date). Every step matches a full build, search index included.
+#[test]
+fn incremental_matches_a_full_build_in_every_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    copy_tree(&fixtures().join("valid/translations/site"), &site);
+    let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
+    let check = |incremental: &mut Incremental, changed: &str, label: &str| {
+        let mut build = incremental.run(&Changes::Paths(BTreeSet::from([changed.to_string()])));
+        if let Some(refresh) = incremental.search_refresh() {
+            build.files = build.files.map(|files| files.with_search(refresh.run()));
+        }
+        assert_matches_a_full_build(&site, &build, label);
+        (build.parsed, build.rendered, build.quick)
+    };
+    let first = incremental.run(&Changes::Everything);
+    assert!(first.files.is_some(), "{:?}", first.diagnostics);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = site.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has {from}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    };
+
+    edit("content/wifi/check.fr.md", "Regardez l'icône", "Regardez bien l'icône");
+    let counts = check(&mut incremental, "content/wifi/check.fr.md", "translation edited");
+    assert_eq!(counts, (1, 2, true), "the French page and the French print page, on the quick path");
+    edit("content/wifi/forget.md", "tap the network", "tap the name of the network");
+    let counts = check(&mut incremental, "content/wifi/forget.md", "untranslated source edited");
+    assert_eq!(counts, (1, 4, true), "the page and the print page, in English and in French (where it stands in)");
+    edit("content/wifi/_index.fr.md", "Contactez votre", "Appelez votre");
+    let (_, _, quick) = check(&mut incremental, "content/wifi/_index.fr.md", "translated guide's help edited");
+    assert!(quick);
+    // A broken link in a translation, found on the quick path, then fixed.
+    edit("content/wifi/check.fr.md", "bien l'icône Wi-Fi.", "bien l'icône Wi-Fi ([aide](nulle-part.md)).");
+    let (_, _, quick) = check(&mut incremental, "content/wifi/check.fr.md", "broken link in a translation");
+    assert!(quick);
+    edit("content/wifi/check.fr.md", "([aide](nulle-part.md))", "([aide](forget.md))");
+    check(&mut incremental, "content/wifi/check.fr.md", "link fixed");
+    // A source with a translation: the whole pipeline.
+    edit("content/wifi/check.md", "Look at the Wi-Fi icon.", "Look at the Wi-Fi icon at the top.");
+    let (_, _, quick) = check(&mut incremental, "content/wifi/check.md", "translated source edited");
+    assert!(!quick);
+    // And the quick path again after it.
+    edit("content/wifi/check.fr.md", "Regardez bien", "Regardez");
+    let (_, _, quick) = check(&mut incremental, "content/wifi/check.fr.md", "translation edited again");
+    assert!(quick);
+}
+
 #[test]
 fn an_edited_snippet_reaches_every_page_that_includes_it() {
     let dir = tempfile::tempdir().unwrap();
