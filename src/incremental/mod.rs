@@ -35,7 +35,7 @@ mod quick;
 pub use files::{Body, Files, SearchIndex};
 
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
@@ -109,8 +109,8 @@ pub struct Incremental {
     parsed_early: usize,
     /// Whether the last run left the search index of the text before it.
     search_stale: bool,
-    /// The search files the last full run made itself (not deferred).
-    index: Option<Vec<OutputFile>>,
+    /// The search files the last full run made itself (not deferred), by language code.
+    index: Option<BTreeMap<String, Vec<OutputFile>>>,
 }
 
 impl Incremental {
@@ -297,11 +297,13 @@ impl Incremental {
                 sites.extend(languages);
                 // With an index from an earlier build, the pages are served first with
                 // it, and the index is made again after them (`search_refresh`), as after
-                // a quick rebuild: on a large site it takes longer than the pages. (A
-                // site in several languages makes its indexes at once.)
-                let earlier = self.index.clone().filter(|_| config.search.enabled && sites.len() == 1);
+                // a quick rebuild: on a large site it takes longer than the pages. Every
+                // language's index, or none (a language added since has none).
+                let mut earlier = self.index.clone().filter(|earlier| {
+                    config.search.enabled && sites.iter().all(|s| earlier.contains_key(&s.language.code))
+                });
                 let deferred = earlier.is_some();
-                let mut earlier = earlier;
+                let mut made_now = BTreeMap::new();
                 let mut map = HashMap::new();
                 let mut all_paths = HashSet::new();
                 let mut finished = true;
@@ -326,14 +328,13 @@ impl Incremental {
                                 .map(|&i| (i, render::render_job(site, config, templates, strings, &jobs[i])))
                                 .collect()
                         },
-                        || {
-                            earlier
-                                .take()
-                                .map_or_else(|| crate::search::index_files(site, &config.search), |e| (e, Vec::new()))
+                        || match earlier.as_mut().and_then(|e| e.remove(&site.language.code)) {
+                            Some(files) => (files, Vec::new()),
+                            None => crate::search::index_files(site, &config.search),
                         },
                     );
-                    if !deferred && sites.len() == 1 {
-                        self.index = Some(search.0.clone());
+                    if !deferred {
+                        made_now.insert(site.language.code.clone(), search.0.clone());
                     }
                     rendered_count += results.len();
                     for (i, result) in results {
@@ -376,6 +377,9 @@ impl Incremental {
                         None => finished = false,
                     }
                     all_paths.extend(paths);
+                }
+                if !deferred {
+                    self.index = Some(made_now);
                 }
                 if self.rendered.len() > all_paths.len() {
                     self.rendered.retain(|path, _| all_paths.contains(path));

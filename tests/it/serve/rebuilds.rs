@@ -140,11 +140,13 @@ fn incremental_matches_a_full_build_in_every_language() {
     let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
     let check = |incremental: &mut Incremental, changed: &str, label: &str| {
         let mut build = incremental.run(&Changes::Paths(BTreeSet::from([changed.to_string()])));
+        // Whether the pages came first, with the index of the text before.
+        let index_after = incremental.search_is_stale();
         if let Some(refresh) = incremental.search_refresh() {
             build.files = build.files.map(|files| files.with_search(refresh.run()));
         }
         assert_matches_a_full_build(&site, &build, label);
-        (build.parsed, build.rendered, build.quick)
+        (build.parsed, build.rendered, build.quick, index_after)
     };
     let first = incremental.run(&Changes::Everything);
     assert!(first.files.is_some(), "{:?}", first.diagnostics);
@@ -157,26 +159,31 @@ fn incremental_matches_a_full_build_in_every_language() {
 
     edit("content/wifi/check.fr.md", "Regardez l'icône", "Regardez bien l'icône");
     let counts = check(&mut incremental, "content/wifi/check.fr.md", "translation edited");
-    assert_eq!(counts, (1, 2, true), "the French page and the French print page, on the quick path");
+    assert_eq!(counts, (1, 2, true, true), "the French page and the French print page, on the quick path");
     edit("content/wifi/forget.md", "tap the network", "tap the name of the network");
     let counts = check(&mut incremental, "content/wifi/forget.md", "untranslated source edited");
-    assert_eq!(counts, (1, 4, true), "the page and the print page, in English and in French (where it stands in)");
+    assert_eq!(
+        counts,
+        (1, 4, true, true),
+        "the page and the print page, in English and in French (where it stands in)"
+    );
     edit("content/wifi/_index.fr.md", "Contactez votre", "Appelez votre");
-    let (_, _, quick) = check(&mut incremental, "content/wifi/_index.fr.md", "translated guide's help edited");
+    let (_, _, quick, _) = check(&mut incremental, "content/wifi/_index.fr.md", "translated guide's help edited");
     assert!(quick);
     // A broken link in a translation, found on the quick path, then fixed.
     edit("content/wifi/check.fr.md", "bien l'icône Wi-Fi.", "bien l'icône Wi-Fi ([aide](nulle-part.md)).");
-    let (_, _, quick) = check(&mut incremental, "content/wifi/check.fr.md", "broken link in a translation");
+    let (_, _, quick, _) = check(&mut incremental, "content/wifi/check.fr.md", "broken link in a translation");
     assert!(quick);
     edit("content/wifi/check.fr.md", "([aide](nulle-part.md))", "([aide](forget.md))");
     check(&mut incremental, "content/wifi/check.fr.md", "link fixed");
-    // A source with a translation: the whole pipeline.
+    // A source with a translation: the whole pipeline, which serves the pages first
+    // and makes every language's index after them.
     edit("content/wifi/check.md", "Look at the Wi-Fi icon.", "Look at the Wi-Fi icon at the top.");
-    let (_, _, quick) = check(&mut incremental, "content/wifi/check.md", "translated source edited");
-    assert!(!quick);
+    let (_, _, quick, index_after) = check(&mut incremental, "content/wifi/check.md", "translated source edited");
+    assert!(!quick && index_after);
     // And the quick path again after it.
     edit("content/wifi/check.fr.md", "Regardez bien", "Regardez");
-    let (_, _, quick) = check(&mut incremental, "content/wifi/check.fr.md", "translation edited again");
+    let (_, _, quick, _) = check(&mut incremental, "content/wifi/check.fr.md", "translation edited again");
     assert!(quick);
 }
 
