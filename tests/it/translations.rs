@@ -231,13 +231,7 @@ fn serve_builds_a_two_language_site_as_a_full_build_does_after_each_edit() {
     let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
     assert!(incremental.run(&Changes::Everything).files.is_some());
     let mut check = |changed: &[&str], label: &str| {
-        let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
-        let mut build = incremental.run(&Changes::Paths(paths));
-        // After a quick rebuild serve makes the search index again on its own thread.
-        if let Some(refresh) = incremental.search_refresh() {
-            build.files = build.files.map(|files| files.with_search(refresh.run()));
-        }
-        crate::serve::assert_matches_a_full_build(&site, &build, label);
+        crate::serve::rebuild_and_compare(&mut incremental, &site, changed, label);
     };
     let write = |rel: &str, text: &str| fs::write(site.join(rel), text).unwrap();
     // A translation's body changes.

@@ -20,7 +20,7 @@ use crate::support::{copy_tree, fixtures};
 mod rebuilds;
 mod safety;
 
-pub use rebuilds::assert_matches_a_full_build;
+pub use rebuilds::rebuild_and_compare;
 
 const DEADLINE: Duration = Duration::from_secs(10);
 

@@ -37,6 +37,31 @@ pub fn assert_matches_a_full_build(site: &Path, build: &remedy::incremental::Bui
     }
 }
 
+/// What one [`rebuild_and_compare`] did: pages parsed and rendered, whether it took
+/// the quick path, and whether it left the search index to be made after the pages.
+type Rebuilt = (usize, usize, bool, bool);
+
+/// Runs `incremental` again after `changed` changed, with the search index serve
+/// would serve once it is made again, and asserts that this equals a full build.
+pub fn rebuild_and_compare(incremental: &mut Incremental, site: &Path, changed: &[&str], label: &str) -> Rebuilt {
+    let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
+    let mut build = incremental.run(&Changes::Paths(paths));
+    let index_after = incremental.search_is_stale();
+    if let Some(refresh) = incremental.search_refresh() {
+        build.files = build.files.map(|files| files.with_search(refresh.run()));
+    }
+    assert_matches_a_full_build(site, &build, label);
+    (build.parsed, build.rendered, build.quick, index_after)
+}
+
+/// Replaces the first `from` (which must be there) in the site's file `rel` with `to`.
+fn edit_file(site: &Path, rel: &str, from: &str, to: &str) {
+    let path = site.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has {from}");
+    std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+}
+
 #[test]
 fn incremental_matches_a_full_build_after_each_edit() {
     let dir = tempfile::tempdir().unwrap();
@@ -44,23 +69,12 @@ fn incremental_matches_a_full_build_after_each_edit() {
     copy_tree(&fixtures().join("valid/full-toml/site"), &site);
     let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
     let check = |incremental: &mut Incremental, changed: &[&str], label: &str| {
-        let paths: BTreeSet<String> = changed.iter().map(|p| p.to_string()).collect();
-        let mut build = incremental.run(&Changes::Paths(paths));
-        if let Some(refresh) = incremental.search_refresh() {
-            build.files = build.files.map(|files| files.with_search(refresh.run()));
-        }
-        assert_matches_a_full_build(&site, &build, label);
-        (build.parsed, build.rendered, build.quick)
+        let (parsed, rendered, quick, _) = rebuild_and_compare(incremental, &site, changed, label);
+        (parsed, rendered, quick)
     };
     let first = incremental.run(&Changes::Everything);
     assert!(first.files.is_some(), "{:?}", first.diagnostics);
-
-    let edit = |rel: &str, from: &str, to: &str| {
-        let path = site.join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} has {from}");
-        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| edit_file(&site, rel, from, to);
     // A body edit re-renders the page and the guide's print page, which holds every
     // step's text (and nothing that only lists titles).
     edit("content/printer/check-cable.md", "Look at the cable", "Look closely at the cable");
@@ -139,23 +153,11 @@ fn incremental_matches_a_full_build_in_every_language() {
     copy_tree(&fixtures().join("valid/translations/site"), &site);
     let mut incremental = Incremental::new(remedy::build::Options { site_dir: site.clone(), include_drafts: false });
     let check = |incremental: &mut Incremental, changed: &str, label: &str| {
-        let mut build = incremental.run(&Changes::Paths(BTreeSet::from([changed.to_string()])));
-        // Whether the pages came first, with the index of the text before.
-        let index_after = incremental.search_is_stale();
-        if let Some(refresh) = incremental.search_refresh() {
-            build.files = build.files.map(|files| files.with_search(refresh.run()));
-        }
-        assert_matches_a_full_build(&site, &build, label);
-        (build.parsed, build.rendered, build.quick, index_after)
+        rebuild_and_compare(incremental, &site, &[changed], label)
     };
     let first = incremental.run(&Changes::Everything);
     assert!(first.files.is_some(), "{:?}", first.diagnostics);
-    let edit = |rel: &str, from: &str, to: &str| {
-        let path = site.join(rel);
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.contains(from), "{rel} has {from}");
-        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
-    };
+    let edit = |rel: &str, from: &str, to: &str| edit_file(&site, rel, from, to);
 
     edit("content/wifi/check.fr.md", "Regardez l'icône", "Regardez bien l'icône");
     let counts = check(&mut incremental, "content/wifi/check.fr.md", "translation edited");
