@@ -3,14 +3,16 @@
 //! patched with the new bodies and only those pages are rendered again.
 
 use std::collections::BTreeSet;
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
 use super::{hash, job_key, Body, Build, Incremental, LastSite, Parsed};
 use crate::build;
 use crate::diagnostics::{self, Diagnostic};
+use crate::git::History;
 use crate::load;
-use crate::model::{LinkTarget, Rendered, SourceFile};
+use crate::model::{LinkTarget, Rendered, SourceFile, Translation};
 use crate::render;
 use crate::resolve::links;
 
@@ -63,6 +65,18 @@ impl Incremental {
                 return None;
             }
             changed.push(path);
+        }
+
+        // A translation's edit may bring it up to date (in git, a change not committed
+        // yet is the newest) or, through `translated_from`, make it out of date: when
+        // its page's notice would change, the whole pipeline decides.
+        if changed.iter().any(|p| crate::lang::split(p).1.is_some()) {
+            let history = crate::git::history(&self.options.site_dir);
+            let limit = last.config.max_file_size_kb * 1024;
+            let site_dir = &self.options.site_dir;
+            if !changed.iter().all(|p| stale_as_shown(&last.sites, site_dir, limit, p, &history)) {
+                return None;
+            }
         }
 
         let mut timings = vec![("read+parse", start.elapsed())];
@@ -169,6 +183,25 @@ impl Incremental {
     fn is_translated(&self, path: &str) -> bool {
         self.pages.keys().any(|p| matches!(crate::lang::split(p), (source, Some(_)) if source == path))
     }
+}
+
+/// Whether the translation at `path` is out of date exactly when the last site's page
+/// says so (`true` for a path that is not a translation, or not shown).
+fn stale_as_shown(sites: &[LastSite], site_dir: &Path, limit: u64, path: &str, history: &History) -> bool {
+    let (source, Some(code)) = crate::lang::split(path) else { return true };
+    let Some(site) = sites.iter().map(|s| &s.site).find(|s| s.language.code == code) else { return true };
+    let guides = site.guides.iter();
+    let shown = std::iter::once(&site.home.translation)
+        .filter(|_| site.home.source == path)
+        .chain(guides.clone().filter(|g| g.source == path).map(|g| &g.translation))
+        .chain(guides.flat_map(|g| &g.steps).filter(|s| s.source == path).map(|s| &s.translation))
+        .next();
+    let Some(shown) = shown else { return true }; // a draft: not on the site
+    let read =
+        |p: &str| load::read_text(&site_dir.join(p), p, limit).ok().map(|text| SourceFile { path: p.into(), text });
+    let (Some(translation), Some(source)) = (read(path), read(&source)) else { return false };
+    let stale = crate::lang::stale::check(&[translation, source], history).paths.contains(path);
+    stale == (*shown == Translation::Outdated)
 }
 
 /// The files beside the pages that a body links to or shows.

@@ -261,3 +261,32 @@ fn a_source_change_merged_after_the_translation_was_updated_makes_it_stale() {
     let message = found[0]["message"].as_str().unwrap();
     assert!(message.contains("\"Traduction plus claire\"): ") && message.contains("\"Say how long\";"), "{message}");
 }
+
+/// `serve`'s quick path: editing a translation that git says is older than its
+/// source counts as bringing it up to date (a change not committed yet is the
+/// newest), so its page loses the "may be out of date" notice. The quick path cannot
+/// see that; it gives way to the whole pipeline, and the result is a full build's.
+#[test]
+fn serve_drops_the_notice_of_a_translation_being_brought_up_to_date() {
+    use remedy::incremental::{Changes, Incremental};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    site(root, Some(FR));
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "translated"]);
+    fs::write(root.join("content/g/s.md"), SOURCE.replace("Unplug it.", "Unplug it for ten seconds.")).unwrap();
+    git(root, &["commit", "-q", "-am", "the source changed"]);
+    let options = remedy::build::Options { site_dir: root.to_path_buf(), include_drafts: false };
+    let mut incremental = Incremental::new(options);
+    assert!(incremental.run(&Changes::Everything).files.is_some());
+
+    fs::write(root.join("content/g/s.fr.md"), FR.replace("Débranchez-le.", "Débranchez-le dix secondes.")).unwrap();
+    let changed = ["content/g/s.fr.md"];
+    let (_, _, quick, _) = crate::serve::rebuild_and_compare(&mut incremental, root, &changed, "brought up to date");
+    assert!(!quick, "the notice changes: the whole pipeline");
+    // Edited again, it stays up to date: the quick path.
+    fs::write(root.join("content/g/s.fr.md"), FR.replace("Débranchez-le.", "Débranchez-le vingt secondes.")).unwrap();
+    let (_, _, quick, _) = crate::serve::rebuild_and_compare(&mut incremental, root, &changed, "edited again");
+    assert!(quick);
+}

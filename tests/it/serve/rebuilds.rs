@@ -187,6 +187,19 @@ fn incremental_matches_a_full_build_in_every_language() {
     edit("content/wifi/check.fr.md", "Regardez bien", "Regardez");
     let (_, _, quick, _) = check(&mut incremental, "content/wifi/check.fr.md", "translation edited again");
     assert!(quick);
+    // A `translated_from` that does not match the source's text: the page now says it
+    // may be out of date. Adding the key, and setting it right, change that notice (the
+    // whole pipeline); an edit that leaves it as it was is quick again.
+    edit("content/wifi/check.fr.md", "order = 2\n", "order = 2\ntranslated_from = \"0000000000000000\"\n");
+    let (_, _, quick, _) = check(&mut incremental, "content/wifi/check.fr.md", "translation out of date");
+    assert!(!quick);
+    edit("content/wifi/check.fr.md", "Regardez", "Regardez donc");
+    let (_, _, quick, _) = check(&mut incremental, "content/wifi/check.fr.md", "out-of-date translation edited");
+    assert!(quick);
+    let source = std::fs::read_to_string(site.join("content/wifi/check.md")).unwrap();
+    edit("content/wifi/check.fr.md", "0000000000000000", &remedy::lang::stale::source_hash(&source));
+    let (_, _, quick, _) = check(&mut incremental, "content/wifi/check.fr.md", "translation brought up to date");
+    assert!(!quick);
 }
 
 #[test]
